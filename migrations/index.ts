@@ -1,0 +1,7 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261123130721_initial } from './Migration20261123130721_initial';
+
+/** Every migration, in order. Listed explicitly so compiled and test runs load the same files. */
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261123130721_initial', class: Migration20261123130721_initial },
+];

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Thrown at start-up when the environment is unusable; lists every bad variable at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production'], { message: 'must be development, test or production' }).default('development'),
+  PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DB_POOL_MAX: z.coerce.number({ message: 'must be a number' }).int().min(1).max(200).default(10),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TOKEN_TTL_HOURS: z.coerce.number({ message: 'must be a number' }).positive().max(24 * 30).default(12),
+  DEMO_DATA: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
+  LOG_SQL: bool(false),
+  GRAPHQL_INTROSPECTION: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
+});
+
+export interface Config {
+  readonly env: 'development' | 'test' | 'production';
+  readonly port: number;
+  readonly host: string;
+  /** Set when an external server is used; otherwise the embedded server is started under dataDir. */
+  readonly databaseUrl?: string;
+  readonly dataDir: string;
+  readonly dbPoolMax: number;
+  readonly jwtSecret: string;
+  /** True when no JWT_SECRET was given and a throw-away one was generated (development and test only). */
+  readonly jwtSecretGenerated: boolean;
+  readonly tokenTtlHours: number;
+  readonly demoData: boolean;
+  readonly logSql: boolean;
+  readonly introspection: boolean;
+}
+
+/** Validates the environment once; the result is frozen. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings in .env files mean "not set".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
+    problems.push('JWT_SECRET: required in production (at least 32 random characters)');
+  }
+  if (e.NODE_ENV === 'production' && e.DEMO_DATA === 'true') {
+    problems.push('DEMO_DATA: demo data is never loaded in production');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    dbPoolMax: e.DB_POOL_MAX,
+    jwtSecret: e.JWT_SECRET ?? randomBytes(32).toString('base64url'),
+    jwtSecretGenerated: !e.JWT_SECRET,
+    tokenTtlHours: e.TOKEN_TTL_HOURS,
+    demoData: e.NODE_ENV !== 'production' && e.DEMO_DATA !== 'false',
+    logSql: e.LOG_SQL,
+    introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === 'true' : e.NODE_ENV !== 'production',
+  });
+}

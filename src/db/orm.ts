@@ -1,0 +1,51 @@
+import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { ReflectMetadataProvider } from '@mikro-orm/core';
+import { ENTITIES } from '../entities';
+import { MIGRATIONS } from '../../migrations';
+import { logger } from '../logger';
+
+export interface OrmOptions {
+  url: string;
+  poolMax?: number;
+  /** Called with every SQL statement (tests count them; LOG_SQL prints them). */
+  onQuery?: (sql: string) => void;
+}
+
+/** MikroORM options shared by the server, the CLI and the tests. */
+export function ormOptions(opts: OrmOptions): Options {
+  return {
+    clientUrl: opts.url,
+    entities: ENTITIES,
+    metadataProvider: ReflectMetadataProvider,
+    extensions: [Migrator],
+    pool: { min: 0, max: opts.poolMax ?? 10 },
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      path: 'migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      emit: 'ts',
+      migrationsList: MIGRATIONS,
+    },
+    debug: opts.onQuery ? ['query'] : false,
+    logger: (message: string) => {
+      if (opts.onQuery) opts.onQuery(message);
+    },
+    // Entities are plain data here; never let a request reach into the global identity map.
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    ignoreUndefinedInQuery: true,
+    discovery: { warnWhenNoEntities: true },
+    colors: false,
+  };
+}
+
+/** Connects and applies pending migrations. */
+export async function initOrm(opts: OrmOptions): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormOptions(opts));
+  const applied = await orm.getMigrator().up();
+  if (applied.length) logger.info(`applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
+  return orm;
+}

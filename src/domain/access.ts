@@ -1,0 +1,74 @@
+import { OfficerRole } from '../entities';
+import type { Actor, OfficerActor } from './actor';
+import { forbidden, unauthenticated } from './errors';
+
+/*
+ * Every permission decision lives here (分级授权). Services call these before touching data;
+ * resolvers never decide on their own.
+ */
+
+const ROLE_RANK: Record<OfficerRole, number> = {
+  [OfficerRole.GRID_WORKER]: 1,
+  [OfficerRole.OFFICER]: 2,
+  [OfficerRole.SUPERVISOR]: 3,
+  [OfficerRole.ADMIN]: 4,
+};
+
+/** The actor as an officer, or UNAUTHENTICATED. */
+export function requireOfficer(actor: Actor): OfficerActor {
+  if (!actor) throw unauthenticated();
+  return actor;
+}
+
+/** True when the actor's role is at least `role` (roles are cumulative, DESIGN §3). */
+export function hasRole(actor: OfficerActor, role: OfficerRole): boolean {
+  return ROLE_RANK[actor.role] >= ROLE_RANK[role];
+}
+
+export function requireRole(actor: Actor, role: OfficerRole): OfficerActor {
+  const officer = requireOfficer(actor);
+  if (!hasRole(officer, role)) throw forbidden(`This needs the ${role} role or higher`);
+  return officer;
+}
+
+/** A path lies in the actor's jurisdiction: their unit or anything under it. */
+export function inJurisdiction(actor: OfficerActor, path: string): boolean {
+  return path.startsWith(actor.unitPath);
+}
+
+/** Units an officer may read: their subtree, and the chain of units above them (for breadcrumbs). */
+export function canReadUnit(actor: OfficerActor, unit: { path: string }): boolean {
+  return inJurisdiction(actor, unit.path) || actor.unitPath.startsWith(unit.path);
+}
+
+/** A case is visible when where it happened or who handles it lies in the jurisdiction. */
+export function canReadCase(actor: OfficerActor, c: { unitPath: string; handlingPath: string }): boolean {
+  return inJurisdiction(actor, c.unitPath) || inJurisdiction(actor, c.handlingPath);
+}
+
+/** Residents' phones are shown to the handling unit and the units above it only. */
+export function canSeeReporterPhone(actor: OfficerActor, c: { handlingPath: string }): boolean {
+  return c.handlingPath.startsWith(actor.unitPath);
+}
+
+/** Escapes LIKE metacharacters so a path is matched literally as a prefix. */
+export function likePrefix(path: string): string {
+  return `${path.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+}
+
+/** SQL condition (with params) restricting cases aliased `alias` to the actor's jurisdiction. */
+export function caseScopeSql(actor: OfficerActor, alias: string): [string, string[]] {
+  const prefix = likePrefix(actor.unitPath);
+  return [`(${alias}.unit_path like ? or ${alias}.handling_path like ?)`, [prefix, prefix]];
+}
+
+/** SQL condition restricting units aliased `alias` to the actor's subtree. */
+export function unitScopeSql(actor: OfficerActor, alias: string): [string, string[]] {
+  return [`${alias}.path like ?`, [likePrefix(actor.unitPath)]];
+}
+
+/** Masks a phone number as 138****0000; short or odd values are masked whole. */
+export function maskPhone(phone: string): string {
+  if (phone.length < 7) return '*'.repeat(phone.length);
+  return `${phone.slice(0, 3)}${'*'.repeat(phone.length - 7)}${phone.slice(-4)}`;
+}

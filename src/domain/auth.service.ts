@@ -1,0 +1,60 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import jwt from 'jsonwebtoken';
+import { Officer } from '../entities';
+import type { OfficerActor } from './actor';
+import { badInput, unauthenticated } from './errors';
+import { DUMMY_HASH_PROMISE, verifyPassword } from './password';
+
+export interface TokenSettings {
+  secret: string;
+  ttlHours: number;
+}
+
+const ISSUER = 'sanling';
+const AUDIENCE = 'sanling-officer';
+
+/** Checks phone and password; returns a signed token and the officer. One message for every failure. */
+export async function login(
+  em: EntityManager,
+  settings: TokenSettings,
+  input: { phone: string; password: string },
+  now: Date,
+): Promise<{ token: string; expiresAt: Date; officer: Officer }> {
+  const phone = input.phone.trim();
+  if (!phone || !input.password) throw badInput('phone and password are required');
+  const officer = await em.findOne(Officer, { phone }, { populate: ['passwordHash'] });
+  // Compare against a dummy hash for unknown phones so timing does not reveal who is registered.
+  const ok = await verifyPassword(input.password, officer?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+  if (!officer || !ok || !officer.active) throw unauthenticated('Wrong phone or password');
+  const expiresAt = new Date(now.getTime() + settings.ttlHours * 3600_000);
+  const token = jwt.sign({ role: officer.role }, settings.secret, {
+    subject: String(officer.id),
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    algorithm: 'HS256',
+    expiresIn: Math.round(settings.ttlHours * 3600),
+  });
+  return { token, expiresAt, officer };
+}
+
+/** Resolves a bearer token to the acting officer (re-read from the database: deactivation is immediate). */
+export async function authenticate(em: EntityManager, secret: string, token: string): Promise<OfficerActor> {
+  let officerId: number;
+  try {
+    const payload = jwt.verify(token, secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    officerId = Number(typeof payload === 'object' ? payload.sub : NaN);
+  } catch (err) {
+    const expired = err instanceof jwt.TokenExpiredError;
+    throw unauthenticated(expired ? 'Your session has expired: log in again' : 'Invalid token: log in again');
+  }
+  if (!Number.isSafeInteger(officerId)) throw unauthenticated('Invalid token: log in again');
+  const rows = await em
+    .getConnection()
+    .execute<{ id: number; name: string; role: OfficerActor['role']; unit_id: number; path: string }[]>(
+      'select o.id, o.name, o.role, o.unit_id, u.path from officers o join units u on u.id = o.unit_id where o.id = ? and o.active',
+      [officerId],
+    );
+  const row = rows[0];
+  if (!row) throw unauthenticated('This account is no longer active');
+  return { type: 'officer', id: row.id, name: row.name, role: row.role, unitId: row.unit_id, unitPath: row.path };
+}
