@@ -19,10 +19,10 @@ export async function login(
   settings: TokenSettings,
   input: { phone: string; password: string },
   now: Date,
-): Promise<{ token: string; expiresAt: Date; officer: Officer }> {
+): Promise<{ token: string; expiresAt: Date; officer: Officer; actor: OfficerActor }> {
   const phone = input.phone.trim();
   if (!phone || !input.password) throw badInput('phone and password are required');
-  const officer = await em.findOne(Officer, { phone }, { populate: ['passwordHash'] });
+  const officer = await em.findOne(Officer, { phone }, { populate: ['passwordHash', 'unit'] });
   // Compare against a dummy hash for unknown phones so timing does not reveal who is registered.
   const ok = await verifyPassword(input.password, officer?.passwordHash ?? (await DUMMY_HASH_PROMISE));
   if (!officer || !ok || !officer.active) throw unauthenticated('Wrong phone or password');
@@ -34,7 +34,9 @@ export async function login(
     algorithm: 'HS256',
     expiresIn: Math.round(settings.ttlHours * 3600),
   });
-  return { token, expiresAt, officer };
+  const unit = officer.unit.getEntity();
+  const actor: OfficerActor = { type: 'officer', id: officer.id, name: officer.name, role: officer.role, unitId: unit.id, unitPath: unit.path };
+  return { token, expiresAt, officer, actor };
 }
 
 /** Resolves a bearer token to the acting officer (re-read from the database: deactivation is immediate). */

@@ -1,7 +1,9 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Officer, OfficerRole, Unit } from '../entities';
-import { badInput } from './errors';
+import { canReadUnit, maskPhone, requireOfficer } from './access';
+import type { Actor, OfficerActor } from './actor';
+import { badInput, notFound } from './errors';
 import { hashPassword } from './password';
 
 export interface NewOfficer {
@@ -48,4 +50,17 @@ export async function createOfficer(em: EntityManager, input: NewOfficer): Promi
     throw err;
   }
   return officer;
+}
+
+/** An officer the actor may see: anyone in their jurisdiction or in the chain above them. */
+export async function getOfficer(em: EntityManager, actor: Actor, id: number): Promise<Officer> {
+  const me = requireOfficer(actor);
+  const officer = await em.findOne(Officer, { id }, { populate: ['unit'] });
+  if (!officer || !(officer.id === me.id || canReadUnit(me, officer.unit.getEntity()))) throw notFound('Officer');
+  return officer;
+}
+
+/** Officer phones are shown in full to the officer themself and to admins. */
+export function officerPhoneFor(actor: OfficerActor, officer: Officer): string {
+  return actor.id === officer.id || actor.role === OfficerRole.ADMIN ? officer.phone : maskPhone(officer.phone);
 }

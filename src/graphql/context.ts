@@ -1,0 +1,57 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import { Case, Officer, Resident, Unit, type UnitKind } from '../entities';
+import type { Actor, Clock } from '../domain/actor';
+import { loadCasesByIds } from '../domain/case.query';
+import { DomainError } from '../domain/errors';
+import { loadChildren, loadUnitsByIds } from '../domain/unit.service';
+import type { TokenSettings } from '../domain/auth.service';
+
+/** Per-request batching: one statement per kind of nested lookup, however long the page. */
+export function createLoaders(em: EntityManager, actor: () => Actor) {
+  const byIds = <T extends { id: number }>(entity: new () => T) =>
+    new DataLoader<number, T | undefined>(async (ids) => {
+      const rows = await em.find(entity as never, { id: { $in: [...new Set(ids)] } } as never);
+      const byId = new Map((rows as T[]).map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id));
+    });
+  const childLoaders = new Map<string, DataLoader<number, Unit[]>>();
+  return {
+    unit: new DataLoader<number, Unit | undefined>((ids) => loadUnitsByIds(em, ids)),
+    case: new DataLoader<number, Case | undefined>((ids) => loadCasesByIds(em, ids)),
+    officer: byIds(Officer),
+    resident: byIds(Resident),
+    /** Children of units, one loader per distinct (first, kind) argument set. */
+    children(first: number, kind?: UnitKind[] | null): DataLoader<number, Unit[]> {
+      const key = `${first}|${(kind ?? []).join(',')}`;
+      let loader = childLoaders.get(key);
+      if (!loader) {
+        loader = new DataLoader<number, Unit[]>((ids) => loadChildren(em, actor(), ids, { first, kind }));
+        childLoaders.set(key, loader);
+      }
+      return loader;
+    },
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+export interface Services {
+  tokens: TokenSettings;
+  clock: Clock;
+}
+
+export interface GraphQLContext {
+  em: EntityManager;
+  /** The caller, or null; a bad token is kept in authError and thrown where an officer is needed. */
+  actor: Actor;
+  authError?: DomainError;
+  loaders: Loaders;
+  services: Services;
+}
+
+/** The acting officer, or the reason there is none (bad or expired token). */
+export function actorOf(ctx: GraphQLContext): Actor {
+  if (ctx.authError) throw ctx.authError;
+  return ctx.actor;
+}

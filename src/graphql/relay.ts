@@ -1,0 +1,107 @@
+import { Field, ID, InterfaceType, Int, ObjectType, type ClassType } from 'type-graphql';
+import { Case, Officer, Unit } from '../entities';
+import { badInput } from '../domain/errors';
+import type { Page } from '../domain/pagination';
+
+/** Types reachable through node(id). */
+export type NodeTypeName = 'Unit' | 'Case' | 'Officer';
+const NODE_TYPES: readonly NodeTypeName[] = ['Unit', 'Case', 'Officer'];
+
+/** Relay global id: base64url of `Type:id`. */
+export function toGlobalId(type: NodeTypeName, id: number): string {
+  return Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
+}
+
+/** Decodes a global id, checking its type when one is expected; BAD_USER_INPUT otherwise. */
+export function fromGlobalId(globalId: string, expected?: NodeTypeName): { type: NodeTypeName; id: number } {
+  const bad = () => badInput(`"${globalId.slice(0, 64)}" is not a valid ${expected ?? 'node'} id`);
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(globalId)) throw bad();
+  const [type, raw] = Buffer.from(globalId, 'base64url').toString('utf8').split(':');
+  const id = Number(raw);
+  if (!NODE_TYPES.includes(type as NodeTypeName) || !/^\d{1,10}$/.test(raw ?? '') || !Number.isSafeInteger(id)) throw bad();
+  if (expected && type !== expected) throw bad();
+  return { type: type as NodeTypeName, id };
+}
+
+/** Decodes an optional global id argument. */
+export function optionalId(globalId: string | null | undefined, expected: NodeTypeName): number | undefined {
+  return globalId == null ? undefined : fromGlobalId(globalId, expected).id;
+}
+
+@InterfaceType('Node', {
+  description: 'An object with a global id, fetchable with node(id) (Relay Global Object Identification).',
+  resolveType: (value: unknown) => {
+    if (value instanceof Case) return 'Case';
+    if (value instanceof Unit) return 'Unit';
+    if (value instanceof Officer) return 'Officer';
+    return undefined;
+  },
+})
+export abstract class Node {
+  @Field(() => ID, { description: 'Global id, opaque; pass it to node(id) or to arguments that take an ID.' })
+  id!: string;
+}
+
+@ObjectType({ description: 'Where a page of a connection sits in the whole list (Relay).' })
+export class PageInfo {
+  @Field({ description: 'More items follow: ask again with after: endCursor.' })
+  hasNextPage!: boolean;
+
+  @Field({ description: 'Items come before this page (true when after was given).' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the first edge of this page.' })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last edge; pass it as after for the next page.' })
+  endCursor!: string | null;
+}
+
+export interface ConnectionShape<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: PageInfo;
+  readonly totalCount: Promise<number>;
+}
+
+/** Builds `<Name>Connection` and `<Name>Edge` object types for a node type. */
+export function connectionType<T extends object>(name: string, nodeType: ClassType, what: string): ClassType<ConnectionShape<T>> {
+  @ObjectType(`${name}Edge`, { description: `One ${what} in a page, with its cursor.` })
+  class Edge {
+    @Field({ description: 'Opaque position of this item; pass it as after to continue from here.' })
+    cursor!: string;
+
+    @Field(() => nodeType, { description: `The ${what}.` })
+    node!: T;
+  }
+
+  @ObjectType(`${name}Connection`, { description: `A page of ${what}s (Relay connection).` })
+  class Connection {
+    @Field(() => [Edge], { description: `The ${what}s of this page, in order.` })
+    edges!: Edge[];
+
+    @Field(() => PageInfo, { description: 'Whether more pages follow, and the cursors to fetch them.' })
+    pageInfo!: PageInfo;
+
+    @Field(() => Int, { description: `How many ${what}s match in all (across every page).` })
+    totalCount!: Promise<number>;
+  }
+  return Connection as unknown as ClassType<ConnectionShape<T>>;
+}
+
+/** Maps a domain page to a connection object; totalCount runs its query only when selected. */
+export function toConnection<T>(page: Page<T>): ConnectionShape<T> {
+  let count: Promise<number> | undefined;
+  return {
+    edges: page.nodes.map((node, i) => ({ node, cursor: page.cursors[i] })),
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: page.cursors[0] ?? null,
+      endCursor: page.cursors[page.cursors.length - 1] ?? null,
+    },
+    get totalCount() {
+      count ??= page.totalCount();
+      return count;
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Case, Officer, Unit } from '../../entities';
+import { canSeeReporterPhone, maskPhone, requireOfficer } from '../../domain/access';
+import { DEFAULT_CASE_ORDER, getCase, isOverdue, listCases } from '../../domain/case.query';
+import { notFound } from '../../domain/errors';
+import { actorOf, type GraphQLContext } from '../context';
+import { optionalId, toConnection, toGlobalId } from '../relay';
+import { CaseConnection, CaseFilterInput, CaseOrderInput, CaseType } from '../types/case.type';
+import { OfficerType, ResidentType } from '../types/officer.type';
+import { UnitType } from '../types/unit.type';
+import { ForwardPageArgs } from './unit.resolver';
+
+@Resolver(() => CaseType)
+export class CaseResolver {
+  @Query(() => CaseType, { description: 'One case by global id or by number; NOT_FOUND outside your jurisdiction.' })
+  async case(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('id', () => ID, { nullable: true, description: 'Global id of the case.' }) id?: string,
+    @Arg('number', () => String, { nullable: true, description: 'Case number, e.g. SL202611230001.' }) number?: string,
+  ): Promise<Case> {
+    return getCase(ctx.em, actorOf(ctx), { id: optionalId(id, 'Case'), number: number ?? undefined });
+  }
+
+  @Query(() => CaseConnection, { description: 'Cases in your jurisdiction (where they happened or who handles them).' })
+  async cases(
+    @Ctx() ctx: GraphQLContext,
+    @Args() page: ForwardPageArgs,
+    @Arg('filter', () => CaseFilterInput, { nullable: true, description: 'Conditions on the cases.' }) filter?: CaseFilterInput,
+    @Arg('orderBy', () => CaseOrderInput, { nullable: true, description: 'Sort order; newest reported first by default.' })
+    orderBy?: CaseOrderInput,
+  ) {
+    const result = await listCases(
+      ctx.em,
+      actorOf(ctx),
+      {
+        ...filter,
+        unitId: optionalId(filter?.unitId, 'Unit'),
+        assigneeId: optionalId(filter?.assigneeId, 'Officer'),
+      },
+      orderBy ?? DEFAULT_CASE_ORDER,
+      page,
+      ctx.services.clock.now(),
+    );
+    return toConnection(result);
+  }
+
+  @FieldResolver(() => ID, { description: 'Global id.' })
+  id(@Root() c: Case): string {
+    return toGlobalId('Case', c.id);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Past its accept or resolve deadline and not yet resolved.' })
+  overdue(@Root() c: Case, @Ctx() ctx: GraphQLContext): boolean {
+    return isOverdue(c, ctx.services.clock.now());
+  }
+
+  @FieldResolver(() => UnitType, { description: 'Where it happened: the creation subject it counts against.' })
+  async unit(@Root() c: Case, @Ctx() ctx: GraphQLContext): Promise<Unit> {
+    return required(await ctx.loaders.unit.load(c.unit.id));
+  }
+
+  @FieldResolver(() => UnitType, { description: 'Who works it now (the township’s governance centre at first).' })
+  async handlingUnit(@Root() c: Case, @Ctx() ctx: GraphQLContext): Promise<Unit> {
+    return required(await ctx.loaders.unit.load(c.handlingUnit.id));
+  }
+
+  @FieldResolver(() => OfficerType, { nullable: true, description: 'The officer it is assigned to, if any.' })
+  async assignee(@Root() c: Case, @Ctx() ctx: GraphQLContext): Promise<Officer | null> {
+    return c.assignee ? ((await ctx.loaders.officer.load(c.assignee.id)) ?? null) : null;
+  }
+
+  @FieldResolver(() => ResidentType, { nullable: true, description: 'Who reported it; null when anonymous or filed by an officer.' })
+  async reporter(@Root() c: Case, @Ctx() ctx: GraphQLContext): Promise<ResidentType | null> {
+    if (!c.reporter) return null;
+    const resident = await ctx.loaders.resident.load(c.reporter.id);
+    if (!resident) return null;
+    const open = canSeeReporterPhone(requireOfficer(actorOf(ctx)), c);
+    return { displayName: resident.displayName, phone: resident.phone ? (open ? resident.phone : maskPhone(resident.phone)) : null };
+  }
+}
+
+function required<T>(value: T | undefined): T {
+  if (value === undefined) throw notFound('Unit');
+  return value;
+}

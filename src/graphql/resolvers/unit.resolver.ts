@@ -1,0 +1,75 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Unit, UnitKind } from '../../entities';
+import { canReadUnit, requireOfficer } from '../../domain/access';
+import { pageSize } from '../../domain/pagination';
+import { getUnit, listUnits } from '../../domain/unit.service';
+import { actorOf, type GraphQLContext } from '../context';
+import { fromGlobalId, optionalId, toConnection, toGlobalId } from '../relay';
+import { UnitConnection, UnitFilter, UnitType } from '../types/unit.type';
+
+@ArgsType()
+export class ForwardPageArgs {
+  @Field(() => Int, { nullable: true, description: 'How many items, 0 to 100 (default 20).' })
+  first?: number;
+
+  @Field(() => String, { nullable: true, description: 'Start after this cursor (pageInfo.endCursor of the previous page).' })
+  after?: string;
+}
+
+@Resolver(() => UnitType)
+export class UnitResolver {
+  @Query(() => UnitType, { description: 'One unit by global id or by code; NOT_FOUND outside your jurisdiction.' })
+  async unit(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('id', () => ID, { nullable: true, description: 'Global id of the unit.' }) id?: string,
+    @Arg('code', () => String, { nullable: true, description: 'Code of the unit, e.g. 141122000000.' }) code?: string,
+  ): Promise<Unit> {
+    return getUnit(ctx.em, actorOf(ctx), { id: optionalId(id, 'Unit'), code: code ?? undefined });
+  }
+
+  @Query(() => UnitConnection, { description: 'Units in your jurisdiction, ordered by code.' })
+  async units(
+    @Ctx() ctx: GraphQLContext,
+    @Args() page: ForwardPageArgs,
+    @Arg('filter', () => UnitFilter, { nullable: true, description: 'Conditions on the units.' }) filter?: UnitFilter,
+  ) {
+    const result = await listUnits(
+      ctx.em,
+      actorOf(ctx),
+      {
+        parentId: optionalId(filter?.parentId, 'Unit'),
+        withinId: optionalId(filter?.withinId, 'Unit'),
+        kind: filter?.kind,
+        category: filter?.category,
+        search: filter?.search,
+      },
+      page,
+    );
+    return toConnection(result);
+  }
+
+  @FieldResolver(() => ID, { description: 'Global id.' })
+  id(@Root() unit: Unit): string {
+    return toGlobalId('Unit', unit.id);
+  }
+
+  @FieldResolver(() => UnitType, { nullable: true, description: 'The unit above; null for a root or when outside what you may see.' })
+  async parent(@Root() unit: Unit, @Ctx() ctx: GraphQLContext): Promise<Unit | null> {
+    if (!unit.parent) return null;
+    const parent = await ctx.loaders.unit.load(unit.parent.id);
+    return parent && canReadUnit(requireOfficer(actorOf(ctx)), parent) ? parent : null;
+  }
+
+  @FieldResolver(() => [UnitType], { description: 'Units directly under this one that you may see, ordered by code.' })
+  async children(
+    @Root() unit: Unit,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('first', () => Int, { nullable: true, description: 'At most this many, 0 to 100 (default 20).' }) first?: number,
+    @Arg('kind', () => [UnitKind], { nullable: true, description: 'Only children of these kinds.' }) kind?: UnitKind[],
+  ): Promise<Unit[]> {
+    requireOfficer(actorOf(ctx));
+    return ctx.loaders.children(pageSize({ first }), kind).load(unit.id);
+  }
+}
+
+export { fromGlobalId };

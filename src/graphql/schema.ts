@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import './types/enums';
+import { DateTimeResolver } from 'graphql-scalars';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { CaseResolver } from './resolvers/case.resolver';
+import { NodeResolver } from './resolvers/node.resolver';
+import { OfficerResolver } from './resolvers/officer.resolver';
+import { UnitResolver } from './resolvers/unit.resolver';
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** The schema, built once per process from the decorated classes. */
+export function getSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers: [NodeResolver, UnitResolver, CaseResolver, OfficerResolver],
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    validate: false,
+    emitSchemaFile: false,
+  });
+  return built;
+}
+
+/** SDL as committed in schema/schema.graphql (sorted, so diffs show real changes only). */
+export async function schemaSdl(): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await getSchema()))}\n`;
+}

@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import type { Server } from 'node:http';
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { loadDemoDataIfEmpty } from './db/demo';
+import { openServer } from './db/embedded';
+import { initOrm } from './db/orm';
+import { logger } from './logger';
+
+/** `npm start`: database (embedded unless DATABASE_URL), migrations, demo data, HTTP. */
+let releaseDb: (() => Promise<void>) | undefined;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (config.jwtSecretGenerated) {
+    logger.warn('JWT_SECRET is not set: using a random secret for this run (tokens end with the process). Set it in .env to keep sessions.');
+  }
+  const db = await openServer(config);
+  releaseDb = db.release;
+  const orm = await initOrm({ url: db.url, poolMax: config.dbPoolMax, onQuery: config.logSql ? (q) => logger.info(q) : undefined });
+  if (config.demoData) await loadDemoDataIfEmpty(orm.em.fork());
+  const app = await createApp(orm, config);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.express.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  logger.info(`Sanling listening on http://localhost:${config.port} (GraphQL at /graphql, health at /healthz)`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: shutting down`);
+    server.close();
+    server.closeAllConnections();
+    await app.stop().catch((e) => logger.warn('apollo stop:', e));
+    await orm.close().catch((e) => logger.warn('orm close:', e));
+    await db.release().catch((e) => logger.warn('database stop:', e));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch(async (err) => {
+  await releaseDb?.().catch(() => undefined);
+  if (err instanceof ConfigError) console.error(err.message);
+  else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`Port in use: another process listens on it. Stop it or set PORT. (${(err as Error).message})`);
+  } else console.error('Failed to start:', err);
+  process.exit(1);
+});
