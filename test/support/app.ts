@@ -1,0 +1,58 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import type { Clock } from '../../src/domain/actor';
+import type { TestDb } from './db';
+import { PASSWORD, OFFICERS, type OfficerKey } from './fixture';
+
+export interface GqlResult<T = any> {
+  status: number;
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: { code?: string; [k: string]: unknown } }[];
+}
+
+export interface TestApp {
+  url: string;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>>;
+  login(who: OfficerKey): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The real HTTP app on a free port, against a test database. */
+export async function startTestApp(db: TestDb, clock?: Clock, env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'test-secret-that-is-long-enough-0123456789', ...env });
+  const app = await createApp(db.orm, config, clock);
+  const server: Server = await new Promise((resolve) => {
+    const s = app.express.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const gql = async (query: string, variables?: Record<string, unknown>, token?: string) => {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: res.status, ...((await res.json()) as Omit<GqlResult, "status">) } as GqlResult;
+  };
+  const tokens = new Map<OfficerKey, string>();
+  return {
+    url,
+    gql,
+    login: async (who) => {
+      const cached = tokens.get(who);
+      if (cached) return cached;
+      const res = await gql('mutation($i: LoginInput!) { login(input: $i) { token } }', {
+        i: { phone: OFFICERS[who].phone, password: PASSWORD },
+      });
+      if (!res.data?.login) throw new Error(`login ${who} failed: ${JSON.stringify(res.errors)}`);
+      tokens.set(who, res.data.login.token);
+      return res.data.login.token;
+    },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await app.stop();
+    },
+  };
+}
