@@ -23,7 +23,7 @@ void withDatabase(USAGE, async (orm) => {
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError('--seed must be a whole number');
   const em = orm.em.fork();
-  const [{ n }] = await em.getConnection().execute<{ n: number }[]>('select count(*)::int as n from units');
+  const [{ n }] = await em.execute<{ n: number }[]>('select count(*)::int as n from units');
   if (n > 0) {
     throw new UsageError(`The database already holds ${n} units. Seed an empty one: e.g. DATA_DIR=.data/full npm run seed -- --scale full`);
   }

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { toPgArray } from '../domain/unit-import';
 
 export interface BulkColumn {
@@ -28,9 +28,7 @@ export async function bulkInsert(em: EntityManager, table: string, columns: Bulk
   const arrays = columns.map((c) => `?::${c.type === 'jsonb' ? 'text' : c.type}[]`).join(', ');
   const selects = columns.map((c, i) => (c.type === 'jsonb' ? `c${i}::jsonb` : `c${i}`)).join(', ');
   const aliases = columns.map((_, i) => `c${i}`).join(', ');
-  await em
-    .getConnection()
-    .execute(
+  await em.execute(
       `insert into ${table} (${columns.map((c) => `"${c.name}"`).join(', ')}) select ${selects} from unnest(${arrays}) as t(${aliases})`,
       params,
     );

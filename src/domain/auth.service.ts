@@ -50,9 +50,7 @@ export async function authenticate(em: EntityManager, secret: string, token: str
     throw unauthenticated(expired ? 'Your session has expired: log in again' : 'Invalid token: log in again');
   }
   if (!Number.isSafeInteger(officerId)) throw unauthenticated('Invalid token: log in again');
-  const rows = await em
-    .getConnection()
-    .execute<{ id: number; name: string; role: OfficerActor['role']; unit_id: number; path: string }[]>(
+  const rows = await em.execute<{ id: number; name: string; role: OfficerActor['role']; unit_id: number; path: string }[]>(
       'select o.id, o.name, o.role, o.unit_id, u.path from officers o join units u on u.id = o.unit_id where o.id = ? and o.active',
       [officerId],
     );

@@ -101,7 +101,7 @@ export function parseUnitCsv(buf: Buffer): UnitRow[] {
 export async function importUnits(em: EntityManager, rows: UnitRow[]): Promise<ImportResult> {
   if (!rows.length) throw badInput('the file has no units below the header');
   return em.transactional(async (tx) => {
-    const conn = tx.getConnection();
+    const conn = tx;
     // Serialize imports: two at once could each miss the other's cycle.
     await conn.execute('select pg_advisory_xact_lock(hashtext(?))', ['sanling:import-units']);
     const existing = await conn.execute<{ code: string; parent_code: string | null }[]>(
@@ -160,7 +160,7 @@ export async function importUnits(em: EntityManager, rows: UnitRow[]): Promise<I
 
 /** Recomputes every unit's path and depth from parent links, and the copies of paths on cases. */
 export async function rebuildPaths(em: EntityManager): Promise<void> {
-  const conn = em.getConnection();
+  const conn = em;
   const changed = await conn.execute<{ id: number }[]>(
     `with recursive t(id, path, depth) as (
        select id, '/' || id || '/', 0 from units where parent_id is null

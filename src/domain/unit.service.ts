@@ -93,7 +93,7 @@ export async function loadChildren(
     params.push(opts.kind);
   }
   params.push(likePrefix(officer.unitPath), officer.unitPath, opts.first);
-  const rows = await em.getConnection().execute(
+  const rows = await em.execute(
     `select * from (
        select u.*, row_number() over (partition by u.parent_id order by u.code) as rn
        from units u
