@@ -282,12 +282,14 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
       const seq = (counters.get(day) ?? 0) + 1;
       counters.set(day, seq);
       const number = `SL${day.replace(/-/g, '')}${pad(seq, 4)}`;
-      const demoCycle = opts.scale === 'demo' && i >= opts.cases - 64;
-      const kind = demoCycle ? text.KINDS[i % 8] : (r.weighted(text.KIND_WEIGHTS) as CaseKind);
-      const priority = demoCycle ? text.PRIORITIES[i % 3] : (r.weighted(text.PRIORITY_WEIGHTS) as CasePriority);
+      // Demo: every 5th case walks through every kind, priority and status, spread over the year.
+      const cycle = i / 5;
+      const demoCycle = opts.scale === 'demo' && i % 5 === 0 && cycle < 64;
+      const kind = demoCycle ? text.KINDS[cycle % 8] : (r.weighted(text.KIND_WEIGHTS) as CaseKind);
+      const priority = demoCycle ? text.PRIORITIES[cycle % 3] : (r.weighted(text.PRIORITY_WEIGHTS) as CasePriority);
       const place = pickPlace();
       const ageDays = (opts.now.getTime() - reportedAt.getTime()) / 86_400_000;
-      const status = demoCycle ? text.STATUSES[Math.floor((i - (opts.cases - 64)) / 8)] : (r.weighted(text.statusWeights(ageDays)) as CaseStatus);
+      const status = demoCycle ? text.STATUSES[Math.floor(cycle / 8)] : (r.weighted(text.statusWeights(ageDays)) as CaseStatus);
       const { acceptDueAt, dueAt } = deadlines(calendar, defaultPolicy(kind, priority), reportedAt);
       const channel = r.weighted(text.CHANNEL_WEIGHTS) as Channel;
       const byResident = channel === Channel.WECHAT || channel === Channel.WEB_CHAT;

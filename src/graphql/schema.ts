@@ -17,6 +17,13 @@ export function getSchema(): Promise<GraphQLSchema> {
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
     emitSchemaFile: false,
+  }).then((schema) => {
+    // type-graphql has no decorator for the root types' own descriptions.
+    schema.getQueryType()!.description =
+      'Reads, scoped to your jurisdiction (分级授权): log in first and send Authorization: Bearer <token>.';
+    const mutation = schema.getMutationType();
+    if (mutation) mutation.description = 'Changes: log in, and work cases through the closed loop (闭环); every change is on the trail.';
+    return schema;
   });
   return built;
 }
