@@ -30,6 +30,8 @@ const envSchema = z.object({
   TOKEN_TTL_HOURS: z.coerce.number({ message: 'must be a number' }).positive().max(24 * 30).default(12),
   DEMO_DATA: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
   LOG_SQL: bool(false),
+  // Read by the logger itself (it must work before config loads); validated here all the same.
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'must be debug, info, warn or error' }).optional(),
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
 });
 

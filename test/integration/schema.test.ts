@@ -54,3 +54,10 @@ it('carries the contract queries and mutations', async () => {
     ['assigneeId', 'kind', 'overdue', 'priority', 'reportedAfter', 'reportedBefore', 'search', 'status', 'supervisionLevel', 'unitId'],
   );
 });
+
+it('every operation in schema/examples.graphql is valid against the schema', async () => {
+  const { parse, validate } = await import('graphql');
+  const doc = parse(readFileSync(path.join(__dirname, '../../schema/examples.graphql'), 'utf8'));
+  expect(doc.definitions.length).toBeGreaterThanOrEqual(8);
+  expect(validate(await getSchema(), doc).map((e) => e.message)).toEqual([]);
+});

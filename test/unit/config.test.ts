@@ -1,0 +1,33 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('configuration', () => {
+  it('has development defaults and generates a throw-away JWT secret', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ env: 'development', port: 4000, demoData: true, jwtSecretGenerated: true, introspection: true });
+    expect(c.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('refuses production without a JWT secret and never loads demo data there', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: required in production/);
+    const c = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) });
+    expect(c.demoData).toBe(false);
+    expect(c.introspection).toBe(false);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), DEMO_DATA: 'true' })).toThrow(/DEMO_DATA/);
+  });
+
+  it('lists every bad variable at once', () => {
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', JWT_SECRET: 'short', NODE_ENV: 'staging' });
+      throw new Error('expected a ConfigError');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.join('\n');
+      for (const name of ['PORT', 'DATABASE_URL', 'JWT_SECRET', 'NODE_ENV']) expect(problems).toContain(name);
+    }
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).databaseUrl).toBeUndefined();
+  });
+});

@@ -1,0 +1,49 @@
+import { hashPassword, verifyPassword } from '../../src/domain/password';
+import { maskPhone } from '../../src/domain/access';
+import { decodeCursor, encodeCursor, pageSize } from '../../src/domain/pagination';
+import { fromGlobalId, toGlobalId } from '../../src/graphql/relay';
+import { DomainError } from '../../src/domain/errors';
+
+describe('passwords', () => {
+  it('hashes with scrypt and a random salt, and verifies', async () => {
+    const a = await hashPassword('correct horse');
+    const b = await hashPassword('correct horse');
+    expect(a).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(a).not.toBe(b);
+    expect(await verifyPassword('correct horse', a)).toBe(true);
+    expect(await verifyPassword('correct horsE', a)).toBe(false);
+    expect(await verifyPassword('x', 'garbage')).toBe(false);
+  });
+});
+
+describe('phone masking', () => {
+  it('keeps the first three and last four digits', () => {
+    expect(maskPhone('13800000000')).toBe('138****0000');
+    expect(maskPhone('12345')).toBe('*****');
+  });
+});
+
+describe('global ids and cursors', () => {
+  it('round-trips and type-checks global ids', () => {
+    expect(fromGlobalId(toGlobalId('Case', 42))).toEqual({ type: 'Case', id: 42 });
+    expect(() => fromGlobalId(toGlobalId('Case', 42), 'Unit')).toThrow(DomainError);
+    for (const bad of ['', 'x', Buffer.from('Case:abc').toString('base64url'), Buffer.from('Secret:1').toString('base64url'), 'a'.repeat(200)]) {
+      expect(() => fromGlobalId(bad)).toThrow(/not a valid/);
+    }
+  });
+
+  it('rejects cursors that are malformed or from another ordering', () => {
+    const c = encodeCursor('case:REPORTED_AT:DESC', ['2026-11-23T00:00:00.000Z', 5]);
+    expect(decodeCursor(c, 'case:REPORTED_AT:DESC', 2)).toEqual(['2026-11-23T00:00:00.000Z', 5]);
+    expect(() => decodeCursor(c, 'case:NUMBER:ASC', 2)).toThrow(/after is not a cursor/);
+    expect(() => decodeCursor('%%%', 'x', 1)).toThrow(/after is not a cursor/);
+    expect(() => decodeCursor(Buffer.from('{"a":1}').toString('base64url'), 'x', 1)).toThrow(/after is not a cursor/);
+  });
+
+  it('bounds page sizes', () => {
+    expect(pageSize({})).toBe(20);
+    expect(pageSize({ first: 100 })).toBe(100);
+    expect(() => pageSize({ first: 101 })).toThrow(/0 to 100/);
+    expect(() => pageSize({ first: -1 })).toThrow(/0 to 100/);
+  });
+});
