@@ -63,13 +63,6 @@ function overdueSql(alias: string): string {
 
 const CASE_NUMBER = /^SL\d{8,}$/i;
 
-/** Loads cases by id, in the order asked, for DataLoader; no access check (callers apply it). */
-export async function loadCasesByIds(em: EntityManager, ids: readonly number[]): Promise<(Case | undefined)[]> {
-  const rows = await em.find(Case, { id: { $in: [...new Set(ids)] } });
-  const byId = new Map(rows.map((c) => [c.id, c]));
-  return ids.map((id) => byId.get(id));
-}
-
 /** One case by id or number, if in the actor's jurisdiction; otherwise NOT_FOUND (nothing leaked). */
 export async function getCase(em: EntityManager, actor: Actor, by: { id?: number; number?: string }): Promise<Case> {
   const officer = requireOfficer(actor);

@@ -16,13 +16,6 @@ export interface UnitFilter {
   search?: string | null;
 }
 
-/** Loads units by id, in the order asked, for DataLoader; no access check (callers apply it). */
-export async function loadUnitsByIds(em: EntityManager, ids: readonly number[]): Promise<(Unit | undefined)[]> {
-  const units = await em.find(Unit, { id: { $in: [...new Set(ids)] } });
-  const byId = new Map(units.map((u) => [u.id, u]));
-  return ids.map((id) => byId.get(id));
-}
-
 /** One unit by id or code, if the actor may read it; otherwise NOT_FOUND (no detail leaked). */
 export async function getUnit(em: EntityManager, actor: Actor, by: { id?: number; code?: string }): Promise<Unit> {
   const officer = requireOfficer(actor);

@@ -2,13 +2,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { Case, Officer, Resident, Unit, type UnitKind } from '../entities';
 import type { Actor, Clock } from '../domain/actor';
-import { loadCasesByIds } from '../domain/case.query';
 import { DomainError } from '../domain/errors';
-import { loadChildren, loadUnitsByIds } from '../domain/unit.service';
+import { loadChildren } from '../domain/unit.service';
 import type { TokenSettings } from '../domain/auth.service';
 
 /** Per-request batching: one statement per kind of nested lookup, however long the page. */
 export function createLoaders(em: EntityManager, actor: () => Actor) {
+  // Loads by id in the order asked; no access check here, resolvers apply it.
   const byIds = <T extends { id: number }>(entity: new () => T) =>
     new DataLoader<number, T | undefined>(async (ids) => {
       const rows = await em.find(entity as never, { id: { $in: [...new Set(ids)] } } as never);
@@ -17,8 +17,8 @@ export function createLoaders(em: EntityManager, actor: () => Actor) {
     });
   const childLoaders = new Map<string, DataLoader<number, Unit[]>>();
   return {
-    unit: new DataLoader<number, Unit | undefined>((ids) => loadUnitsByIds(em, ids)),
-    case: new DataLoader<number, Case | undefined>((ids) => loadCasesByIds(em, ids)),
+    unit: byIds(Unit),
+    case: byIds(Case),
     officer: byIds(Officer),
     resident: byIds(Resident),
     /** Children of units, one loader per distinct (first, kind) argument set. */
