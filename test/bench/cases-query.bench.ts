@@ -1,0 +1,88 @@
+import { Client } from 'pg';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { generate } from '../../src/db/generator';
+import { initOrm } from '../../src/db/orm';
+import { startTestApp, type TestApp } from '../support/app';
+import { createTestDb, type TestDb } from '../support/db';
+
+/*
+ * Read-side latency at city scale. BENCH_DATABASE_URL: an already seeded database (e.g. the
+ * embedded one after `DATA_DIR=.data/full npm run seed -- --scale full --cases 1000000`);
+ * otherwise a fresh database is seeded at full unit scale with BENCH_CASES cases (default 100000).
+ * Prints p50/p95 per query and jurisdiction level, and the SQL statements per request.
+ */
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+let db: TestDb | undefined;
+let external: MikroORM | undefined;
+let app: TestApp;
+const queries: string[] = [];
+
+beforeAll(async () => {
+  if (process.env.BENCH_DATABASE_URL) {
+    external = await initOrm({ url: process.env.BENCH_DATABASE_URL, onQuery: (q) => queries.push(q) });
+    app = await startTestApp({ orm: external, url: process.env.BENCH_DATABASE_URL, queries, drop: async () => undefined });
+  } else {
+    db = await createTestDb();
+    const cases = Number(process.env.BENCH_CASES ?? 100_000);
+    console.log(`seeding full-scale units and ${cases} cases…`);
+    await generate(db.orm.em.fork(), { scale: 'full', cases, now: new Date(), progress: () => undefined });
+    app = await startTestApp(db);
+    db.queries.length = 0;
+  }
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.drop();
+  await external?.close();
+});
+
+async function tokenFor(level: string): Promise<string> {
+  const url = process.env.BENCH_DATABASE_URL ?? db!.url;
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  // A demo account exists for the city; for other levels take any officer there.
+  const { rows } = await client.query(
+    `select o.phone from officers o join units u on u.id = o.unit_id where u.kind = $1 order by o.id limit 1`,
+    [level],
+  );
+  await client.end();
+  const res = await app.gql('mutation($p: String!) { login(input: {phone: $p, password: "sanling-demo"}) { token } }', { p: rows[0].phone });
+  return res.data.login.token;
+}
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+const CASES = (filter: string, extra = '') =>
+  `{ cases(first: 20${extra}${filter}) { totalCount edges { node { number status unit { name parent { name } } handlingUnit { name } assignee { name } } } } }`;
+
+it('prints read-side latency per jurisdiction level', async () => {
+  const rows: string[] = ['level      query                      p50 ms   p95 ms   SQL/request'];
+  for (const level of ['CITY', 'COUNTY', 'TOWNSHIP', 'VILLAGE']) {
+    const token = await tokenFor(level);
+    const cases: [string, string][] = [
+      ['newest 20 + totalCount', CASES('')],
+      ['open, oldest due first', CASES(', filter: {status: [REPORTED, ACCEPTED, ASSIGNED, IN_PROGRESS]}', ', orderBy: {field: DUE_AT, direction: ASC}')],
+      ['overdue', CASES(', filter: {overdue: true}')],
+      ['search 纠纷', CASES(', filter: {search: "纠纷"}')],
+    ];
+    for (const [name, query] of cases) {
+      const times: number[] = [];
+      let sql = 0;
+      for (let i = 0; i < RUNS; i++) {
+        queries.length = 0;
+        if (db) db.queries.length = 0;
+        const t = process.hrtime.bigint();
+        const res = await app.gql(query, {}, token);
+        times.push(Number(process.hrtime.bigint() - t) / 1e6);
+        expect(res.errors).toBeUndefined();
+        sql = db ? db.queries.length : queries.length;
+      }
+      rows.push(`${level.padEnd(10)} ${name.padEnd(26)} ${pct(times, 50).toFixed(1).padStart(6)}  ${pct(times, 95).toFixed(1).padStart(7)}   ${sql}`);
+    }
+  }
+  console.log(rows.join('\n'));
+});
