@@ -72,3 +72,21 @@ export function maskPhone(phone: string): string {
   if (phone.length < 7) return '*'.repeat(phone.length);
   return `${phone.slice(0, 3)}${'*'.repeat(phone.length - 7)}${phone.slice(-4)}`;
 }
+
+/**
+ * May the officer take an action whose rule needs `role` (or being the assignee, when allowed)?
+ * Officers act on cases handled at their unit or below; reading alone is not enough.
+ */
+export function authorizeAction(
+  actor: OfficerActor,
+  rule: { role: OfficerRole; assigneeMay: boolean },
+  c: { assignee?: { id: number } | null; handlingPath: string },
+): void {
+  if (rule.assigneeMay && c.assignee?.id === actor.id) return;
+  if (!hasRole(actor, rule.role)) {
+    throw forbidden(`This needs the ${rule.role} role or higher${rule.assigneeMay ? ', or the case assigned to you' : ''}`);
+  }
+  if (!inJurisdiction(actor, c.handlingPath)) {
+    throw forbidden('Only officers of the handling unit and the units above it may do this');
+  }
+}

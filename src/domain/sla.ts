@@ -10,16 +10,27 @@ export interface Limit {
 export interface SlaPolicy {
   accept: Limit;
   resolve: Limit;
+  /** The resolve limit after a supervisor's one extension (counted from the report); none: not extendable. */
+  extended?: Limit;
 }
 
 const PRIORITY_DEFAULTS: Record<CasePriority, SlaPolicy> = {
   [CasePriority.EMERGENCY]: { accept: { amount: 30, unit: 'MINUTES' }, resolve: { amount: 24, unit: 'HOURS' } },
   [CasePriority.URGENT]: { accept: { amount: 2, unit: 'HOURS' }, resolve: { amount: 24, unit: 'HOURS' } },
-  [CasePriority.NORMAL]: { accept: { amount: 1, unit: 'WORKING_DAYS' }, resolve: { amount: 7, unit: 'WORKING_DAYS' } },
+  [CasePriority.NORMAL]: {
+    accept: { amount: 1, unit: 'WORKING_DAYS' },
+    resolve: { amount: 7, unit: 'WORKING_DAYS' },
+    extended: { amount: 15, unit: 'WORKING_DAYS' },
+  },
 };
 
 /** Petition regulation (信访工作条例): decide on acceptance within 15 days, handle within 60. */
-const PETITION: SlaPolicy = { accept: { amount: 15, unit: 'DAYS' }, resolve: { amount: 60, unit: 'DAYS' } };
+/** The regulation allows one extension of up to 30 days. */
+const PETITION: SlaPolicy = {
+  accept: { amount: 15, unit: 'DAYS' },
+  resolve: { amount: 60, unit: 'DAYS' },
+  extended: { amount: 90, unit: 'DAYS' },
+};
 
 /** Default policy of DESIGN §2: urgent and emergency petitions follow their priority. */
 export function defaultPolicy(kind: CaseKind, priority: CasePriority): SlaPolicy {

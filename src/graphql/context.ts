@@ -4,6 +4,8 @@ import { Case, Officer, Resident, Unit, type UnitKind } from '../entities';
 import type { Actor, Clock } from '../domain/actor';
 import { DomainError } from '../domain/errors';
 import { loadChildren } from '../domain/unit.service';
+import { loadRepeatedPetition, loadSimilarCases } from '../domain/case-steps.service';
+import { loadEventPages, verifyTrails, type BrokenTrail } from '../domain/trail.service';
 import type { TokenSettings } from '../domain/auth.service';
 
 /** Per-request batching: one statement per kind of nested lookup, however long the page. */
@@ -16,11 +18,24 @@ export function createLoaders(em: EntityManager, actor: () => Actor) {
       return ids.map((id) => byId.get(id));
     });
   const childLoaders = new Map<string, DataLoader<number, Unit[]>>();
+  const eventLoaders = new Map<number, DataLoader<number, Awaited<ReturnType<typeof loadEventPages>>[number]>>();
   return {
     unit: byIds(Unit),
     case: byIds(Case),
     officer: byIds(Officer),
     resident: byIds(Resident),
+    similarCases: new DataLoader<number, Case[]>((ids) => loadSimilarCases(em, actor(), ids)),
+    repeatedPetition: new DataLoader<number, boolean>((ids) => loadRepeatedPetition(em, ids)),
+    trail: new DataLoader<number, BrokenTrail | undefined>((ids) => verifyTrails(em, ids)),
+    /** First page of trail entries of cases, one loader per page size. */
+    events(first: number) {
+      let loader = eventLoaders.get(first);
+      if (!loader) {
+        loader = new DataLoader((ids: readonly number[]) => loadEventPages(em, ids, first));
+        eventLoaders.set(first, loader);
+      }
+      return loader;
+    },
     /** Children of units, one loader per distinct (first, kind) argument set. */
     children(first: number, kind?: UnitKind[] | null): DataLoader<number, Unit[]> {
       const key = `${first}|${(kind ?? []).join(',')}`;

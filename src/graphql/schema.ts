@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import './types/enums';
+import './types/event.type';
 import { DateTimeResolver } from 'graphql-scalars';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { CaseMutationResolver } from './resolvers/case-mutation.resolver';
 import { CaseResolver } from './resolvers/case.resolver';
 import { NodeResolver } from './resolvers/node.resolver';
 import { OfficerResolver } from './resolvers/officer.resolver';
@@ -13,7 +15,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the decorated classes. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, UnitResolver, CaseResolver, OfficerResolver],
+    resolvers: [NodeResolver, UnitResolver, CaseResolver, CaseMutationResolver, OfficerResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
     emitSchemaFile: false,

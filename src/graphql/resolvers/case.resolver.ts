@@ -1,6 +1,9 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { Case, Officer, Unit } from '../../entities';
-import { canSeeReporterPhone, maskPhone, requireOfficer } from '../../domain/access';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Case, Officer, OfficerRole, Unit } from '../../entities';
+import { canReadCase, canSeeReporterPhone, maskPhone, requireOfficer, requireRole } from '../../domain/access';
+import { decodeCursor, encodeCursor, pageSize } from '../../domain/pagination';
+import { loadEventsAfter } from '../../domain/trail.service';
+import { CaseEventConnection } from '../types/event.type';
 import { DEFAULT_CASE_ORDER, getCase, isOverdue, listCases } from '../../domain/case.query';
 import { notFound } from '../../domain/errors';
 import { actorOf, type GraphQLContext } from '../context';
@@ -69,6 +72,50 @@ export class CaseResolver {
     return c.assignee ? ((await ctx.loaders.officer.load(c.assignee.id)) ?? null) : null;
   }
 
+  @FieldResolver(() => CaseEventConnection, { description: 'The trail (全程留痕), oldest first.' })
+  async events(
+    @Root() c: Case,
+    @Ctx() ctx: GraphQLContext,
+    @Args() args: ForwardPageArgs,
+  ) {
+    const first = pageSize(args);
+    const page = args.after
+      ? await loadEventsAfter(ctx.em, c.id, Number(decodeCursor(args.after, 'event', 1)[0]), first)
+      : await ctx.loaders.events(first).load(c.id);
+    const nodes = page.events.slice(0, first);
+    return toConnection({
+      nodes,
+      cursors: nodes.map((e) => encodeCursor('event', [e.seq])),
+      hasNextPage: page.events.length > first,
+      hasPreviousPage: Boolean(args.after),
+      totalCount: async () => page.total,
+    });
+  }
+
+  @FieldResolver(() => [CaseType], { description: 'Likely duplicates in your jurisdiction: same kind, same place or a neighbour, similar text, within 90 days.' })
+  async similarCases(@Root() c: Case, @Ctx() ctx: GraphQLContext): Promise<Case[]> {
+    return ctx.loaders.similarCases.load(c.id);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'A petition repeated by the same reporter or at the same place within 90 days (重复信访).' })
+  async repeatedPetition(@Root() c: Case, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    return ctx.loaders.repeatedPetition.load(c.id);
+  }
+
+  @FieldResolver(() => CaseType, { nullable: true, description: 'The case this one was merged into, if MERGED (null if outside your jurisdiction).' })
+  async mergedInto(@Root() c: Case, @Ctx() ctx: GraphQLContext): Promise<Case | null> {
+    if (!c.mergedInto) return null;
+    const target = await ctx.loaders.case.load(c.mergedInto.id);
+    return target && canReadCase(requireOfficer(actorOf(ctx)), target) ? target : null;
+  }
+
+  @FieldResolver(() => TrailCheck, { description: 'Checks the hash chain of the trail. SUPERVISOR and above.' })
+  async trailCheck(@Root() c: Case, @Ctx() ctx: GraphQLContext): Promise<TrailCheck> {
+    requireRole(actorOf(ctx), OfficerRole.SUPERVISOR);
+    const broken = await ctx.loaders.trail.load(c.id);
+    return { intact: !broken, brokenAtSeq: broken?.seq ?? null, reason: broken?.reason ?? null };
+  }
+
   @FieldResolver(() => ResidentType, { nullable: true, description: 'Who reported it; null when anonymous or filed by an officer.' })
   async reporter(@Root() c: Case, @Ctx() ctx: GraphQLContext): Promise<ResidentType | null> {
     if (!c.reporter) return null;
@@ -77,6 +124,18 @@ export class CaseResolver {
     const open = canSeeReporterPhone(requireOfficer(actorOf(ctx)), c);
     return { displayName: resident.displayName, phone: resident.phone ? (open ? resident.phone : maskPhone(resident.phone)) : null };
   }
+}
+
+@ObjectType({ description: 'Whether a case’s trail is intact.' })
+class TrailCheck {
+  @Field({ description: 'true when every entry links to the one before and matches its hash.' })
+  intact!: boolean;
+
+  @Field(() => Int, { nullable: true, description: 'First entry found broken.' })
+  brokenAtSeq?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'What is wrong there.' })
+  reason?: string | null;
 }
 
 function required<T>(value: T | undefined): T {

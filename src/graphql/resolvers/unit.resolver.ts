@@ -1,5 +1,6 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { Unit, UnitKind } from '../../entities';
+import { Officer, Unit, UnitKind } from '../../entities';
+import { OfficerType } from '../types/officer.type';
 import { canReadUnit, requireOfficer } from '../../domain/access';
 import { pageSize } from '../../domain/pagination';
 import { getUnit, listUnits } from '../../domain/unit.service';
@@ -58,6 +59,12 @@ export class UnitResolver {
     if (!unit.parent) return null;
     const parent = await ctx.loaders.unit.load(unit.parent.id);
     return parent && canReadUnit(requireOfficer(actorOf(ctx)), parent) ? parent : null;
+  }
+
+  @FieldResolver(() => OfficerType, { nullable: true, description: 'Responsible officer (驻村民警/网格员) of a village or community: default assignee of its cases.' })
+  async responsibleOfficer(@Root() unit: Unit, @Ctx() ctx: GraphQLContext): Promise<Officer | null> {
+    requireOfficer(actorOf(ctx));
+    return unit.responsibleOfficer ? ((await ctx.loaders.officer.load(unit.responsibleOfficer.id)) ?? null) : null;
   }
 
   @FieldResolver(() => [UnitType], { description: 'Units directly under this one that you may see, ordered by code.' })

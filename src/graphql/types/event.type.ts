@@ -1,0 +1,99 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { CaseEventType, CaseStatus } from '../../entities';
+import { connectionType } from '../relay';
+import { AttachmentType } from './case.type';
+
+registerEnumType(CaseEventType, {
+  name: 'CaseEventType',
+  description: 'What a trail entry records (全程留痕).',
+  valuesConfig: {
+    REPORT: { description: 'Reported (上报).' },
+    ACCEPT: { description: 'Accepted (受理).' },
+    REJECT: { description: 'Not accepted, with the reason (不予受理).' },
+    ASSIGN: { description: 'Assigned to a unit or officer (交办).' },
+    START: { description: 'Work started (开始办理).' },
+    RESOLVE: { description: 'Resolved, with what was done (办结).' },
+    CLOSE: { description: 'Closed out without a return visit by a supervisor (销号).' },
+    REOPEN: { description: 'Reopened with a fresh deadline (重办).' },
+    ESCALATE: { description: 'Escalated to the unit above, or recorded as beyond the unit (上报/越级).' },
+    SUPERVISE: { description: 'Supervision level raised (督办).' },
+    EXTEND_DEADLINE: { description: 'Resolve deadline extended once (延期).' },
+    MERGE: { description: 'A duplicate was folded into this case.' },
+    MERGED_INTO: { description: 'This case was folded into another as a duplicate (合并).' },
+    NOTE: { description: 'A note (备注).' },
+    RETURN_VISIT: { description: 'Return visit result recorded (回访).' },
+    REVIEW: { description: 'Case review (评查).' },
+    COLLECTIVE_ANALYSIS: { description: 'Collective analysis (集中研判).' },
+    MEDIATION: { description: 'Mediation (协调化解).' },
+    HEARING: { description: 'Hearing held (组织听证).' },
+    LAWYER: { description: 'Lawyer involved (律师代理).' },
+    JUDICIAL_AID: { description: 'Judicial aid granted, with its amount (司法救助).' },
+    IMPORTED: { description: 'Imported from another system.' },
+  },
+});
+
+/** The typed steps an officer may record with addCaseNote. */
+export enum CaseStepType {
+  NOTE = 'NOTE',
+  REVIEW = 'REVIEW',
+  COLLECTIVE_ANALYSIS = 'COLLECTIVE_ANALYSIS',
+  MEDIATION = 'MEDIATION',
+  HEARING = 'HEARING',
+  LAWYER = 'LAWYER',
+  JUDICIAL_AID = 'JUDICIAL_AID',
+}
+registerEnumType(CaseStepType, {
+  name: 'CaseStepType',
+  description: 'A note or a step of the legal-petition process (涉法涉诉信访) recorded on the trail.',
+  valuesConfig: {
+    NOTE: { description: 'A plain note (备注).' },
+    REVIEW: { description: 'Case review (评查).' },
+    COLLECTIVE_ANALYSIS: { description: 'Collective analysis (集中研判).' },
+    MEDIATION: { description: 'Mediation (协调化解).' },
+    HEARING: { description: 'Hearing (组织听证).' },
+    LAWYER: { description: 'Lawyer involvement (律师代理).' },
+    JUDICIAL_AID: { description: 'Judicial aid (司法救助): give the amount.' },
+  },
+});
+
+@ObjectType('CaseEvent', { description: 'One entry of a case’s append-only, hash-chained trail (全程留痕).' })
+export class CaseEventObject {
+  @Field(() => ID, { description: 'Id of the entry.' })
+  id!: string;
+
+  @Field(() => Int, { description: 'Position in the case’s trail, from 1.' })
+  seq!: number;
+
+  @Field(() => CaseEventType, { description: 'What happened.' })
+  type!: CaseEventType;
+
+  @Field(() => CaseStatus, { nullable: true, description: 'Status before.' })
+  fromStatus?: CaseStatus;
+
+  @Field(() => CaseStatus, { nullable: true, description: 'Status after.' })
+  toStatus?: CaseStatus;
+
+  @Field(() => String, { nullable: true, description: 'Note, reason or result written with it.' })
+  note?: string;
+
+  @Field(() => Float, { nullable: true, description: 'Amount in yuan (JUDICIAL_AID).' })
+  amount?: number | null;
+
+  @Field(() => [AttachmentType], { description: 'Documents recorded with this entry.' })
+  attachments!: AttachmentType[];
+
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Other details of the entry (target unit, escalation type, deadlines, …).' })
+  details?: Record<string, unknown> | null;
+
+  @Field({ description: 'When it happened.' })
+  createdAt!: Date;
+
+  @Field({ description: 'SHA-256 of this entry and the previous hash.' })
+  hash!: string;
+
+  @Field({ description: 'Hash of the previous entry (64 zeros for the first).' })
+  prevHash!: string;
+}
+
+export const CaseEventConnection = connectionType('CaseEvent', CaseEventObject, 'trail entry');
