@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { parseCalendarCsv } from '../domain/calendar';
+import { importCalendar } from '../domain/deadline.service';
 import { createOfficer } from '../domain/officer.service';
+import { verifyAllTrails } from '../domain/trail.service';
 import { importUnits, parseUnitCsv } from '../domain/unit-import';
 import { UsageError, withDatabase } from './run';
 
@@ -11,6 +14,11 @@ Commands:
       ROLE is GRID_WORKER, OFFICER, SUPERVISOR or ADMIN; UNIT_CODE an imported unit's code.
   import-units FILE.csv
       CSV (UTF-8) with the header code,name,kind,parent_code; all-or-nothing; known codes are updated.
+
+  import-calendar FILE.csv
+      Holidays and make-up workdays (header date,type,name; type HOLIDAY or WORKDAY), e.g. next year's notice.
+  verify-trail
+      Checks every case's hash-chained trail; lists broken ones and exits 1 if any.
 
 Uses DATABASE_URL, or the embedded database in DATA_DIR (default .data), like npm start.`;
 
@@ -53,6 +61,33 @@ void withDatabase(USAGE, async (orm) => {
       }
       const result = await importUnits(em, parseUnitCsv(buf));
       console.log(`Imported ${rest[0]}: ${result.created} units created, ${result.updated} updated.`);
+      return;
+    }
+    case 'import-calendar': {
+      if (rest.length !== 1) throw new UsageError('import-calendar: give exactly one CSV file');
+      let text: string;
+      try {
+        text = await readFile(rest[0], 'utf8');
+      } catch (err) {
+        throw new UsageError(`import-calendar: cannot read ${rest[0]} (${(err as NodeJS.ErrnoException).code})`);
+      }
+      let entries;
+      try {
+        entries = parseCalendarCsv(text);
+      } catch (err) {
+        throw new UsageError(`import-calendar: ${(err as Error).message}`);
+      }
+      const n = await importCalendar(em, entries);
+      console.log(`Imported ${n} calendar days from ${rest[0]}.`);
+      return;
+    }
+    case 'verify-trail': {
+      const { checked, broken } = await verifyAllTrails(em, (n) => {
+        if (n % 100_000 === 0) console.error(`  checked ${n} cases…`);
+      });
+      for (const b of broken) console.log(`BROKEN case #${b.caseId} at entry ${b.seq}: ${b.reason}`);
+      console.log(`Checked ${checked} cases: ${broken.length ? `${broken.length} with a broken trail` : 'every trail intact'}.`);
+      if (broken.length) process.exitCode = 1;
       return;
     }
     default:

@@ -33,5 +33,5 @@ export async function withDatabase(usage: string, fn: (orm: MikroORM, config: Co
     await orm?.close().catch(() => undefined);
     await release?.().catch(() => undefined);
   }
-  process.exit(code);
+  process.exit(code || (process.exitCode as number | undefined) || 0);
 }

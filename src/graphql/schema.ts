@@ -6,6 +6,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { CaseMutationResolver } from './resolvers/case-mutation.resolver';
 import { CaseResolver } from './resolvers/case.resolver';
+import { CaseEventResolver } from './resolvers/event.resolver';
 import { NodeResolver } from './resolvers/node.resolver';
 import { OfficerResolver } from './resolvers/officer.resolver';
 import { UnitResolver } from './resolvers/unit.resolver';
@@ -15,7 +16,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the decorated classes. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, UnitResolver, CaseResolver, CaseMutationResolver, OfficerResolver],
+    resolvers: [NodeResolver, UnitResolver, CaseResolver, CaseMutationResolver, CaseEventResolver, OfficerResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
     emitSchemaFile: false,

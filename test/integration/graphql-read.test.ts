@@ -213,3 +213,9 @@ describe('case queries', () => {
     }
   });
 });
+
+it('checks who you are before what you sent: a malformed id without a token is UNAUTHENTICATED', async () => {
+  for (const q of ['{ case(id: "x") { number } }', '{ node(id: "x") { id } }', '{ unit(id: "x") { name } }', '{ cases(filter: {unitId: "x"}) { totalCount } }']) {
+    expect(codes(await app.gql(q))).toEqual(['UNAUTHENTICATED']);
+  }
+});

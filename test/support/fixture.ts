@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Case, CaseKind, CasePriority, CaseStatus, Channel, Officer, OfficerRole, Resident, Unit } from '../../src/entities';
+import { Case, CaseEventType, CaseKind, CasePriority, CaseStatus, Channel, Officer, OfficerRole, Resident, Unit } from '../../src/entities';
 import { createOfficer } from '../../src/domain/officer.service';
 import { importUnits, parseUnitCsv } from '../../src/domain/unit-import';
+import { appendEvents } from '../../src/domain/trail.service';
 
 /*
  * A small known world:
@@ -71,7 +72,11 @@ export async function insertCase(
     dueAt: fields.dueAt ?? new Date(reportedAt.getTime() + 7 * 86_400_000),
     reporter: fields.reporter,
     assignee: fields.assignee,
+    resolvedAt: fields.status === CaseStatus.RESOLVED || fields.status === CaseStatus.CLOSED ? reportedAt : undefined,
   });
+  await em.flush();
+  // Every case starts its trail like a real one, so chains stay verifiable.
+  await appendEvents(em, c, [{ type: CaseEventType.REPORT, toStatus: c.status }], reportedAt);
   await em.flush();
   return c;
 }

@@ -21,7 +21,8 @@ export class CaseResolver {
     @Arg('id', () => ID, { nullable: true, description: 'Global id of the case.' }) id?: string,
     @Arg('number', () => String, { nullable: true, description: 'Case number, e.g. SL202611230001.' }) number?: string,
   ): Promise<Case> {
-    return getCase(ctx.em, actorOf(ctx), { id: optionalId(id, 'Case'), number: number ?? undefined });
+    const actor = requireOfficer(actorOf(ctx));
+    return getCase(ctx.em, actor, { id: optionalId(id, 'Case'), number: number ?? undefined });
   }
 
   @Query(() => CaseConnection, { description: 'Cases in your jurisdiction (where they happened or who handles them).' })
@@ -32,9 +33,10 @@ export class CaseResolver {
     @Arg('orderBy', () => CaseOrderInput, { nullable: true, description: 'Sort order; newest reported first by default.' })
     orderBy?: CaseOrderInput,
   ) {
+    const actor = requireOfficer(actorOf(ctx));
     const result = await listCases(
       ctx.em,
-      actorOf(ctx),
+      actor,
       {
         ...filter,
         unitId: optionalId(filter?.unitId, 'Unit'),

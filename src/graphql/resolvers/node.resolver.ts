@@ -1,4 +1,5 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { requireOfficer } from '../../domain/access';
 import { getCase } from '../../domain/case.query';
 import { getOfficer } from '../../domain/officer.service';
 import { getUnit } from '../../domain/unit.service';
@@ -9,8 +10,8 @@ import { fromGlobalId, Node } from '../relay';
 export class NodeResolver {
   @Query(() => Node, { description: 'Any object by global id (Relay); NOT_FOUND when it does not exist or is outside your jurisdiction.' })
   async node(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID, { description: 'Global id.' }) id: string): Promise<unknown> {
+    const actor = requireOfficer(actorOf(ctx));
     const ref = fromGlobalId(id);
-    const actor = actorOf(ctx);
     switch (ref.type) {
       case 'Unit':
         return getUnit(ctx.em, actor, { id: ref.id });

@@ -25,7 +25,8 @@ export class UnitResolver {
     @Arg('id', () => ID, { nullable: true, description: 'Global id of the unit.' }) id?: string,
     @Arg('code', () => String, { nullable: true, description: 'Code of the unit, e.g. 141122000000.' }) code?: string,
   ): Promise<Unit> {
-    return getUnit(ctx.em, actorOf(ctx), { id: optionalId(id, 'Unit'), code: code ?? undefined });
+    const actor = requireOfficer(actorOf(ctx));
+    return getUnit(ctx.em, actor, { id: optionalId(id, 'Unit'), code: code ?? undefined });
   }
 
   @Query(() => UnitConnection, { description: 'Units in your jurisdiction, ordered by code.' })
@@ -34,9 +35,10 @@ export class UnitResolver {
     @Args() page: ForwardPageArgs,
     @Arg('filter', () => UnitFilter, { nullable: true, description: 'Conditions on the units.' }) filter?: UnitFilter,
   ) {
+    const actor = requireOfficer(actorOf(ctx));
     const result = await listUnits(
       ctx.em,
-      actorOf(ctx),
+      actor,
       {
         parentId: optionalId(filter?.parentId, 'Unit'),
         withinId: optionalId(filter?.withinId, 'Unit'),
