@@ -16,6 +16,11 @@ const OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 86_400_000;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A real calendar date written YYYY-MM-DD (2027-02-30 is not). */
+function isDate(s: string): boolean {
+  return ISO_DATE.test(s) && !Number.isNaN(Date.parse(s)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+}
+
 /** Local (Asia/Shanghai) calendar date of an instant. */
 export function localDate(t: Date): string {
   return new Date(t.getTime() + OFFSET_MS).toISOString().slice(0, 10);
@@ -35,7 +40,7 @@ export class WorkCalendar {
 
   constructor(entries: readonly CalendarEntry[]) {
     for (const e of entries) {
-      if (!ISO_DATE.test(e.date) || Number.isNaN(Date.parse(e.date))) throw new Error(`calendar date "${e.date}" is not YYYY-MM-DD`);
+      if (!isDate(e.date)) throw new Error(`calendar date "${e.date}" is not YYYY-MM-DD`);
     }
     this.overrides = new Map(entries.map((e) => [e.date, e.type]));
   }
@@ -84,7 +89,7 @@ export function parseCalendarCsv(text: string): CalendarEntry[] {
   if (lines[0]?.trim() !== 'date,type,name') throw new Error('line 1: the header must be date,type,name');
   return lines.slice(1).map((line, i) => {
     const [date, type, name = ''] = line.split(',').map((s) => s.trim());
-    if (!ISO_DATE.test(date ?? '')) throw new Error(`line ${i + 2}: "${date}" is not a YYYY-MM-DD date`);
+    if (!isDate(date ?? '')) throw new Error(`line ${i + 2}: "${date}" is not a YYYY-MM-DD date`);
     if (type !== 'HOLIDAY' && type !== 'WORKDAY') throw new Error(`line ${i + 2}: type must be HOLIDAY or WORKDAY`);
     return { date, type, name };
   });

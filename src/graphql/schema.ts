@@ -9,6 +9,7 @@ import { CaseResolver } from './resolvers/case.resolver';
 import { CaseEventResolver } from './resolvers/event.resolver';
 import { NodeResolver } from './resolvers/node.resolver';
 import { OfficerResolver } from './resolvers/officer.resolver';
+import { SlaResolver } from './resolvers/sla.resolver';
 import { UnitResolver } from './resolvers/unit.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
@@ -16,7 +17,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the decorated classes. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, UnitResolver, CaseResolver, CaseMutationResolver, CaseEventResolver, OfficerResolver],
+    resolvers: [NodeResolver, UnitResolver, CaseResolver, CaseMutationResolver, CaseEventResolver, OfficerResolver, SlaResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
     emitSchemaFile: false,

@@ -1,4 +1,5 @@
 import { generate } from '../../src/db/generator';
+import { verifyAllTrails } from '../../src/domain/trail.service';
 import { startTestApp, type TestApp } from '../support/app';
 import { createTestDb, type TestDb } from '../support/db';
 
@@ -51,4 +52,10 @@ it('batches children and officer units too', async () => {
   expect(b.errors).toBeUndefined();
   expect(b.data.units.edges.length).toBe(60);
   expect(db.queries.length).toBe(small);
+});
+
+it('generates demo data whose every trail verifies', async () => {
+  const { checked, broken } = await verifyAllTrails(db.orm.em.fork());
+  expect(checked).toBe(400);
+  expect(broken).toEqual([]);
 });

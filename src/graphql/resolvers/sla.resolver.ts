@@ -1,0 +1,26 @@
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { CaseKind, CasePriority, OfficerRole } from '../../entities';
+import { requireOfficer, requireRole } from '../../domain/access';
+import { policyFor, saveSlaPolicy } from '../../domain/deadline.service';
+import { actorOf, type GraphQLContext } from '../context';
+import { SetSlaPolicyInput, SlaPolicyType } from '../types/sla.type';
+
+@Resolver()
+export class SlaResolver {
+  @Query(() => [SlaPolicyType], { description: 'The deadlines in force for every kind × priority (defaults of the design unless an admin changed them).' })
+  async slaPolicies(@Ctx() ctx: GraphQLContext) {
+    requireOfficer(actorOf(ctx));
+    const out = [];
+    for (const kind of Object.values(CaseKind)) {
+      for (const priority of Object.values(CasePriority)) out.push({ kind, priority, ...(await policyFor(ctx.em, kind, priority)) });
+    }
+    return out;
+  }
+
+  @Mutation(() => SlaPolicyType, { description: 'Set the deadlines of a kind × priority; applies to cases reported from now on. ADMIN.' })
+  async setSlaPolicy(@Ctx() ctx: GraphQLContext, @Arg('input', () => SetSlaPolicyInput, { description: 'Kind, priority and limits.' }) input: SetSlaPolicyInput) {
+    requireRole(actorOf(ctx), OfficerRole.ADMIN);
+    const saved = await saveSlaPolicy(ctx.em, input.kind, input.priority, { accept: input.accept, resolve: input.resolve, extended: input.extended ?? undefined });
+    return { kind: input.kind, priority: input.priority, ...saved };
+  }
+}
