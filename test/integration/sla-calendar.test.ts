@@ -2,30 +2,16 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { toGlobalId } from '../../src/graphql/relay';
-import { startTestApp, type TestApp } from '../support/app';
-import { createTestDb, type TestDb } from '../support/db';
-import { buildWorld, type World } from '../support/fixture';
+import { startTestApp, useWorldApp, type TestApp } from '../support/app';
 
 // Thursday 31 Dec 2026, 10:00 Beijing time.
 const NOW = new Date('2026-12-31T02:00:00Z');
-let db: TestDb;
-let app: TestApp;
-let world: World;
-
-beforeAll(async () => {
-  db = await createTestDb();
-  world = await buildWorld(db.orm.em.fork());
-  app = await startTestApp(db, { now: () => NOW });
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.drop();
-});
+const t = useWorldApp({ now: () => NOW });
 
 const report = async (priority = 'NORMAL', kind = 'DISPUTE') => {
-  const res = await app.gql('mutation($i: ReportCaseInput!) { reportCase(input: $i) { case { acceptDueAt dueAt } } }', {
-    i: { kind, priority, title: '测试', description: '测试', unitId: toGlobalId('Unit', world.units.A1a.id) },
-  }, await app.login('offA1'));
+  const res = await t.app.gql('mutation($i: ReportCaseInput!) { reportCase(input: $i) { case { acceptDueAt dueAt } } }', {
+    i: { kind, priority, title: '测试', description: '测试', unitId: toGlobalId('Unit', t.world.units.A1a.id) },
+  }, await t.app.login('offA1'));
   expect(res.errors).toBeUndefined();
   return res.data.reportCase.case;
 };
@@ -37,7 +23,7 @@ it('takes next year’s holidays from an imported calendar file (admin CLI)', as
   writeFileSync(file, 'date,type,name\n2027-01-01,HOLIDAY,元旦\n2027-01-02,HOLIDAY,元旦\n2027-01-03,HOLIDAY,元旦\n');
   const cli = path.join(__dirname, '../../dist/src/cli/admin.js');
   const run = (args: string[]) => new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const p = spawn(process.execPath, [cli, ...args], { env: { ...process.env, DATABASE_URL: db.url, NODE_ENV: 'test' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [cli, ...args], { env: { ...process.env, DATABASE_URL: t.db.url, NODE_ENV: 'test' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     p.stdout.on('data', (d) => (out += d));
@@ -58,15 +44,15 @@ it('takes next year’s holidays from an imported calendar file (admin CLI)', as
 it('lets an admin change a policy, for new cases only, and nobody else', async () => {
   const policy = { kind: 'SAFETY_HAZARD', priority: 'URGENT', accept: { amount: 1, unit: 'HOURS' }, resolve: { amount: 12, unit: 'HOURS' } };
   const q = 'mutation($i: SetSlaPolicyInput!) { setSlaPolicy(input: $i) { kind priority accept { amount unit } resolve { amount unit } extended { amount } } }';
-  const denied = await app.gql(q, { i: policy }, await app.login('supA'));
+  const denied = await t.app.gql(q, { i: policy }, await t.app.login('supA'));
   expect(denied.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-  const bad = await app.gql(q, { i: { ...policy, accept: { amount: 0, unit: 'HOURS' } } }, await app.login('admin'));
+  const bad = await t.app.gql(q, { i: { ...policy, accept: { amount: 0, unit: 'HOURS' } } }, await t.app.login('admin'));
   expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-  const saved = await app.gql(q, { i: policy }, await app.login('admin'));
+  const saved = await t.app.gql(q, { i: policy }, await t.app.login('admin'));
   expect(saved.data.setSlaPolicy).toEqual({ ...policy, extended: null });
   const c = await report('URGENT', 'SAFETY_HAZARD');
   expect(c).toEqual({ acceptDueAt: '2026-12-31T03:00:00.000Z', dueAt: '2026-12-31T14:00:00.000Z' });
-  const all = await app.gql('{ slaPolicies { kind priority resolve { amount unit } } }', {}, await app.login('offA1'));
+  const all = await t.app.gql('{ slaPolicies { kind priority resolve { amount unit } } }', {}, await t.app.login('offA1'));
   expect(all.data.slaPolicies).toHaveLength(24);
   expect(all.data.slaPolicies).toContainEqual({ kind: 'PETITION', priority: 'NORMAL', resolve: { amount: 60, unit: 'DAYS' } });
 });

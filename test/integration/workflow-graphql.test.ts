@@ -6,31 +6,18 @@ import { DomainError } from '../../src/domain/errors';
 import { verifyAllTrails, verifyCaseTrail } from '../../src/domain/trail.service';
 import { toGlobalId } from '../../src/graphql/relay';
 import { OutboxMessage } from '../../src/entities';
-import { startTestApp, type TestApp } from '../support/app';
-import { createTestDb, type TestDb } from '../support/db';
-import { buildWorld, insertCase, type World } from '../support/fixture';
+import { startTestApp, useWorldApp, type TestApp } from '../support/app';
+import { insertCase, type World } from '../support/fixture';
 
 // Friday 20 Nov 2026, 16:00 Beijing time.
 let now = new Date('2026-11-20T08:00:00Z');
-let db: TestDb;
-let app: TestApp;
-let world: World;
-
-beforeAll(async () => {
-  db = await createTestDb();
-  world = await buildWorld(db.orm.em.fork());
-  app = await startTestApp(db, { now: () => now });
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.drop();
-});
+const t = useWorldApp({ now: () => now });
 
 const CASE_FIELDS = 'id number status version dueAt acceptDueAt handlingUnit { code } assignee { name } escalation supervisionLevel returnVisit deadlineExtended';
 const codes = (res: { errors?: { extensions?: { code?: string } }[] }) => res.errors?.map((e) => e.extensions?.code);
 
 async function mutate(who: Parameters<TestApp['login']>[0], name: string, input: Record<string, unknown>) {
-  const res = await app.gql(`mutation($i: ${name[0].toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $i) { case { ${CASE_FIELDS} } } }`, { i: input }, await app.login(who));
+  const res = await t.app.gql(`mutation($i: ${name[0].toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $i) { case { ${CASE_FIELDS} } } }`, { i: input }, await t.app.login(who));
   return { res, c: res.data?.[name]?.case };
 }
 
@@ -43,12 +30,12 @@ async function ok(who: Parameters<TestApp['login']>[0], name: string, input: Rec
 describe('a case from report to close-out over GraphQL', () => {
   it('reports, accepts, assigns to the responsible officer, works, resolves and closes on a satisfied visit', async () => {
     // 驻村民警负责制: the supervisor names the village's grid worker.
-    const named = await app.gql('mutation($i: SetResponsibleOfficerInput!) { setResponsibleOfficer(input: $i) { code responsibleOfficer { name } } }',
-      { i: { unitId: toGlobalId('Unit', world.units.A1a.id), officerId: toGlobalId('Officer', world.officers.gridA1a.id) } }, await app.login('supA'));
+    const named = await t.app.gql('mutation($i: SetResponsibleOfficerInput!) { setResponsibleOfficer(input: $i) { code responsibleOfficer { name } } }',
+      { i: { unitId: toGlobalId('Unit', t.world.units.A1a.id), officerId: toGlobalId('Officer', t.world.officers.gridA1a.id) } }, await t.app.login('supA'));
     expect(named.data.setResponsibleOfficer).toEqual({ code: 'A1a', responsibleOfficer: { name: 'gridA1a' } });
 
     let c = await ok('offA1', 'reportCase', {
-      kind: 'DISPUTE', title: '宅基地边界纠纷', description: '两户因院墙位置发生争执', unitId: toGlobalId('Unit', world.units.A1aE.id),
+      kind: 'DISPUTE', title: '宅基地边界纠纷', description: '两户因院墙位置发生争执', unitId: toGlobalId('Unit', t.world.units.A1aE.id),
       channel: 'HOTLINE', reporter: { displayName: '李四', phone: '13700001111' },
     });
     expect(c.number).toMatch(/^SL20261120\d{4}$/);
@@ -72,7 +59,7 @@ describe('a case from report to close-out over GraphQL', () => {
     c = await ok('offA1', 'recordReturnVisit', { id: c.id, version: c.version, result: 'SATISFIED' });
     expect(c).toMatchObject({ status: 'CLOSED', returnVisit: 'SATISFIED' });
 
-    const trail = await app.gql(`query($id: ID) { case(id: $id) { closedAt attachments { name } trailCheck { intact } events(first: 20) { totalCount edges { node { seq type fromStatus toStatus note amount attachments { name } } } } } }`, { id: c.id }, await app.login('supA'));
+    const trail = await t.app.gql(`query($id: ID) { case(id: $id) { closedAt attachments { name } trailCheck { intact } events(first: 20) { totalCount edges { node { seq type fromStatus toStatus note amount attachments { name } } } } } }`, { id: c.id }, await t.app.login('supA'));
     const events = trail.data.case.events.edges.map((e: any) => e.node);
     expect(events.map((e: any) => e.type)).toEqual(['REPORT', 'ACCEPT', 'ASSIGN', 'START', 'MEDIATION', 'JUDICIAL_AID', 'RESOLVE', 'RETURN_VISIT']);
     expect(events.map((e: any) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
@@ -82,14 +69,14 @@ describe('a case from report to close-out over GraphQL', () => {
     expect(trail.data.case.trailCheck).toEqual({ intact: true });
     expect(trail.data.case.attachments).toEqual([{ name: '息诉罢访保证书.pdf' }]);
     // The reporter was queued a return-visit prompt when it was resolved.
-    const pushes = await db.orm.em.fork().find(OutboxMessage, { topic: 'case.return_visit' });
+    const pushes = await t.db.orm.em.fork().find(OutboxMessage, { topic: 'case.return_visit' });
     expect(pushes.map((p) => p.payload.number)).toContain(c.number);
   });
 
   it('reopens with a fresh deadline on a dissatisfied visit (重办)', async () => {
-    let c = await ok('offA1', 'reportCase', { kind: 'SAFETY_HAZARD', title: '路灯损坏', description: '村口路灯不亮', unitId: toGlobalId('Unit', world.units.A1b.id) });
+    let c = await ok('offA1', 'reportCase', { kind: 'SAFETY_HAZARD', title: '路灯损坏', description: '村口路灯不亮', unitId: toGlobalId('Unit', t.world.units.A1b.id) });
     c = await ok('offA1', 'acceptCase', { id: c.id, version: c.version });
-    c = await ok('offA1', 'assignCase', { id: c.id, version: c.version, assigneeId: toGlobalId('Officer', world.officers.gridA1b.id) });
+    c = await ok('offA1', 'assignCase', { id: c.id, version: c.version, assigneeId: toGlobalId('Officer', t.world.officers.gridA1b.id) });
     c = await ok('gridA1b', 'startCase', { id: c.id, version: c.version });
     c = await ok('gridA1b', 'resolveCase', { id: c.id, version: c.version, note: '已更换灯泡' });
     now = new Date('2026-11-24T02:00:00Z'); // Tuesday 10:00
@@ -102,22 +89,22 @@ describe('a case from report to close-out over GraphQL', () => {
 
 describe('rules the workflow enforces', () => {
   it('refuses a stale version with VERSION_CONFLICT and changes nothing', async () => {
-    const c = await ok('offA1', 'reportCase', { kind: 'OTHER', title: '咨询', description: '咨询政策', unitId: toGlobalId('Unit', world.units.A1a.id) });
+    const c = await ok('offA1', 'reportCase', { kind: 'OTHER', title: '咨询', description: '咨询政策', unitId: toGlobalId('Unit', t.world.units.A1a.id) });
     await ok('offA1', 'acceptCase', { id: c.id, version: c.version });
     const { res } = await mutate('offA1', 'rejectCase', { id: c.id, version: c.version, reason: '重复' });
     expect(codes(res)).toEqual(['VERSION_CONFLICT']);
-    const after = await app.gql(`query($id: ID) { case(id: $id) { status events { totalCount } } }`, { id: c.id }, await app.login('offA1'));
+    const after = await t.app.gql(`query($id: ID) { case(id: $id) { status events { totalCount } } }`, { id: c.id }, await t.app.login('offA1'));
     expect(after.data.case).toEqual({ status: 'ACCEPTED', events: { totalCount: 2 } });
   });
 
   it('lets exactly one of two concurrent updates win, and keeps the chain valid', async () => {
-    const c = await insertCase(db.orm.em.fork(), world.units.A1a, world.units.A1);
-    const offA1 = world.officers.offA1;
-    const actor = { type: 'officer' as const, id: offA1.id, name: 'offA1', role: offA1.role, unitId: world.units.A1.id, unitPath: world.units.A1.path };
+    const c = await insertCase(t.db.orm.em.fork(), t.world.units.A1a, t.world.units.A1);
+    const offA1 = t.world.officers.offA1;
+    const actor = { type: 'officer' as const, id: offA1.id, name: 'offA1', role: offA1.role, unitId: t.world.units.A1.id, unitPath: t.world.units.A1.path };
     // Two EntityManagers: two connections from the pool, racing for the same row.
     const results = await Promise.allSettled([
-      acceptCase(db.orm.em.fork(), actor, { id: c.id, version: c.version, note: 'first' }, now),
-      acceptCase(db.orm.em.fork(), actor, { id: c.id, version: c.version, note: 'second' }, now),
+      acceptCase(t.db.orm.em.fork(), actor, { id: c.id, version: c.version, note: 'first' }, now),
+      acceptCase(t.db.orm.em.fork(), actor, { id: c.id, version: c.version, note: 'second' }, now),
     ]);
     const fulfilled = results.filter((r) => r.status === 'fulfilled');
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -125,24 +112,24 @@ describe('rules the workflow enforces', () => {
     expect(rejected).toHaveLength(1);
     expect(rejected[0].reason).toBeInstanceOf(DomainError);
     expect((rejected[0].reason as DomainError).code).toBe('VERSION_CONFLICT');
-    expect(await verifyCaseTrail(db.orm.em.fork(), c.id)).toBeUndefined();
-    const [{ n }] = await db.orm.em.fork().execute<{ n: number }[]>('select count(*)::int as n from case_events where case_id = ?', [c.id]);
+    expect(await verifyCaseTrail(t.db.orm.em.fork(), c.id)).toBeUndefined();
+    const [{ n }] = await t.db.orm.em.fork().execute<{ n: number }[]>('select count(*)::int as n from case_events where case_id = ?', [c.id]);
     expect(n).toBe(2);
   });
 
   it('extends a deadline once, by a supervisor, with a reason', async () => {
-    const c = await ok('offA1', 'reportCase', { kind: 'DISPUTE', title: '土地纠纷', description: '承包地界', unitId: toGlobalId('Unit', world.units.A1a.id) });
+    const c = await ok('offA1', 'reportCase', { kind: 'DISPUTE', title: '土地纠纷', description: '承包地界', unitId: toGlobalId('Unit', t.world.units.A1a.id) });
     expect(codes((await mutate('offA1', 'extendDeadline', { id: c.id, version: c.version, reason: '需勘验' })).res)).toEqual(['FORBIDDEN']);
     const extended = await ok('supA', 'extendDeadline', { id: c.id, version: c.version, reason: '需勘验' });
     expect(extended).toMatchObject({ deadlineExtended: true, dueAt: '2026-12-11T08:00:00.000Z' }); // 15 working days
     const again = await mutate('supA', 'extendDeadline', { id: c.id, version: extended.version, reason: '再次' });
     expect(codes(again.res)).toEqual(['INVALID_TRANSITION']);
-    const urgent = await ok('offA1', 'reportCase', { kind: 'DISPUTE', priority: 'URGENT', title: '纠纷', description: '紧急', unitId: toGlobalId('Unit', world.units.A1a.id) });
+    const urgent = await ok('offA1', 'reportCase', { kind: 'DISPUTE', priority: 'URGENT', title: '纠纷', description: '紧急', unitId: toGlobalId('Unit', t.world.units.A1a.id) });
     expect(codes((await mutate('supA', 'extendDeadline', { id: urgent.id, version: urgent.version, reason: 'x' })).res)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('escalates to the unit above and records BEYOND_UNIT; then only that unit and above may act', async () => {
-    let c = await ok('offA1', 'reportCase', { kind: 'PETITION', title: '越级上访', description: '反映人已到县里上访', unitId: toGlobalId('Unit', world.units.A1a.id) });
+    let c = await ok('offA1', 'reportCase', { kind: 'PETITION', title: '越级上访', description: '反映人已到县里上访', unitId: toGlobalId('Unit', t.world.units.A1a.id) });
     expect(c.dueAt).toBe('2027-01-19T08:00:00.000Z'); // petition regulation: 60 days
     c = await ok('offA1', 'escalateCase', { id: c.id, version: c.version, escalation: 'BEYOND_UNIT', reason: '越级访' });
     expect(c).toMatchObject({ status: 'REPORTED', escalation: 'BEYOND_UNIT', handlingUnit: { code: 'A' } });
@@ -155,9 +142,9 @@ describe('rules the workflow enforces', () => {
   });
 
   it('closes without a visit only for the anonymous, or after 3 silent working days', async () => {
-    let c = await ok('offA1', 'reportCase', { kind: 'OTHER', title: '建议', description: '增设垃圾桶', unitId: toGlobalId('Unit', world.units.A1a.id), reporter: { displayName: '王五' } });
+    let c = await ok('offA1', 'reportCase', { kind: 'OTHER', title: '建议', description: '增设垃圾桶', unitId: toGlobalId('Unit', t.world.units.A1a.id), reporter: { displayName: '王五' } });
     c = await ok('offA1', 'acceptCase', { id: c.id, version: c.version });
-    c = await ok('offA1', 'assignCase', { id: c.id, version: c.version, unitId: toGlobalId('Unit', world.units.A1.id) });
+    c = await ok('offA1', 'assignCase', { id: c.id, version: c.version, unitId: toGlobalId('Unit', t.world.units.A1.id) });
     c = await ok('offA1', 'startCase', { id: c.id, version: c.version });
     c = await ok('offA1', 'resolveCase', { id: c.id, version: c.version, note: '已增设' });
     const early = await mutate('supA', 'closeCase', { id: c.id, version: c.version, note: '无人回复' });
@@ -170,52 +157,52 @@ describe('rules the workflow enforces', () => {
   });
 
   it('queues an emergency at once for the handling unit and the supervisors up to the county', async () => {
-    const c = await ok('offA1', 'reportCase', { kind: 'ACCIDENT', priority: 'EMERGENCY', title: '厂房起火', description: '有人员被困', unitId: toGlobalId('Unit', world.units.A1aE.id) });
+    const c = await ok('offA1', 'reportCase', { kind: 'ACCIDENT', priority: 'EMERGENCY', title: '厂房起火', description: '有人员被困', unitId: toGlobalId('Unit', t.world.units.A1aE.id) });
     expect(c.acceptDueAt).toBe('2026-11-20T08:30:00.000Z');
-    const pushes = await db.orm.em.fork().find(OutboxMessage, { topic: 'case.emergency', payload: { number: c.number } as never });
-    expect(pushes.map((p) => p.recipient).sort()).toEqual([`officer:${world.officers.offA1.id}`, `officer:${world.officers.supA.id}`].sort());
+    const pushes = await t.db.orm.em.fork().find(OutboxMessage, { topic: 'case.emergency', payload: { number: c.number } as never });
+    expect(pushes.map((p) => p.recipient).sort()).toEqual([`officer:${t.world.officers.offA1.id}`, `officer:${t.world.officers.supA.id}`].sort());
   });
 
   it('merges a duplicate: it becomes MERGED, its reporter follows the survivor, both trails record it', async () => {
-    const keep = await ok('offA1', 'reportCase', { kind: 'SAFETY_HAZARD', title: '河道护栏缺失', description: '磁窑村河道护栏缺失，儿童易落水', unitId: toGlobalId('Unit', world.units.A1a.id), reporter: { displayName: '赵六' } });
-    const dup = await ok('offA1', 'reportCase', { kind: 'SAFETY_HAZARD', title: '河边护栏缺失', description: '磁窑村河道护栏缺失，存在落水危险', unitId: toGlobalId('Unit', world.units.A1a.id), reporter: { displayName: '钱七' } });
-    const similar = await app.gql('query($id: ID) { case(id: $id) { similarCases { number } } }', { id: dup.id }, await app.login('offA1'));
+    const keep = await ok('offA1', 'reportCase', { kind: 'SAFETY_HAZARD', title: '河道护栏缺失', description: '磁窑村河道护栏缺失，儿童易落水', unitId: toGlobalId('Unit', t.world.units.A1a.id), reporter: { displayName: '赵六' } });
+    const dup = await ok('offA1', 'reportCase', { kind: 'SAFETY_HAZARD', title: '河边护栏缺失', description: '磁窑村河道护栏缺失，存在落水危险', unitId: toGlobalId('Unit', t.world.units.A1a.id), reporter: { displayName: '钱七' } });
+    const similar = await t.app.gql('query($id: ID) { case(id: $id) { similarCases { number } } }', { id: dup.id }, await t.app.login('offA1'));
     expect(similar.data.case.similarCases.map((x: any) => x.number)).toContain(keep.number);
-    const merged = await app.gql('mutation($i: MergeCaseInput!) { mergeCase(input: $i) { case { status mergedInto { number } } } }', { i: { id: dup.id, version: dup.version, intoId: keep.id } }, await app.login('offA1'));
+    const merged = await t.app.gql('mutation($i: MergeCaseInput!) { mergeCase(input: $i) { case { status mergedInto { number } } } }', { i: { id: dup.id, version: dup.version, intoId: keep.id } }, await t.app.login('offA1'));
     expect(merged.data.mergeCase.case).toEqual({ status: 'MERGED', mergedInto: { number: keep.number } });
-    const [{ n }] = await db.orm.em.fork().execute<{ n: number }[]>('select count(*)::int as n from case_followers where case_id = ?', [Number(Buffer.from(keep.id, 'base64url').toString().split(':')[1])]);
+    const [{ n }] = await t.db.orm.em.fork().execute<{ n: number }[]>('select count(*)::int as n from case_followers where case_id = ?', [Number(Buffer.from(keep.id, 'base64url').toString().split(':')[1])]);
     expect(n).toBe(1);
-    const keptTrail = await app.gql('query($id: ID) { case(id: $id) { events { edges { node { type details } } } } }', { id: keep.id }, await app.login('offA1'));
+    const keptTrail = await t.app.gql('query($id: ID) { case(id: $id) { events { edges { node { type details } } } } }', { id: keep.id }, await t.app.login('offA1'));
     expect(keptTrail.data.case.events.edges.at(-1).node).toMatchObject({ type: 'MERGE', details: { mergedNumber: dup.number } });
   });
 
   it('flags repeated petitions (重复信访)', async () => {
-    const a = await ok('offA1', 'reportCase', { kind: 'PETITION', title: '补偿款', description: '征地补偿款未发放', unitId: toGlobalId('Unit', world.units.A1aE.id) });
+    const a = await ok('offA1', 'reportCase', { kind: 'PETITION', title: '补偿款', description: '征地补偿款未发放', unitId: toGlobalId('Unit', t.world.units.A1aE.id) });
     const q = 'query($id: ID) { case(id: $id) { repeatedPetition } }';
-    expect((await app.gql(q, { id: a.id }, await app.login('offA1'))).data.case.repeatedPetition).toBe(false);
-    await ok('offA1', 'reportCase', { kind: 'PETITION', title: '补偿款再访', description: '再次反映', unitId: toGlobalId('Unit', world.units.A1aE.id) });
-    expect((await app.gql(q, { id: a.id }, await app.login('offA1'))).data.case.repeatedPetition).toBe(true);
+    expect((await t.app.gql(q, { id: a.id }, await t.app.login('offA1'))).data.case.repeatedPetition).toBe(false);
+    await ok('offA1', 'reportCase', { kind: 'PETITION', title: '补偿款再访', description: '再次反映', unitId: toGlobalId('Unit', t.world.units.A1aE.id) });
+    expect((await t.app.gql(q, { id: a.id }, await t.app.login('offA1'))).data.case.repeatedPetition).toBe(true);
   });
 
   it('rejects bad input with BAD_USER_INPUT and writes nothing', async () => {
-    const before = await db.orm.em.fork().execute<{ n: number }[]>('select count(*)::int as n from cases');
+    const before = await t.db.orm.em.fork().execute<{ n: number }[]>('select count(*)::int as n from cases');
     for (const input of [
-      { kind: 'OTHER', title: '  ', description: 'x', unitId: toGlobalId('Unit', world.units.A1a.id) },
-      { kind: 'OTHER', title: 't', description: 'x'.repeat(5001), unitId: toGlobalId('Unit', world.units.A1a.id) },
-      { kind: 'OTHER', title: 't', description: 'x', unitId: toGlobalId('Unit', world.units.A1a.id), reporter: { displayName: 'a', phone: 'call me' } },
-      { kind: 'OTHER', title: 't', description: 'x', unitId: toGlobalId('Unit', world.units.A1a.id), channel: 'WECHAT' },
+      { kind: 'OTHER', title: '  ', description: 'x', unitId: toGlobalId('Unit', t.world.units.A1a.id) },
+      { kind: 'OTHER', title: 't', description: 'x'.repeat(5001), unitId: toGlobalId('Unit', t.world.units.A1a.id) },
+      { kind: 'OTHER', title: 't', description: 'x', unitId: toGlobalId('Unit', t.world.units.A1a.id), reporter: { displayName: 'a', phone: 'call me' } },
+      { kind: 'OTHER', title: 't', description: 'x', unitId: toGlobalId('Unit', t.world.units.A1a.id), channel: 'WECHAT' },
     ]) {
       expect(codes((await mutate('offA1', 'reportCase', input)).res)).toEqual(['BAD_USER_INPUT']);
     }
-    expect(codes((await mutate('offA1', 'reportCase', { kind: 'OTHER', title: 't', description: 'x', unitId: toGlobalId('Unit', world.units.B1a.id) })).res)).toEqual(['NOT_FOUND']);
-    const after = await db.orm.em.fork().execute<{ n: number }[]>('select count(*)::int as n from cases');
+    expect(codes((await mutate('offA1', 'reportCase', { kind: 'OTHER', title: 't', description: 'x', unitId: toGlobalId('Unit', t.world.units.B1a.id) })).res)).toEqual(['NOT_FOUND']);
+    const after = await t.db.orm.em.fork().execute<{ n: number }[]>('select count(*)::int as n from cases');
     expect(after).toEqual(before);
   });
 });
 
 describe('authorization matrix over GraphQL', () => {
   it('an officer of county B cannot touch a case of county A, through any mutation or nested field', async () => {
-    const c = world.cases.a1a;
+    const c = t.world.cases.a1a;
     const id = toGlobalId('Case', c.id);
     for (const [name, input] of [
       ['acceptCase', { id, version: 1 }],
@@ -226,52 +213,52 @@ describe('authorization matrix over GraphQL', () => {
       ['escalateCase', { id, version: 1, escalation: 'BEYOND_UNIT', reason: 'x' }],
       ['addCaseNote', { id, note: 'x' }],
       ['recordReturnVisit', { id, version: 1, result: 'SATISFIED' }],
-      ['mergeCase', { id, version: 1, intoId: toGlobalId('Case', world.cases.b1a.id) }],
+      ['mergeCase', { id, version: 1, intoId: toGlobalId('Case', t.world.cases.b1a.id) }],
     ] as const) {
       const { res } = await mutate('offB', name, input);
       expect([name, codes(res)]).toEqual([name, ['NOT_FOUND']]);
       expect(JSON.stringify(res)).not.toContain(c.title);
     }
     for (const who of ['supA', 'offA1'] as const) {
-      const { res } = await mutate(who, 'mergeCase', { id, version: 1, intoId: toGlobalId('Case', world.cases.b1a.id) });
+      const { res } = await mutate(who, 'mergeCase', { id, version: 1, intoId: toGlobalId('Case', t.world.cases.b1a.id) });
       expect(codes(res)).toEqual(['NOT_FOUND']); // the target is out of scope
     }
   });
 
   it('grid worker < officer < supervisor, on the same case', async () => {
-    const c = await insertCase(db.orm.em.fork(), world.units.A1a, world.units.A1);
+    const c = await insertCase(t.db.orm.em.fork(), t.world.units.A1a, t.world.units.A1);
     const id = toGlobalId('Case', c.id);
     expect(codes((await mutate('gridA1a', 'acceptCase', { id, version: 1 })).res)).toEqual(['FORBIDDEN']);
     expect(codes((await mutate('offA1', 'superviseCase', { id, version: 1, level: 'URGED' })).res)).toEqual(['FORBIDDEN']);
     const supervised = await ok('supA', 'superviseCase', { id, version: 1, level: 'URGED' });
     expect(supervised.supervisionLevel).toBe('URGED');
-    expect(codes((await app.gql(`{ case(id: "${id}") { trailCheck { intact } } }`, {}, await app.login('offA1'))))).toEqual(['FORBIDDEN']);
+    expect(codes((await t.app.gql(`{ case(id: "${id}") { trailCheck { intact } } }`, {}, await t.app.login('offA1'))))).toEqual(['FORBIDDEN']);
     expect(codes((await mutate('offA1', 'acceptCase', { id: 'nonsense', version: 1 })).res)).toEqual(['BAD_USER_INPUT']);
-    expect(codes((await app.gql('mutation { acceptCase(input: {id: "x", version: 1}) { case { id } } }')))).toEqual(['UNAUTHENTICATED']);
+    expect(codes((await t.app.gql('mutation { acceptCase(input: {id: "x", version: 1}) { case { id } } }')))).toEqual(['UNAUTHENTICATED']);
   });
 });
 
 describe('tamper-evident trail', () => {
   it('refuses edits in the database, and verify-trail finds an edited entry', async () => {
-    const c = world.cases.a1b;
-    await expect(db.orm.em.fork().execute(`update case_events set note = 'x' where case_id = ${c.id}`)).rejects.toThrow(/append-only/);
-    expect((await verifyAllTrails(db.orm.em.fork())).broken).toEqual([]);
+    const c = t.world.cases.a1b;
+    await expect(t.db.orm.em.fork().execute(`update case_events set note = 'x' where case_id = ${c.id}`)).rejects.toThrow(/append-only/);
+    expect((await verifyAllTrails(t.db.orm.em.fork())).broken).toEqual([]);
     // Someone with superuser rights edits the trail behind the trigger's back.
-    const client = new Client({ connectionString: db.url });
+    const client = new Client({ connectionString: t.db.url });
     await client.connect();
     await client.query('alter table case_events disable trigger case_events_no_update');
     await client.query(`update case_events set note = '已办结（篡改）' where case_id = $1 and seq = 1`, [c.id]);
     await client.query('alter table case_events enable trigger case_events_no_update');
     await client.end();
-    const { broken } = await verifyAllTrails(db.orm.em.fork());
+    const { broken } = await verifyAllTrails(t.db.orm.em.fork());
     expect(broken).toEqual([{ caseId: c.id, seq: 1, reason: 'content does not match its hash (edited)' }]);
-    const check = await app.gql(`{ case(id: "${toGlobalId('Case', c.id)}") { trailCheck { intact brokenAtSeq reason } } }`, {}, await app.login('supA'));
+    const check = await t.app.gql(`{ case(id: "${toGlobalId('Case', c.id)}") { trailCheck { intact brokenAtSeq reason } } }`, {}, await t.app.login('supA'));
     expect(check.data.case.trailCheck).toEqual({ intact: false, brokenAtSeq: 1, reason: 'content does not match its hash (edited)' });
 
     // The admin CLI reports it too, with exit code 1.
     const cli = path.join(__dirname, '../../dist/src/cli/admin.js');
     const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const p = spawn(process.execPath, [cli, 'verify-trail'], { env: { ...process.env, DATABASE_URL: db.url, NODE_ENV: 'test' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const p = spawn(process.execPath, [cli, 'verify-trail'], { env: { ...process.env, DATABASE_URL: t.db.url, NODE_ENV: 'test' }, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       p.stdout.on('data', (d) => (out += d));
       p.on('exit', (code) => resolve({ code, out }));
@@ -283,16 +270,16 @@ describe('tamper-evident trail', () => {
 
 describe('batching', () => {
   it('loads trails, similar cases and repeated-petition flags of a page in constant SQL', async () => {
-    const token = await app.login('admin');
+    const token = await t.app.login('admin');
     const q = (first: number) => `{ cases(first: ${first}) { edges { node { repeatedPetition similarCases { number } events(first: 3) { totalCount edges { node { type } } } } } } }`;
-    db.queries.length = 0;
-    const small = await app.gql(q(2), {}, token);
-    const smallCount = db.queries.length;
-    db.queries.length = 0;
-    const large = await app.gql(q(20), {}, token);
+    t.db.queries.length = 0;
+    const small = await t.app.gql(q(2), {}, token);
+    const smallCount = t.db.queries.length;
+    t.db.queries.length = 0;
+    const large = await t.app.gql(q(20), {}, token);
     expect(small.errors).toBeUndefined();
     expect(large.errors).toBeUndefined();
     expect(large.data.cases.edges.length).toBeGreaterThan(10);
-    expect(db.queries.length).toBe(smallCount);
+    expect(t.db.queries.length).toBe(smallCount);
   });
 });

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import type { Clock } from '../../src/domain/actor';
-import type { TestDb } from './db';
-import { PASSWORD, OFFICERS, type OfficerKey } from './fixture';
+import { createTestDb, type TestDb } from './db';
+import { buildWorld, PASSWORD, OFFICERS, type OfficerKey, type World } from './fixture';
 
 export interface GqlResult<T = any> {
   status: number;
@@ -55,4 +55,22 @@ export async function startTestApp(db: TestDb, clock?: Clock, env: Record<string
       await app.stop();
     },
   };
+}
+
+/**
+ * Registers beforeAll/afterAll for a test file: a fresh database with the fixture world, and the
+ * app on it with the given clock. Read the returned object's fields inside tests.
+ */
+export function useWorldApp(clock?: Clock): { db: TestDb; app: TestApp; world: World } {
+  const ctx = {} as { db: TestDb; app: TestApp; world: World };
+  beforeAll(async () => {
+    ctx.db = await createTestDb();
+    ctx.world = await buildWorld(ctx.db.orm.em.fork());
+    ctx.app = await startTestApp(ctx.db, clock);
+  });
+  afterAll(async () => {
+    await ctx.app?.close();
+    await ctx.db?.drop();
+  });
+  return ctx;
 }
