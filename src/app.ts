@@ -11,10 +11,18 @@ import { createLoaders, type GraphQLContext } from './graphql/context';
 import { formatError } from './graphql/errors';
 import { getSchema } from './graphql/schema';
 import { healthRouter } from './web/health.route';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConversationEngine } from '../bot/engine';
+import { webChatRouter } from '../bot/web.adapter';
+import { logger } from './logger';
+import { projectRoot } from './paths';
 
 export interface App {
   express: Express;
   apollo: ApolloServer<GraphQLContext>;
+  /** The chat engine, shared by the web chat and the WeChat adapter. */
+  chat: ConversationEngine;
   stop(): Promise<void>;
 }
 
@@ -35,6 +43,20 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(healthRouter(orm));
+  const chat = new ConversationEngine({
+    orm,
+    clock,
+    uploadsDir: path.join(config.dataDir, 'uploads'),
+    maxPhotoBytes: config.uploadMaxBytes,
+    ratePerMinute: config.chatRatePerMinute,
+  });
+  if (config.webChatEnabled) {
+    const page = readFileSync(path.join(projectRoot(), 'src/web/chat.html'), 'utf8');
+    app.get('/chat', (_req, res) => {
+      res.type('html').send(page);
+    });
+    app.use(webChatRouter(chat, orm, clock));
+  }
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -63,5 +85,11 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
       },
     }),
   );
-  return { express: app, apollo, stop: () => apollo.stop() };
+  // Errors outside GraphQL (bad JSON, a database outage): JSON, no stack.
+  app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = err.status && err.status < 500 ? err.status : 500;
+    if (status === 500) logger.error('HTTP error:', err);
+    res.status(status).json({ error: status === 500 ? 'Internal server error' : err.type === 'entity.parse.failed' ? 'The body is not valid JSON' : err.message });
+  });
+  return { express: app, apollo, chat, stop: () => apollo.stop() };
 }

@@ -33,6 +33,13 @@ const envSchema = z.object({
   // Read by the logger itself (it must work before config loads); validated here all the same.
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'must be debug, info, warn or error' }).optional(),
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
+  WEB_CHAT_ENABLED: bool(true),
+  CHAT_RATE_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(20),
+  UPLOAD_MAX_MB: z.coerce.number({ message: 'must be a number' }).positive().max(50).default(5),
+  WECHATY_PUPPET: z.string().regex(/^[@\w./-]+$/, 'must be a puppet package name, e.g. wechaty-puppet-service').optional(),
+  WECHATY_PUPPET_SERVICE_ENDPOINT: z.string().optional(),
+  WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
+  WECHATY_NAME: z.string().default('sanling'),
 });
 
 export interface Config {
@@ -50,6 +57,11 @@ export interface Config {
   readonly demoData: boolean;
   readonly logSql: boolean;
   readonly introspection: boolean;
+  readonly webChatEnabled: boolean;
+  readonly chatRatePerMinute: number;
+  readonly uploadMaxBytes: number;
+  /** Set only when WeChat should run (WECHATY_PUPPET). */
+  readonly wechaty?: { puppet: string; name: string; puppetOptions: Record<string, string> };
 }
 
 /** Validates the environment once; the result is frozen. */
@@ -64,6 +76,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
     problems.push('JWT_SECRET: required in production (at least 32 random characters)');
+  }
+  if (e.WECHATY_PUPPET === 'wechaty-puppet-service' && !e.WECHATY_PUPPET_SERVICE_ENDPOINT) {
+    // Without an endpoint the service puppet looks its token up online and crashes the process when it cannot.
+    problems.push('WECHATY_PUPPET_SERVICE_ENDPOINT: required with wechaty-puppet-service (host:port of your token provider)');
   }
   if (e.NODE_ENV === 'production' && e.DEMO_DATA === 'true') {
     problems.push('DEMO_DATA: demo data is never loaded in production');
@@ -82,5 +98,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: e.NODE_ENV !== 'production' && e.DEMO_DATA !== 'false',
     logSql: e.LOG_SQL,
     introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === 'true' : e.NODE_ENV !== 'production',
+    webChatEnabled: e.WEB_CHAT_ENABLED,
+    chatRatePerMinute: e.CHAT_RATE_PER_MINUTE,
+    uploadMaxBytes: Math.round(e.UPLOAD_MAX_MB * 1024 * 1024),
+    wechaty: e.WECHATY_PUPPET
+      ? {
+          puppet: e.WECHATY_PUPPET,
+          name: e.WECHATY_NAME,
+          puppetOptions: Object.fromEntries(
+            Object.entries({ endpoint: e.WECHATY_PUPPET_SERVICE_ENDPOINT, token: e.WECHATY_PUPPET_SERVICE_TOKEN }).filter(([, v]) => v),
+          ) as Record<string, string>,
+        }
+      : undefined,
   });
 }

@@ -1,9 +1,10 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Case } from '../entities';
+import { Case, CaseStatus } from '../entities';
 import { authorizeAction, canReadCase, requireOfficer } from './access';
 import type { Actor, OfficerActor } from './actor';
 import { DomainError, notFound } from './errors';
+import { enqueue } from './outbox';
 import { appendEvents, type NewEvent } from './trail.service';
 import { WORKFLOW, type Action } from './workflow';
 
@@ -54,9 +55,30 @@ export async function change(
       ? result
       : [{ ...result, fromStatus: from, toStatus: result.toStatus ?? c.status }];
     await appendEvents(tx, c, events, now);
+    if (c.status !== from) await notifyFollowers(tx, c, now);
     // A note leaves the case row (and so its version) alone: it does not race with transitions.
     if (action !== 'note') c.updatedAt = now;
     await tx.flush();
     return c;
   });
+}
+
+/**
+ * Tells the reporter and followers of a case that its status changed, through their chat channel.
+ * RESOLVED is left to the return-visit prompt, which says the same and asks for the verdict.
+ */
+export async function notifyFollowers(tx: EntityManager, c: Case, now: Date): Promise<void> {
+  if (c.status === CaseStatus.RESOLVED) return;
+  const rows = await tx.execute<{ resident_id: number }[]>(
+    'select reporter_id as resident_id from cases where id = ? and reporter_id is not null union select resident_id from case_followers where case_id = ?',
+    [c.id, c.id],
+  );
+  const ids = new Set(rows.map((r) => r.resident_id));
+  if (c.reporter) ids.add(c.reporter.id);
+  await enqueue(tx, [...ids].map((id) => ({
+    topic: 'case.status',
+    recipient: `resident:${id}` as const,
+    payload: { caseId: c.id, number: c.number, title: c.title, status: c.status },
+    dedupeKey: `case:${c.id}:v${c.version}:status:${c.status}:resident:${id}`,
+  })), now);
 }

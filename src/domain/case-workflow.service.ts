@@ -130,7 +130,7 @@ export async function resolveCase(em: EntityManager, actor: Actor, ref: CaseRef 
 export async function closeCase(em: EntityManager, actor: Actor, ref: CaseRef & { note: string }, now: Date) {
   const note = requiredText(ref.note, 'note');
   return change(em, actor, ref, 'close', now, async (c, { tx, officer }) => {
-    if (c.reporter && c.resolvedAt) {
+    if (c.reporter && !c.anonymous && c.resolvedAt) {
       const calendar = await loadCalendar(tx);
       const waitUntil = calendar.addWorkingDays(c.resolvedAt, 3);
       if (now < waitUntil) {
@@ -160,6 +160,18 @@ export async function reopenCase(em: EntityManager, actor: Actor, ref: CaseRef &
   });
 }
 
+/** The effect of a return visit: satisfied closes (销号), dissatisfied reopens (重办). Returns the trail details. */
+export async function applyReturnVisit(tx: EntityManager, c: Case, result: ReturnVisitResult, now: Date): Promise<Record<string, unknown>> {
+  c.returnVisit = result;
+  if (result === ReturnVisitResult.DISSATISFIED) {
+    await reopenFields(tx, c, now);
+    return { result, dueAt: c.dueAt.toISOString() };
+  }
+  c.status = CaseStatus.CLOSED;
+  c.closedAt = now;
+  return { result };
+}
+
 export async function recordReturnVisit(
   em: EntityManager,
   actor: Actor,
@@ -167,19 +179,8 @@ export async function recordReturnVisit(
   now: Date,
 ) {
   return change(em, actor, ref, 'returnVisit', now, async (c, { tx, officer }) => {
-    c.returnVisit = ref.result;
-    if (ref.result === ReturnVisitResult.DISSATISFIED) await reopenFields(tx, c, now);
-    else {
-      c.status = CaseStatus.CLOSED;
-      c.closedAt = now;
-    }
-    return {
-      type: CaseEventType.RETURN_VISIT,
-      actorOfficerId: officer.id,
-      note: optionalText(ref.note),
-      toStatus: c.status,
-      data: { result: ref.result, ...(ref.result === ReturnVisitResult.DISSATISFIED ? { dueAt: c.dueAt.toISOString() } : {}) },
-    };
+    const data = await applyReturnVisit(tx, c, ref.result, now);
+    return { type: CaseEventType.RETURN_VISIT, actorOfficerId: officer.id, note: optionalText(ref.note), toStatus: c.status, data };
   });
 }
 

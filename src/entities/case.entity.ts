@@ -43,7 +43,7 @@ export interface Attachment {
   expression: `create index "cases_text_trgm_idx" on "cases" using gin (("title" || ' ' || "description") gin_trgm_ops)`,
 })
 export class Case {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'attachments' | 'deadlineExtended' | 'supervisionLevel' | 'escalation' | 'version';
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'attachments' | 'anonymous' | 'deadlineExtended' | 'supervisionLevel' | 'escalation' | 'version';
 
   @PrimaryKey()
   id!: number;
@@ -90,6 +90,10 @@ export class Case {
   @ManyToOne({ entity: 'Resident', ref: true, nullable: true, deleteRule: 'set null' })
   @Index()
   reporter?: Ref<Resident>;
+
+  /** The reporter asked not to be named: officers see no name or phone, and the case may close without a visit. */
+  @Property({ default: false })
+  anonymous: boolean = false;
 
   /** The officer who filed it on someone's behalf, if any. */
   @ManyToOne({ entity: 'Officer', ref: true, nullable: true, deleteRule: 'set null' })

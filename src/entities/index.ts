@@ -1,4 +1,5 @@
 import { CalendarDay } from './calendar-day.entity';
+import { ChatInboxMessage, ChatSession } from './chat.entity';
 import { CaseEvent } from './case-event.entity';
 import { CaseFollower } from './case-follower.entity';
 import { CaseNumberCounter } from './case-number-counter.entity';
@@ -9,10 +10,10 @@ import { Resident } from './resident.entity';
 import { SlaPolicyRow } from './sla-policy.entity';
 import { Unit } from './unit.entity';
 
-export { CalendarDay, Case, CaseEvent, CaseFollower, CaseNumberCounter, Officer, OutboxMessage, Resident, SlaPolicyRow, Unit };
+export { CalendarDay, Case, ChatInboxMessage, ChatSession, CaseEvent, CaseFollower, CaseNumberCounter, Officer, OutboxMessage, Resident, SlaPolicyRow, Unit };
 export type { LimitUnit } from './sla-policy.entity';
 export * from './enums';
 export type { Attachment } from './case.entity';
 
 /** Every entity, passed explicitly to MikroORM (globs pick up stale build output). */
-export const ENTITIES = [Unit, Officer, Resident, Case, CaseEvent, CaseNumberCounter, CalendarDay, SlaPolicyRow, OutboxMessage, CaseFollower];
+export const ENTITIES = [Unit, Officer, Resident, Case, CaseEvent, CaseNumberCounter, CalendarDay, SlaPolicyRow, OutboxMessage, CaseFollower, ChatSession, ChatInboxMessage];

@@ -121,6 +121,7 @@ export class CaseResolver {
   @FieldResolver(() => ResidentType, { nullable: true, description: 'Who reported it; null when anonymous or filed by an officer.' })
   async reporter(@Root() c: Case, @Ctx() ctx: GraphQLContext): Promise<ResidentType | null> {
     if (!c.reporter) return null;
+    if (c.anonymous) return { displayName: '匿名', phone: null };
     const resident = await ctx.loaders.resident.load(c.reporter.id);
     if (!resident) return null;
     const open = canSeeReporterPhone(requireOfficer(actorOf(ctx)), c);

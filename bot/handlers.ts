@@ -1,0 +1,254 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ReturnVisitResult, Unit, type Attachment, type Resident } from '../src/entities';
+import { policyFor } from '../src/domain/deadline.service';
+import { placeStem, searchPlaces, searchTownships } from '../src/domain/place-search';
+import { myCaseByNumber, myCases, pendingReturnVisit, reportAsResident, residentReturnVisit } from '../src/domain/resident.service';
+import type { Limit } from '../src/domain/sla';
+import { IDLE, type DialogState, type Draft } from './dialog';
+import { KIND_MENU, type CaseSummary, type Messages } from './messages';
+
+/** One incoming message in context. */
+export interface Turn {
+  em: EntityManager;
+  resident: Resident;
+  text: string;
+  photo?: Attachment;
+  now: Date;
+  m: Messages;
+  maxPhotos: number;
+}
+
+export interface Outcome {
+  replies: string[];
+  state: DialogState;
+}
+
+type Handler<S extends DialogState['step']> = (t: Turn, state: Extract<DialogState, { step: S }>) => Promise<Outcome>;
+
+const is = (text: string, ...words: string[]) => words.includes(text.toLowerCase());
+const CANCEL = ['取消', '退出', '0', 'cancel'];
+const BACK = ['返回', '上一步', 'back'];
+const MENU = ['你好', '您好', '帮助', '菜单', 'hi', 'hello', 'help', 'menu', '?', '？'];
+const REPORT = ['反映', '反映问题', '举报', '投诉', '报告', '1 反映'];
+const YES = ['1', '是', '是的', '好', '好的', '确认', '提交', 'y', 'yes'];
+const ANONYMOUS = ['匿名', '不留', '跳过', '不用', '否'];
+const MOBILE = /^1[3-9]\d{9}$/;
+const CASE_NUMBER = /^SL\d{8,}$/i;
+
+function summary(c: { number: string; title: string; status: CaseSummary['status']; reportedAt: Date; dueAt: Date }, handlingUnit: string): CaseSummary {
+  return { number: c.number, title: c.title, status: c.status, reportedAt: c.reportedAt, dueAt: c.dueAt, handlingUnit };
+}
+
+async function unitNames(em: EntityManager, ids: number[]): Promise<Map<number, string>> {
+  const units = ids.length ? await em.find(Unit, { id: { $in: [...new Set(ids)] } }) : [];
+  return new Map(units.map((u) => [u.id, u.name]));
+}
+
+/** Commands that work at any step: menu, 查询 <编号>, 我的. Undefined when the text is none of them. */
+async function globalCommand(t: Turn, state: DialogState): Promise<Outcome | undefined> {
+  const { m, text, em, resident } = t;
+  if (!text) return undefined;
+  if (is(text, ...MENU)) return { replies: [m.menu(resident.displayName)], state: IDLE };
+  const query = /^(查询|查|进度)\s*(\S*)$/.exec(text);
+  if (query || CASE_NUMBER.test(text)) {
+    const number = (query ? query[2] : text).toUpperCase();
+    if (!number) return { replies: [m.queryUsage()], state };
+    const c = CASE_NUMBER.test(number) ? await myCaseByNumber(em, resident.id, number) : undefined;
+    if (!c) return { replies: [m.queryNotFound(number.slice(0, 30))], state };
+    const names = await unitNames(em, [c.handlingUnit.id]);
+    return { replies: [m.caseStatus(summary(c, names.get(c.handlingUnit.id) ?? ''))], state };
+  }
+  if (is(text, '我的', '我的问题', '我的案件')) {
+    const cases = await myCases(em, resident.id);
+    if (!cases.length) return { replies: [m.noCases()], state };
+    const names = await unitNames(em, cases.map((c) => c.handlingUnit.id));
+    return { replies: [m.myCases(cases.map((c) => summary(c, names.get(c.handlingUnit.id) ?? '')))], state };
+  }
+  return undefined;
+}
+
+const VISIT: Record<string, ReturnVisitResult> = {
+  '1': ReturnVisitResult.SATISFIED,
+  满意: ReturnVisitResult.SATISFIED,
+  '2': ReturnVisitResult.BASICALLY_SATISFIED,
+  基本满意: ReturnVisitResult.BASICALLY_SATISFIED,
+  '3': ReturnVisitResult.DISSATISFIED,
+  不满意: ReturnVisitResult.DISSATISFIED,
+};
+
+function addPhoto(t: Turn, draft: Draft): string | undefined {
+  if (!t.photo) return undefined;
+  if (draft.photos.length >= t.maxPhotos) return t.m.photoLimit(t.maxPhotos);
+  draft.photos.push(t.photo);
+  return t.m.photoSaved(draft.photos.length);
+}
+
+function describeLimit(limit: Limit, due: Date): string {
+  const unit = { MINUTES: '分钟', HOURS: '小时', DAYS: '天', WORKING_DAYS: '个工作日' }[limit.unit];
+  const local = new Date(due.getTime() + 8 * 3600_000);
+  const when = `${local.getUTCMonth() + 1}月${local.getUTCDate()}日${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`;
+  return `${limit.amount}${unit}内（${when}前）`;
+}
+
+const startReport = (t: Turn, draft: Draft): Outcome => ({ replies: [t.m.kindQuestion()], state: { step: 'kind', draft } });
+
+/** After the place: describe, unless the free text that started the report already did. */
+function afterPlace(t: Turn, draft: Draft, chosen: string): Outcome {
+  if (draft.description) return { replies: [`地点：${chosen}`, t.m.phoneQuestion()], state: { step: 'phone', draft } };
+  return { replies: [`地点：${chosen}`, t.m.descriptionQuestion()], state: { step: 'description', draft } };
+}
+
+async function choosePlaces(t: Turn, draft: Draft, within?: Unit): Promise<Outcome> {
+  const found = await searchPlaces(t.em, t.text, { within });
+  if (!found.length) return { replies: [t.m.placeNotFound(t.text.slice(0, 30))], state: { step: 'township', draft } };
+  // One place named exactly so (ignoring 村/社区) wins; namesakes in several townships are listed.
+  const exact = found.filter((x) => placeStem(x.unit.name) === placeStem(t.text));
+  const matches = exact.length === 1 ? exact : found;
+  if (matches.length === 1) {
+    const [{ unit, township }] = matches;
+    draft.unitId = unit.id;
+    draft.place = township ? `${unit.name}（${township}）` : unit.name;
+    return afterPlace(t, draft, draft.place);
+  }
+  const options = matches.map((x) => ({ id: x.unit.id, name: x.unit.name, township: x.township }));
+  return { replies: [t.m.placeChoices(options)], state: { step: 'placeChoice', draft, options } };
+}
+
+export const handlers: { [S in DialogState['step']]: Handler<S> } = {
+  async idle(t, state) {
+    const global = await globalCommand(t, state);
+    if (global) return global;
+    const { m, text, em, resident } = t;
+    if (text && VISIT[text]) {
+      const pending = await pendingReturnVisit(em, resident.id);
+      if (pending) {
+        const c = await residentReturnVisit(em, resident.id, pending.id, VISIT[text], t.now);
+        return { replies: [m.visitThanks(c.number, VISIT[text] !== ReturnVisitResult.DISSATISFIED)], state: IDLE };
+      }
+    }
+    if (is(text, ...REPORT)) return startReport(t, { photos: [] });
+    const draft: Draft = { photos: [] };
+    if (t.photo) {
+      addPhoto(t, draft);
+      return { replies: [m.photoSaved(1), m.offerReport('照片中的情况')], state: { step: 'offer', draft } };
+    }
+    // Free text: offer to report it (a few characters or a stray number get the menu).
+    if (text.length >= 5 && !/^\d+$/.test(text)) {
+      draft.description = text;
+      return { replies: [m.offerReport(text)], state: { step: 'offer', draft } };
+    }
+    return { replies: [m.menu(resident.displayName)], state: IDLE };
+  },
+
+  async offer(t, state) {
+    if (is(t.text, ...YES)) return startReport(t, state.draft);
+    if (is(t.text, ...CANCEL, '不', '不是', '不用了')) return { replies: [t.m.cancelled()], state: IDLE };
+    return handlers.idle(t, IDLE as never);
+  },
+
+  async kind(t, state) {
+    const global = await globalCommand(t, state);
+    if (global) return global;
+    if (is(t.text, ...CANCEL, ...BACK)) return { replies: [t.m.cancelled()], state: IDLE };
+    const saved = addPhoto(t, state.draft);
+    if (saved) return { replies: [saved, t.m.kindQuestion()], state };
+    const n = Number(t.text);
+    if (!Number.isInteger(n) || n < 1 || n > KIND_MENU.length) return { replies: [t.m.kindInvalid()], state };
+    state.draft.kind = KIND_MENU[n - 1];
+    return { replies: [`类型：${t.m.kindLabel(state.draft.kind)}`, t.m.placeQuestion()], state: { step: 'place', draft: state.draft } };
+  },
+
+  async place(t, state) {
+    const global = await globalCommand(t, state);
+    if (global) return global;
+    if (is(t.text, ...CANCEL)) return { replies: [t.m.cancelled()], state: IDLE };
+    if (is(t.text, ...BACK)) return startReport(t, state.draft);
+    const saved = addPhoto(t, state.draft);
+    if (saved) return { replies: [saved, t.m.placeQuestion()], state };
+    const within = state.draft.townshipId ? (await t.em.findOne(Unit, { id: state.draft.townshipId })) ?? undefined : undefined;
+    return choosePlaces(t, state.draft, within);
+  },
+
+  async placeChoice(t, state) {
+    const global = await globalCommand(t, state);
+    if (global) return global;
+    if (is(t.text, ...CANCEL)) return { replies: [t.m.cancelled()], state: IDLE };
+    if (is(t.text, ...BACK)) return { replies: [t.m.placeQuestion()], state: { step: 'place', draft: state.draft } };
+    const saved = addPhoto(t, state.draft);
+    if (saved) return { replies: [saved, t.m.placeChoices(state.options)], state };
+    const n = Number(t.text);
+    if (/^\d+$/.test(t.text)) {
+      if (!Number.isInteger(n) || n < 1 || n > state.options.length) return { replies: [t.m.placeChoiceInvalid(state.options.length)], state };
+      const o = state.options[n - 1];
+      state.draft.unitId = o.id;
+      state.draft.place = o.township ? `${o.name}（${o.township}）` : o.name;
+      return afterPlace(t, state.draft, state.draft.place);
+    }
+    return choosePlaces(t, state.draft);
+  },
+
+  async township(t, state) {
+    const global = await globalCommand(t, state);
+    if (global) return global;
+    if (is(t.text, ...CANCEL)) return { replies: [t.m.cancelled()], state: IDLE };
+    if (is(t.text, ...BACK)) return { replies: [t.m.placeQuestion()], state: { step: 'place', draft: state.draft } };
+    const townships = await searchTownships(t.em, t.text);
+    if (!townships.length) return { replies: [t.m.townshipNotFound(t.text.slice(0, 30))], state };
+    state.draft.townshipId = townships[0].id;
+    return { replies: [t.m.townshipChoices(townships.map((u) => u.name))], state: { step: 'place', draft: state.draft } };
+  },
+
+  async description(t, state) {
+    const global = await globalCommand(t, state);
+    if (global) return global;
+    if (is(t.text, ...CANCEL)) return { replies: [t.m.cancelled()], state: IDLE };
+    if (is(t.text, ...BACK)) return { replies: [t.m.placeQuestion()], state: { step: 'place', draft: state.draft } };
+    const saved = addPhoto(t, state.draft);
+    if (saved) return { replies: [saved], state };
+    if (t.text.length < 5) return { replies: [t.m.descriptionTooShort()], state };
+    state.draft.description = t.text;
+    return { replies: [t.m.phoneQuestion()], state: { step: 'phone', draft: state.draft } };
+  },
+
+  async phone(t, state) {
+    const global = await globalCommand(t, state);
+    if (global) return global;
+    if (is(t.text, ...CANCEL)) return { replies: [t.m.cancelled()], state: IDLE };
+    if (is(t.text, ...BACK)) return { replies: [t.m.descriptionQuestion()], state: { step: 'description', draft: { ...state.draft, description: undefined } } };
+    const saved = addPhoto(t, state.draft);
+    if (saved) return { replies: [saved, t.m.phoneQuestion()], state };
+    const digits = t.text.replace(/[\s-]/g, '');
+    if (is(t.text, ...ANONYMOUS)) {
+      state.draft.anonymous = true;
+      state.draft.phone = null;
+    } else if (MOBILE.test(digits)) {
+      state.draft.anonymous = false;
+      state.draft.phone = digits;
+    } else return { replies: [t.m.phoneInvalid()], state };
+    const d = state.draft;
+    return {
+      replies: [t.m.confirm({ kind: d.kind!, place: d.place!, description: d.description!, photos: d.photos.length, phone: d.phone ?? null, anonymous: Boolean(d.anonymous) })],
+      state: { step: 'confirm', draft: d },
+    };
+  },
+
+  async confirm(t, state) {
+    const global = await globalCommand(t, state);
+    if (global) return global;
+    if (is(t.text, ...CANCEL)) return { replies: [t.m.cancelled()], state: IDLE };
+    if (is(t.text, ...BACK)) return { replies: [t.m.phoneQuestion()], state: { step: 'phone', draft: state.draft } };
+    const saved = addPhoto(t, state.draft);
+    if (saved) return { replies: [saved, t.m.confirmInvalid()], state };
+    if (!is(t.text, ...YES)) return { replies: [t.m.confirmInvalid()], state };
+    const d = state.draft;
+    const { case: c, handlingUnit } = await reportAsResident(t.em, t.resident, {
+      kind: d.kind!, unitId: d.unitId!, description: d.description!, phone: d.phone, anonymous: Boolean(d.anonymous), attachments: d.photos,
+    }, t.now);
+    const policy = await policyFor(t.em, c.kind, c.priority);
+    return {
+      replies: [t.m.submitted({ number: c.number, handlingUnit: handlingUnit.name, acceptBy: describeLimit(policy.accept, c.acceptDueAt), resolveBy: describeLimit(policy.resolve, c.dueAt) })],
+      state: IDLE,
+    };
+  },
+};
+

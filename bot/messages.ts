@@ -1,0 +1,162 @@
+import { CaseKind, CaseStatus } from '../src/entities';
+
+/*
+ * Every text the bot says, in one place, so a second locale is one more object of this shape.
+ * Replies are short, friendly, and always end with what the person can type next.
+ */
+
+export interface PlaceOption {
+  name: string;
+  township: string | null;
+}
+
+export interface CaseSummary {
+  number: string;
+  title: string;
+  status: CaseStatus;
+  handlingUnit: string;
+  reportedAt: Date;
+  dueAt: Date;
+}
+
+export interface Messages {
+  menu(name: string): string;
+  kindQuestion(): string;
+  kindInvalid(): string;
+  kindLabel(kind: CaseKind): string;
+  placeQuestion(): string;
+  placeChoices(options: PlaceOption[]): string;
+  placeChoiceInvalid(n: number): string;
+  placeNotFound(text: string): string;
+  townshipNotFound(text: string): string;
+  townshipChoices(names: string[]): string;
+  descriptionQuestion(): string;
+  descriptionTooShort(): string;
+  photoSaved(count: number): string;
+  photoTooLarge(maxMb: number): string;
+  photoNotImage(): string;
+  photoLimit(max: number): string;
+  phoneQuestion(): string;
+  phoneInvalid(): string;
+  confirm(s: { kind: CaseKind; place: string; description: string; photos: number; phone: string | null; anonymous: boolean }): string;
+  confirmInvalid(): string;
+  submitted(s: { number: string; handlingUnit: string; acceptBy: string; resolveBy: string }): string;
+  cancelled(): string;
+  expired(): string;
+  offerReport(text: string): string;
+  queryUsage(): string;
+  queryNotFound(number: string): string;
+  caseStatus(c: CaseSummary): string;
+  myCases(cases: CaseSummary[]): string;
+  noCases(): string;
+  visitQuestion(number: string, title: string): string;
+  visitThanks(number: string, closed: boolean): string;
+  visitInvalid(): string;
+  statusPush(p: { number: string; title: string; status: CaseStatus }): string;
+  returnVisitPush(p: { number: string; title: string; note?: string }): string;
+  rateLimited(): string;
+  tooLong(max: number): string;
+  empty(): string;
+  unsupported(): string;
+  failure(): string;
+  statusLabel(status: CaseStatus): string;
+}
+
+const KIND_LABEL: Record<CaseKind, string> = {
+  DISPUTE: '矛盾纠纷',
+  SAFETY_HAZARD: '安全隐患',
+  PUBLIC_ORDER_HAZARD: '治安隐患',
+  PETITION: '信访诉求',
+  ACCIDENT: '事故',
+  PUBLIC_ORDER_CASE: '治安案件',
+  CRIMINAL_CASE: '刑事案件线索',
+  OTHER: '其他问题',
+};
+
+/** The order of the kind menu (1–8). */
+export const KIND_MENU: CaseKind[] = [
+  CaseKind.DISPUTE,
+  CaseKind.SAFETY_HAZARD,
+  CaseKind.PUBLIC_ORDER_HAZARD,
+  CaseKind.PETITION,
+  CaseKind.ACCIDENT,
+  CaseKind.PUBLIC_ORDER_CASE,
+  CaseKind.CRIMINAL_CASE,
+  CaseKind.OTHER,
+];
+
+const STATUS_LABEL: Record<CaseStatus, string> = {
+  REPORTED: '已登记，等待受理',
+  ACCEPTED: '已受理',
+  ASSIGNED: '已交办，正在安排处理',
+  IN_PROGRESS: '正在办理',
+  RESOLVED: '已办结，等待您的评价',
+  CLOSED: '已办结销号',
+  REJECTED: '不予受理',
+  MERGED: '已与同一问题合并办理',
+};
+
+const day = (d: Date) => {
+  const local = new Date(d.getTime() + 8 * 3600_000);
+  return `${local.getUTCMonth() + 1}月${local.getUTCDate()}日`;
+};
+
+const NEXT = '发送“菜单”查看可以做的事。';
+
+export const zh: Messages = {
+  menu: (name) =>
+    `${name}您好，这里是“三零”服务平台，可以帮您反映问题、查询办理进度。\n` +
+    '· 发送“反映”：反映矛盾纠纷、安全隐患等问题\n' +
+    '· 发送“查询 案件编号”：查看办理进度，例如：查询 SL202611230001\n' +
+    '· 发送“我的”：查看我反映过的问题\n' +
+    '紧急情况请直接拨打 110、119 或 120。',
+  kindQuestion: () =>
+    `请选择问题类型，回复数字：\n${KIND_MENU.map((k, i) => `${i + 1} ${KIND_LABEL[k]}`).join('\n')}\n回复“取消”可随时退出。`,
+  kindInvalid: () => '请回复 1 到 8 之间的数字选择问题类型，或回复“取消”退出。',
+  kindLabel: (kind) => KIND_LABEL[kind],
+  placeQuestion: () => '问题发生在哪个村、社区或单位？请输入名称，例如：磁窑村。回复“返回”重选类型。',
+  placeChoices: (options) =>
+    `找到以下地点，请回复序号：\n${options.map((o, i) => `${i + 1} ${o.name}${o.township ? `（${o.township}）` : ''}`).join('\n')}\n都不是？请重新输入名称。`,
+  placeChoiceInvalid: (n) => `请回复 1 到 ${n} 之间的序号，或重新输入地点名称。`,
+  placeNotFound: (text) => `没有找到“${text}”。请先告诉我所在的乡镇或街道名称，例如：天宁镇。`,
+  townshipNotFound: (text) => `也没有找到乡镇“${text}”。请检查名称后重新输入，或回复“取消”退出。`,
+  townshipChoices: (names) => `找到乡镇：${names.join('、')}。请输入该乡镇下的村、社区或单位名称。`,
+  descriptionQuestion: () => '请描述一下具体情况（时间、经过、涉及的人等），也可以发送照片。回复“返回”重选地点。',
+  descriptionTooShort: () => '描述太简单了，请再多说几句具体情况（至少 5 个字）。',
+  photoSaved: (count) => `照片已收到（共 ${count} 张）。可以继续发送照片，或发送文字描述情况。`,
+  photoTooLarge: (maxMb) => `照片太大了（上限 ${maxMb} MB），请压缩后重新发送。`,
+  photoNotImage: () => '只能接收照片（JPG、PNG 等图片）。请发送图片，或用文字描述。',
+  photoLimit: (max) => `最多可以附 ${max} 张照片。请继续用文字描述情况。`,
+  phoneQuestion: () => '请留一个手机号码，方便工作人员联系和回访；不想留请回复“匿名”。',
+  phoneInvalid: () => '手机号码格式不对，请输入 11 位手机号，或回复“匿名”。',
+  confirm: (s) =>
+    `请确认：\n类型：${KIND_LABEL[s.kind]}\n地点：${s.place}\n情况：${s.description.length > 60 ? `${s.description.slice(0, 60)}…` : s.description}\n` +
+    `照片：${s.photos} 张\n联系电话：${s.anonymous ? '匿名' : (s.phone ?? '未留')}\n回复 1 提交，回复 0 取消，回复“返回”修改电话。`,
+  confirmInvalid: () => '请回复 1 提交，或回复 0 取消。',
+  submitted: (s) =>
+    `已提交，案件编号 ${s.number}。\n由${s.handlingUnit}办理，将在${s.acceptBy}受理、${s.resolveBy}办结。\n发送“查询 ${s.number}”随时查看进度。`,
+  cancelled: () => `已取消。${NEXT}`,
+  expired: () => '上次的对话超过 30 分钟没有继续，已经结束了。',
+  offerReport: (text) => `您是想反映“${text.length > 20 ? `${text.slice(0, 20)}…` : text}”这个问题吗？回复 1 开始反映，回复 0 不用了。`,
+  queryUsage: () => '请在“查询”后面加上案件编号，例如：查询 SL202611230001。发送“我的”查看您反映过的问题。',
+  queryNotFound: (number) => `没有找到您反映的编号为 ${number} 的问题。请核对编号，或发送“我的”查看您的问题。`,
+  caseStatus: (c) =>
+    `${c.number}｜${c.title}\n状态：${STATUS_LABEL[c.status]}\n办理单位：${c.handlingUnit}\n反映时间：${day(c.reportedAt)}` +
+    (['REPORTED', 'ACCEPTED', 'ASSIGNED', 'IN_PROGRESS'].includes(c.status) ? `\n办结时限：${day(c.dueAt)}前` : '') +
+    `\n${NEXT}`,
+  myCases: (cases) => `您反映过的问题：\n${cases.map((c) => `${c.number} ${c.title}（${STATUS_LABEL[c.status]}）`).join('\n')}\n发送“查询 编号”查看详情。`,
+  noCases: () => '您还没有反映过问题。发送“反映”开始反映。',
+  visitQuestion: (number, title) => `您反映的问题（${number}｜${title}）已经办结。对处理结果满意吗？回复：1 满意　2 基本满意　3 不满意`,
+  visitThanks: (number, closed) =>
+    closed ? `感谢您的评价，${number} 已办结销号。${NEXT}` : `收到，我们会重新办理 ${number}，并尽快与您联系。${NEXT}`,
+  visitInvalid: () => '请回复 1 满意、2 基本满意 或 3 不满意；回复“取消”稍后再评价。',
+  statusPush: (p) => `您反映的问题（${p.number}｜${p.title}）有新进展：${STATUS_LABEL[p.status]}。发送“查询 ${p.number}”查看详情。`,
+  returnVisitPush: (p) =>
+    `您反映的问题（${p.number}｜${p.title}）已经办结${p.note ? `：${p.note}` : ''}。对处理结果满意吗？回复：1 满意　2 基本满意　3 不满意`,
+  rateLimited: () => '您发送得太快了，请稍等一分钟再发。',
+  tooLong: (max) => `内容太长了，请控制在 ${max} 字以内。`,
+  empty: () => `没有收到内容。${NEXT}`,
+  unsupported: () => `暂时只能处理文字和照片。${NEXT}`,
+  failure: () => `系统开小差了，请稍后再试。${NEXT}`,
+  statusLabel: (status) => STATUS_LABEL[status],
+};

@@ -1,0 +1,67 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Unit } from '../entities';
+import { likePrefix } from './access';
+
+/** A place a resident can report from, with the township that tells namesakes apart. */
+export interface PlaceMatch {
+  unit: Unit;
+  township: string | null;
+}
+
+const SUFFIX = /(村民委员会|居民委员会|村委会|居委会|社区|村|镇|乡|街道)$/;
+
+/** The name without its administrative suffix and spaces: 磁窑村 → 磁窑. */
+export function placeStem(text: string): string {
+  return text.replace(/\s+/g, '').replace(SUFFIX, '');
+}
+
+async function withTownships(em: EntityManager, units: Unit[]): Promise<PlaceMatch[]> {
+  if (!units.length) return [];
+  const rows = await em.execute<{ id: number; township: string | null }[]>(
+    `select u.id, (select t.name from units t where t.kind = 'TOWNSHIP' and u.path like t.path || '%' limit 1) as township
+     from units u where u.id in (?)`,
+    [units.map((u) => u.id)],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r.township]));
+  return units.map((unit) => ({ unit, township: byId.get(unit.id) ?? null }));
+}
+
+/**
+ * Villages, communities, enterprises and institutions matching what a resident typed: exact or
+ * substring first (missing 村/社区 tolerated), then one-character typos (edit distance 1).
+ */
+export async function searchPlaces(em: EntityManager, text: string, opts: { within?: Unit; limit?: number } = {}): Promise<PlaceMatch[]> {
+  const stem = placeStem(text);
+  if (!stem || stem.length > 50) return [];
+  const limit = opts.limit ?? 6;
+  const scope = opts.within ? `and u.path like ?` : '';
+  const scopeParams = opts.within ? [likePrefix(opts.within.path)] : [];
+  const pattern = `%${stem.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+  const base = `from units u where u.category <> 'REGION' ${scope}`;
+  let units = await em.execute<Record<string, unknown>[]>(
+    `select u.* ${base} and u.name like ?
+     order by (regexp_replace(u.name, '(村|社区)$', '') = ?) desc, length(u.name), u.code limit ?`,
+    [...scopeParams, pattern, stem, limit],
+  );
+  if (!units.length && stem.length >= 2) {
+    units = await em.execute<Record<string, unknown>[]>(
+      `select u.* ${base} and levenshtein(regexp_replace(u.name, '(村|社区)$', ''), ?) <= 1
+       order by u.code limit ?`,
+      [...scopeParams, stem, limit],
+    );
+  }
+  return withTownships(em, units.map((r) => em.map(Unit, r)));
+}
+
+/** Townships (乡/镇/街道) by name, to narrow a search that found nothing. */
+export async function searchTownships(em: EntityManager, text: string): Promise<Unit[]> {
+  const stem = placeStem(text);
+  if (!stem || stem.length > 50) return [];
+  const rows = await em.execute<Record<string, unknown>[]>(
+    `select u.* from units u where u.kind = 'TOWNSHIP'
+       and (u.name like ? or levenshtein(regexp_replace(u.name, '(镇|乡|街道)$', ''), ?) <= 1)
+     order by u.code limit 6`,
+    [`%${stem.replace(/[\\%_]/g, (m) => `\\${m}`)}%`, stem],
+  );
+  return rows.map((r) => em.map(Unit, r));
+}
