@@ -33,6 +33,17 @@ export interface EngineOptions {
   maxTextLength?: number;
 }
 
+/**
+ * What PostgreSQL and a chat window can hold: lone UTF-16 surrogates become U+FFFD (jsonb refuses
+ * them), control and direction-override characters go (line breaks stay), surrounding space too.
+ */
+export function clean(text: string): string {
+  return text
+    .toWellFormed()
+    .replace(/[\u0000-\u0009\u000b-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, '')
+    .trim();
+}
+
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/heic', 'image/bmp']);
 
 /**
@@ -69,10 +80,10 @@ export class ConversationEngine {
 
   private async handleUnsafe(msg: IncomingMessage): Promise<string[]> {
     const m = this.messages;
-    const contactId = String(msg.contactId ?? '').slice(0, 200);
+    const contactId = clean(String(msg.contactId ?? '')).slice(0, 200);
     if (!contactId) return [m.failure()];
-    // Control characters out (keep line breaks), surrounding space off.
-    const text = (msg.text ?? '').replace(/[\u0000-\u0009\u000b-\u001f\u007f\u200b-\u200f\u2028-\u202e\ufeff]/g, '').trim();
+    const text = clean(msg.text ?? '');
+    msg = { ...msg, displayName: clean(String(msg.displayName ?? '')).slice(0, 100) };
     const now = this.opts.clock.now();
     const photo = msg.image ? await this.savePhoto(msg.image, now) : undefined;
 
@@ -95,7 +106,7 @@ export class ConversationEngine {
         }
         const resident = await residentFor(em, msg.channel, contactId, msg.displayName ?? '');
         const result = await this.turn(em, resident, state, text, photo, msg, now);
-        replies = [...prefix, ...result.replies];
+        replies = [...prefix, ...result.replies].map((r) => r.toWellFormed());
         state = result.state;
       }
       await em.execute(

@@ -5,7 +5,7 @@ import { placeStem, searchPlaces, searchTownships } from '../src/domain/place-se
 import { myCaseByNumber, myCases, pendingReturnVisit, reportAsResident, residentReturnVisit } from '../src/domain/resident.service';
 import type { Limit } from '../src/domain/sla';
 import { IDLE, type DialogState, type Draft } from './dialog';
-import { KIND_MENU, type CaseSummary, type Messages } from './messages';
+import { clip, KIND_MENU, type CaseSummary, type Messages } from './messages';
 
 /** One incoming message in context. */
 export interface Turn {
@@ -54,7 +54,7 @@ async function globalCommand(t: Turn, state: DialogState): Promise<Outcome | und
     const number = (query ? query[2] : text).toUpperCase();
     if (!number) return { replies: [m.queryUsage()], state };
     const c = CASE_NUMBER.test(number) ? await myCaseByNumber(em, resident.id, number) : undefined;
-    if (!c) return { replies: [m.queryNotFound(number.slice(0, 30))], state };
+    if (!c) return { replies: [m.queryNotFound(clip(number, 30))], state };
     const names = await unitNames(em, [c.handlingUnit.id]);
     return { replies: [m.caseStatus(summary(c, names.get(c.handlingUnit.id) ?? ''))], state };
   }
@@ -100,7 +100,7 @@ function afterPlace(t: Turn, draft: Draft, chosen: string): Outcome {
 
 async function choosePlaces(t: Turn, draft: Draft, within?: Unit): Promise<Outcome> {
   const found = await searchPlaces(t.em, t.text, { within });
-  if (!found.length) return { replies: [t.m.placeNotFound(t.text.slice(0, 30))], state: { step: 'township', draft } };
+  if (!found.length) return { replies: [t.m.placeNotFound(clip(t.text, 30))], state: { step: 'township', draft } };
   // One place named exactly so (ignoring 村/社区) wins; namesakes in several townships are listed.
   const exact = found.filter((x) => placeStem(x.unit.name) === placeStem(t.text));
   const matches = exact.length === 1 ? exact : found;
@@ -193,7 +193,8 @@ export const handlers: { [S in DialogState['step']]: Handler<S> } = {
     if (is(t.text, ...CANCEL)) return { replies: [t.m.cancelled()], state: IDLE };
     if (is(t.text, ...BACK)) return { replies: [t.m.placeQuestion()], state: { step: 'place', draft: state.draft } };
     const townships = await searchTownships(t.em, t.text);
-    if (!townships.length) return { replies: [t.m.townshipNotFound(t.text.slice(0, 30))], state };
+    if (!townships.length) return { replies: [t.m.townshipNotFound(clip(t.text, 30))], state };
+    if (townships.length > 1) return { replies: [t.m.townshipAmbiguous(townships.map((u) => u.name))], state };
     state.draft.townshipId = townships[0].id;
     return { replies: [t.m.townshipChoices(townships.map((u) => u.name))], state: { step: 'place', draft: state.draft } };
   },

@@ -30,6 +30,7 @@ export interface Messages {
   placeNotFound(text: string): string;
   townshipNotFound(text: string): string;
   townshipChoices(names: string[]): string;
+  townshipAmbiguous(names: string[]): string;
   descriptionQuestion(): string;
   descriptionTooShort(): string;
   photoSaved(count: number): string;
@@ -96,6 +97,12 @@ const STATUS_LABEL: Record<CaseStatus, string> = {
   MERGED: '已与同一问题合并办理',
 };
 
+/** The first n characters, counted in code points, so an emoji is never cut in half. */
+export function clip(text: string, n: number): string {
+  const chars = [...text];
+  return chars.length > n ? `${chars.slice(0, n).join('')}…` : text;
+}
+
 const day = (d: Date) => {
   const local = new Date(d.getTime() + 8 * 3600_000);
   return `${local.getUTCMonth() + 1}月${local.getUTCDate()}日`;
@@ -121,6 +128,7 @@ export const zh: Messages = {
   placeNotFound: (text) => `没有找到“${text}”。请先告诉我所在的乡镇或街道名称，例如：天宁镇。`,
   townshipNotFound: (text) => `也没有找到乡镇“${text}”。请检查名称后重新输入，或回复“取消”退出。`,
   townshipChoices: (names) => `找到乡镇：${names.join('、')}。请输入该乡镇下的村、社区或单位名称。`,
+  townshipAmbiguous: (names) => `找到几个乡镇：${names.join('、')}。请输入完整的乡镇名称。`,
   descriptionQuestion: () => '请描述一下具体情况（时间、经过、涉及的人等），也可以发送照片。回复“返回”重选地点。',
   descriptionTooShort: () => '描述太简单了，请再多说几句具体情况（至少 5 个字）。',
   photoSaved: (count) => `照片已收到（共 ${count} 张）。可以继续发送照片，或发送文字描述情况。`,
@@ -137,7 +145,7 @@ export const zh: Messages = {
     `已提交，案件编号 ${s.number}。\n由${s.handlingUnit}办理，将在${s.acceptBy}受理、${s.resolveBy}办结。\n发送“查询 ${s.number}”随时查看进度。`,
   cancelled: () => `已取消。${NEXT}`,
   expired: () => '上次的对话超过 30 分钟没有继续，已经结束了。',
-  offerReport: (text) => `您是想反映“${text.length > 20 ? `${text.slice(0, 20)}…` : text}”这个问题吗？回复 1 开始反映，回复 0 不用了。`,
+  offerReport: (text) => `您是想反映“${clip(text, 20)}”这个问题吗？回复 1 开始反映，回复 0 不用了。`,
   queryUsage: () => '请在“查询”后面加上案件编号，例如：查询 SL202611230001。发送“我的”查看您反映过的问题。',
   queryNotFound: (number) => `没有找到您反映的编号为 ${number} 的问题。请核对编号，或发送“我的”查看您的问题。`,
   caseStatus: (c) =>

@@ -56,6 +56,11 @@ export function likePrefix(path: string): string {
   return `${path.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 }
 
+/** A LIKE pattern matching text anywhere, metacharacters escaped. */
+export function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+}
+
 /** SQL condition (with params) restricting cases aliased `alias` to the actor's jurisdiction. */
 export function caseScopeSql(actor: OfficerActor, alias: string): [string, string[]] {
   const prefix = likePrefix(actor.unitPath);

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Case, CaseKind, CasePriority, CaseStatus, SupervisionLevel, Unit } from '../entities';
-import { canReadCase, canReadUnit, caseScopeSql, likePrefix, requireOfficer } from './access';
+import { canReadCase, canReadUnit, caseScopeSql, likePrefix, requireOfficer, likeContains } from './access';
 import type { Actor } from './actor';
 import { badInput, notFound } from './errors';
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from './pagination';
@@ -108,7 +108,7 @@ export async function listCases(
     if (search.length > 100) throw badInput('search is limited to 100 characters');
     if (CASE_NUMBER.test(search)) qb.andWhere({ number: search.toUpperCase() });
     else
-      qb.andWhere(`(c.title || ' ' || c.description) ilike ?`, [`%${search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`]);
+      qb.andWhere(`(c.title || ' ' || c.description) ilike ?`, [likeContains(search)]);
   }
   const countQb = qb.clone();
 

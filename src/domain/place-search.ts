@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Unit } from '../entities';
-import { likePrefix } from './access';
+import { likePrefix, likeContains } from './access';
 
 /** A place a resident can report from, with the township that tells namesakes apart. */
 export interface PlaceMatch {
@@ -36,7 +36,7 @@ export async function searchPlaces(em: EntityManager, text: string, opts: { with
   const limit = opts.limit ?? 6;
   const scope = opts.within ? `and u.path like ?` : '';
   const scopeParams = opts.within ? [likePrefix(opts.within.path)] : [];
-  const pattern = `%${stem.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+  const pattern = likeContains(stem);
   const base = `from units u where u.category <> 'REGION' ${scope}`;
   let units = await em.execute<Record<string, unknown>[]>(
     `select u.* ${base} and u.name like ?
@@ -53,15 +53,18 @@ export async function searchPlaces(em: EntityManager, text: string, opts: { with
   return withTownships(em, units.map((r) => em.map(Unit, r)));
 }
 
-/** Townships (乡/镇/街道) by name, to narrow a search that found nothing. */
+/** Townships (乡/镇/街道) by name: exact, else containing it, else one character off. */
 export async function searchTownships(em: EntityManager, text: string): Promise<Unit[]> {
   const stem = placeStem(text);
   if (!stem || stem.length > 50) return [];
-  const rows = await em.execute<Record<string, unknown>[]>(
-    `select u.* from units u where u.kind = 'TOWNSHIP'
-       and (u.name like ? or levenshtein(regexp_replace(u.name, '(镇|乡|街道)$', ''), ?) <= 1)
-     order by u.code limit 6`,
-    [`%${stem.replace(/[\\%_]/g, (m) => `\\${m}`)}%`, stem],
+  const rows = await em.execute<(Record<string, unknown> & { rank: number })[]>(
+    `select * from (
+       select u.*, case when regexp_replace(u.name, '(镇|乡|街道)$', '') = ? then 0 when u.name like ? then 1 else 2 end as rank
+       from units u where u.kind = 'TOWNSHIP'
+         and (u.name like ? or levenshtein(regexp_replace(u.name, '(镇|乡|街道)$', ''), ?) <= 1)
+     ) x order by rank, code limit 6`,
+    [stem, likeContains(stem), likeContains(stem), stem],
   );
-  return rows.map((r) => em.map(Unit, r));
+  const best = rows.length ? rows[0].rank : 0;
+  return rows.filter((r) => r.rank === best).map(({ rank: _r, ...r }) => em.map(Unit, r));
 }

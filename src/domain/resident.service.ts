@@ -65,9 +65,10 @@ export async function reportAsResident(em: EntityManager, resident: Resident, r:
   }
   // Title: the first sentence, short enough for a list.
   const firstSentence = description.split(/[。！？!?\n]/)[0] || description;
-  const title = firstSentence.length > 30 ? `${firstSentence.slice(0, 30)}…` : firstSentence;
+  const chars = [...firstSentence];
+  const title = chars.length > 30 ? `${chars.slice(0, 30).join('')}…` : firstSentence;
   const priority = r.kind === CaseKind.ACCIDENT ? CasePriority.URGENT : CasePriority.NORMAL;
-  const c = await fileCase(em, { title, description: description.slice(0, 5000), kind: r.kind, priority, unit, channel: resident.channel, reporter: resident, attachments: r.attachments }, now);
+  const c = await fileCase(em, { title, description: [...description].slice(0, 5000).join(''), kind: r.kind, priority, unit, channel: resident.channel, reporter: resident, attachments: r.attachments }, now);
   if (r.anonymous) {
     c.anonymous = true;
     await em.flush();

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Unit, UnitCategory, UnitKind } from '../entities';
-import { canReadUnit, likePrefix, requireOfficer, unitScopeSql } from './access';
+import { canReadUnit, likePrefix, requireOfficer, unitScopeSql, likeContains } from './access';
 import type { Actor } from './actor';
 import { badInput, notFound } from './errors';
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from './pagination';
@@ -49,7 +49,7 @@ export async function listUnits(
   const search = filter.search?.trim();
   if (search) {
     if (search.length > 100) throw badInput('search is limited to 100 characters');
-    qb.andWhere('(u.name like ? or u.code = ?)', [`%${search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`, search]);
+    qb.andWhere('(u.name like ? or u.code = ?)', [likeContains(search), search]);
   }
   const countQb = qb.clone();
   if (args.after) {
