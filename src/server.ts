@@ -7,6 +7,8 @@ import { loadDemoDataIfEmpty } from './db/demo';
 import { openServer } from './db/embedded';
 import { initOrm } from './db/orm';
 import { logger } from './logger';
+import { systemClock } from './domain/actor';
+import { WechatyAdapter } from '../bot/wechaty.adapter';
 
 /** `npm start`: database (embedded unless DATABASE_URL), migrations, demo data, HTTP. */
 let releaseDb: (() => Promise<void>) | undefined;
@@ -24,6 +26,16 @@ async function main(): Promise<void> {
   const orm = await initOrm({ url: db.url, poolMax: config.dbPoolMax, onQuery: config.logSql ? (q) => logger.info(q) : undefined });
   if (config.demoData) await loadDemoDataIfEmpty(orm.em.fork());
   const app = await createApp(orm, config);
+  // WeChat only when configured: without a puppet wechaty would fall back to one that retries forever offline.
+  let wechat: WechatyAdapter | undefined;
+  if (config.wechaty) {
+    wechat = new WechatyAdapter({
+      engine: app.chat, orm, clock: systemClock, name: config.wechaty.name,
+      puppet: config.wechaty.puppet, puppetOptions: config.wechaty.puppetOptions, pushIntervalMs: 3000,
+    });
+    await wechat.start();
+    logger.info(`WeChat adapter started with ${config.wechaty.puppet}`);
+  }
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.express.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
@@ -36,6 +48,7 @@ async function main(): Promise<void> {
     logger.info(`${signal}: shutting down`);
     server.close();
     server.closeAllConnections();
+    await wechat?.stop().catch((e) => logger.warn('wechat stop:', e));
     await app.stop().catch((e) => logger.warn('apollo stop:', e));
     logger.debug('shutdown: apollo stopped');
     await orm.close().catch((e) => logger.warn('orm close:', e));
