@@ -5,7 +5,7 @@ delete swc.$schema;
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['<rootDir>/test/{unit,integration,bot,web}/**/*.test.ts'],
+  testMatch: ["<rootDir>/test/{unit,integration,bot,web}/**/*.test.ts"],
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
