@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ReturnVisitResult, Unit, type Attachment, type Resident } from '../src/entities';
 import { policyFor } from '../src/domain/deadline.service';
 import { placeStem, searchPlaces, searchTownships } from '../src/domain/place-search';
+import { bindChatContact, officerForContact, officerTodo } from '../src/domain/officer-chat.service';
 import { myCaseByNumber, myCases, pendingReturnVisit, reportAsResident, residentReturnVisit } from '../src/domain/resident.service';
 import type { Limit } from '../src/domain/sla';
 import { IDLE, type DialogState, type Draft } from './dialog';
@@ -57,6 +58,21 @@ async function globalCommand(t: Turn, state: DialogState): Promise<Outcome | und
     if (!c) return { replies: [m.queryNotFound(clip(number, 30))], state };
     const names = await unitNames(em, [c.handlingUnit.id]);
     return { replies: [m.caseStatus(summary(c, names.get(c.handlingUnit.id) ?? ''))], state };
+  }
+  const bind = /^绑定\s*([A-Za-z0-9]{4,16})$/.exec(text);
+  if (bind) {
+    const officer = await bindChatContact(em, resident.channel, resident.externalId, bind[1], t.now);
+    if (!officer) return { replies: [m.bindFailed()], state };
+    const unit = await em.findOneOrFail(Unit, { id: officer.unit.id });
+    return { replies: [m.bound(officer.name, unit.name)], state: IDLE };
+  }
+  if (is(text, '待办', '我的待办')) {
+    const officer = await officerForContact(em, resident.channel, resident.externalId);
+    if (!officer) return { replies: [m.todoNotOfficer()], state };
+    const cases = await officerTodo(em, officer);
+    if (!cases.length) return { replies: [m.todoEmpty()], state };
+    const names = await unitNames(em, cases.map((c) => c.handlingUnit.id));
+    return { replies: [m.todo(cases.map((c) => summary(c, names.get(c.handlingUnit.id) ?? '')))], state };
   }
   if (is(text, '我的', '我的问题', '我的案件')) {
     const cases = await myCases(em, resident.id);

@@ -55,6 +55,12 @@ export interface Messages {
   visitInvalid(): string;
   statusPush(p: { number: string; title: string; status: CaseStatus }): string;
   returnVisitPush(p: { number: string; title: string; note?: string }): string;
+  bound(name: string, unit: string): string;
+  bindFailed(): string;
+  todo(cases: CaseSummary[]): string;
+  todoEmpty(): string;
+  todoNotOfficer(): string;
+  officerPush(topic: string, p: Record<string, unknown>): string | undefined;
   rateLimited(): string;
   tooLong(max: number): string;
   empty(): string;
@@ -161,6 +167,18 @@ export const zh: Messages = {
   statusPush: (p) => `您反映的问题（${p.number}｜${p.title}）有新进展：${STATUS_LABEL[p.status]}。发送“查询 ${p.number}”查看详情。`,
   returnVisitPush: (p) =>
     `您反映的问题（${p.number}｜${p.title}）已经办结${p.note ? `：${p.note}` : ''}。对处理结果满意吗？回复：1 满意　2 基本满意　3 不满意`,
+  bound: (name, unit) => `已绑定：${name}（${unit}）。发送“待办”查看待办案件；新交办、督办和紧急警情会推送到这里。`,
+  bindFailed: () => '绑定码不对或已过期。请在系统里重新获取绑定码（10 分钟内有效）后发送“绑定 绑定码”。',
+  todo: (cases) => `待办案件（按时限排序）：\n${cases.map((c) => `${c.number} ${c.title}｜${STATUS_LABEL[c.status]}｜${day(c.dueAt)}前`).join('\n')}`,
+  todoEmpty: () => '目前没有待办案件。',
+  todoNotOfficer: () => `“待办”是工作人员的功能：请先用系统里获取的绑定码发送“绑定 绑定码”。${NEXT}`,
+  officerPush: (topic, p) => {
+    const ref = `${String(p.number ?? '')}｜${String(p.title ?? '')}`;
+    if (topic === 'case.emergency') return `【紧急】${String(p.unit ?? '')}：${ref}。请立即处置，${day(new Date(String(p.acceptDueAt)))}${new Date(new Date(String(p.acceptDueAt)).getTime() + 8 * 3600_000).toISOString().slice(11, 16)}前受理。`;
+    if (topic === 'case.assigned') return `新交办：${ref}，请于${day(new Date(String(p.dueAt)))}前办结。发送“待办”查看。`;
+    if (topic === 'case.supervised') return `督办提醒：${ref} 已被${String(p.level) === 'LISTED' ? '挂牌督办' : String(p.level) === 'SUPERVISED' ? '督办' : '催办'}，请加快办理。`;
+    return undefined;
+  },
   rateLimited: () => '您发送得太快了，请稍等一分钟再发。',
   tooLong: (max) => `内容太长了，请控制在 ${max} 字以内。`,
   empty: () => `没有收到内容。${NEXT}`,

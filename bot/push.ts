@@ -11,8 +11,10 @@ interface OutboxRow {
   attempts: number;
 }
 
-/** Text of a push to a resident, or undefined for topics residents do not get. */
+/** Text of a push, or undefined for topics that have no chat text. */
 export function renderPush(m: Messages, topic: string, p: Record<string, unknown>): string | undefined {
+  const forOfficer = m.officerPush(topic, p);
+  if (forOfficer) return forOfficer;
   const number = String(p.number ?? '');
   const title = String(p.title ?? '');
   if (topic === 'case.status') return m.statusPush({ number, title, status: p.status as CaseStatus });
@@ -20,15 +22,27 @@ export function renderPush(m: Messages, topic: string, p: Record<string, unknown
   return undefined;
 }
 
-/** Pending pushes to residents of one channel (optionally one contact), locked for this transaction. */
+/**
+ * Pending pushes on one channel (optionally to one contact): to residents of that channel and to
+ * officers whose chat is bound there. Locked for this transaction; others skip them.
+ */
 async function claim(em: EntityManager, channel: Channel, now: Date, contactId?: string, limit = 50): Promise<OutboxRow[]> {
-  return em.execute<OutboxRow[]>(
+  const residents = await em.execute<OutboxRow[]>(
     `select o.id, o.topic, o.payload, r.external_id, o.attempts from outbox o
      join residents r on o.recipient = 'resident:' || r.id
      where o.delivered_at is null and o.available_at <= ? and r.channel = ? ${contactId ? 'and r.external_id = ?' : ''}
      order by o.id limit ? for update of o skip locked`,
     contactId ? [now, channel, contactId, limit] : [now, channel, limit],
   );
+  const prefix = `${channel}:`;
+  const officers = await em.execute<OutboxRow[]>(
+    `select o.id, o.topic, o.payload, substr(f.chat_contact, ?) as external_id, o.attempts from outbox o
+     join officers f on o.recipient = 'officer:' || f.id
+     where o.delivered_at is null and o.available_at <= ? and f.active and f.chat_contact ${contactId ? '= ?' : 'like ?'}
+     order by o.id limit ? for update of o skip locked`,
+    [prefix.length + 1, now, contactId ? `${prefix}${contactId}` : `${prefix}%`, limit],
+  );
+  return [...residents, ...officers];
 }
 
 /** The web channel: pushes queued for a contact, handed over (and marked delivered) when it polls. */

@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123130721_initial } from './Migration20261123130721_initial';
 import { Migration20261123135039_workflow } from './Migration20261123135039_workflow';
 import { Migration20261123140457_chat } from './Migration20261123140457_chat';
+import { Migration20261123141847_officerChat } from './Migration20261123141847_officerChat';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs load the same files. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123130721_initial', class: Migration20261123130721_initial },
   { name: 'Migration20261123135039_workflow', class: Migration20261123135039_workflow },
   { name: 'Migration20261123140457_chat', class: Migration20261123140457_chat },
+  { name: 'Migration20261123141847_officerChat', class: Migration20261123141847_officerChat },
 ];

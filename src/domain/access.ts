@@ -21,7 +21,7 @@ export function requireOfficer(actor: Actor): OfficerActor {
 }
 
 /** True when the actor's role is at least `role` (roles are cumulative, DESIGN §3). */
-export function hasRole(actor: OfficerActor, role: OfficerRole): boolean {
+export function hasRole(actor: { role: OfficerRole }, role: OfficerRole): boolean {
   return ROLE_RANK[actor.role] >= ROLE_RANK[role];
 }
 

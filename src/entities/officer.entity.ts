@@ -29,8 +29,15 @@ export class Officer {
   unit!: Ref<Unit>;
 
   /** Chat channel and contact id for pushes, e.g. `WECHAT:wxid_…`. */
-  @Property({ length: 200, nullable: true })
+  @Property({ length: 200, nullable: true, unique: true })
   chatContact?: string;
+
+  /** SHA-256 of a one-time code that binds a chat contact to this officer, and when it lapses. */
+  @Property({ length: 64, nullable: true, hidden: true })
+  bindingCodeHash?: string;
+
+  @Property({ length: 3, nullable: true, hidden: true })
+  bindingCodeExpiresAt?: Date;
 
   @Property({ default: true })
   active: boolean = true;

@@ -3,10 +3,11 @@ import { Officer, Unit } from '../../entities';
 import { requireOfficer } from '../../domain/access';
 import { login } from '../../domain/auth.service';
 import { officerPhoneFor } from '../../domain/officer.service';
+import { issueBindingCode } from '../../domain/officer-chat.service';
 import { notFound } from '../../domain/errors';
 import { actorOf, type GraphQLContext } from '../context';
 import { toGlobalId } from '../relay';
-import { LoginInput, LoginPayload, OfficerType } from '../types/officer.type';
+import { ChatBindingCode, LoginInput, LoginPayload, OfficerType } from '../types/officer.type';
 import { UnitType } from '../types/unit.type';
 
 @Resolver(() => OfficerType)
@@ -28,6 +29,11 @@ export class OfficerResolver {
     ctx.actor = result.actor;
     ctx.authError = undefined;
     return result;
+  }
+
+  @Mutation(() => ChatBindingCode, { description: 'A one-time code to bind your WeChat (or web chat) to your account: send “绑定 <code>” to the bot within 10 minutes; then “待办” lists your open cases and pushes reach you there.' })
+  async chatBindingCode(@Ctx() ctx: GraphQLContext): Promise<ChatBindingCode> {
+    return issueBindingCode(ctx.em, actorOf(ctx), ctx.services.clock.now());
   }
 
   @FieldResolver(() => ID, { description: 'Global id.' })

@@ -49,3 +49,12 @@ export class LoginPayload {
   @Field(() => OfficerType, { description: 'The officer who logged in.' })
   officer!: OfficerType;
 }
+
+@ObjectType({ description: 'A one-time code binding a chat contact to the officer who asked for it.' })
+export class ChatBindingCode {
+  @Field({ description: 'Send “绑定 <code>” to the bot.' })
+  code!: string;
+
+  @Field({ description: 'The code stops working then (10 minutes).' })
+  expiresAt!: Date;
+}
