@@ -106,6 +106,23 @@ function describeLimit(limit: Limit, due: Date): string {
   return `${limit.amount}${unit}内（${when}前）`;
 }
 
+/**
+ * What every report step does first: global commands, 取消, 返回 (to `back`), and a photo (kept,
+ * then the step's question again via `ask`). Undefined when the message is for the step itself.
+ */
+async function prologue(t: Turn, state: DialogState & { draft: Draft }, back: () => Outcome, ask: () => string[]): Promise<Outcome | undefined> {
+  const global = await globalCommand(t, state);
+  if (global) return global;
+  if (is(t.text, ...CANCEL)) return { replies: [t.m.cancelled()], state: IDLE };
+  if (is(t.text, ...BACK)) return back();
+  const saved = addPhoto(t, state.draft);
+  if (saved) return { replies: [saved, ...ask()], state };
+  return undefined;
+}
+
+const cancelled = (t: Turn): Outcome => ({ replies: [t.m.cancelled()], state: IDLE });
+const toPlace = (t: Turn, draft: Draft): Outcome => ({ replies: [t.m.placeQuestion()], state: { step: 'place', draft } });
+
 const startReport = (t: Turn, draft: Draft): Outcome => ({ replies: [t.m.kindQuestion()], state: { step: 'kind', draft } });
 
 /** After the place: describe, unless the free text that started the report already did. */
@@ -158,16 +175,13 @@ export const handlers: { [S in DialogState['step']]: Handler<S> } = {
 
   async offer(t, state) {
     if (is(t.text, ...YES)) return startReport(t, state.draft);
-    if (is(t.text, ...CANCEL, '不', '不是', '不用了')) return { replies: [t.m.cancelled()], state: IDLE };
+    if (is(t.text, ...CANCEL, '不', '不是', '不用了')) return cancelled(t);
     return handlers.idle(t, IDLE as never);
   },
 
   async kind(t, state) {
-    const global = await globalCommand(t, state);
-    if (global) return global;
-    if (is(t.text, ...CANCEL, ...BACK)) return { replies: [t.m.cancelled()], state: IDLE };
-    const saved = addPhoto(t, state.draft);
-    if (saved) return { replies: [saved, t.m.kindQuestion()], state };
+    const early = await prologue(t, state, () => cancelled(t), () => [t.m.kindQuestion()]);
+    if (early) return early;
     const n = Number(t.text);
     if (!Number.isInteger(n) || n < 1 || n > KIND_MENU.length) return { replies: [t.m.kindInvalid()], state };
     state.draft.kind = KIND_MENU[n - 1];
@@ -175,23 +189,15 @@ export const handlers: { [S in DialogState['step']]: Handler<S> } = {
   },
 
   async place(t, state) {
-    const global = await globalCommand(t, state);
-    if (global) return global;
-    if (is(t.text, ...CANCEL)) return { replies: [t.m.cancelled()], state: IDLE };
-    if (is(t.text, ...BACK)) return startReport(t, state.draft);
-    const saved = addPhoto(t, state.draft);
-    if (saved) return { replies: [saved, t.m.placeQuestion()], state };
+    const early = await prologue(t, state, () => startReport(t, state.draft), () => [t.m.placeQuestion()]);
+    if (early) return early;
     const within = state.draft.townshipId ? (await t.em.findOne(Unit, { id: state.draft.townshipId })) ?? undefined : undefined;
     return choosePlaces(t, state.draft, within);
   },
 
   async placeChoice(t, state) {
-    const global = await globalCommand(t, state);
-    if (global) return global;
-    if (is(t.text, ...CANCEL)) return { replies: [t.m.cancelled()], state: IDLE };
-    if (is(t.text, ...BACK)) return { replies: [t.m.placeQuestion()], state: { step: 'place', draft: state.draft } };
-    const saved = addPhoto(t, state.draft);
-    if (saved) return { replies: [saved, t.m.placeChoices(state.options)], state };
+    const early = await prologue(t, state, () => toPlace(t, state.draft), () => [t.m.placeChoices(state.options)]);
+    if (early) return early;
     const n = Number(t.text);
     if (/^\d+$/.test(t.text)) {
       if (!Number.isInteger(n) || n < 1 || n > state.options.length) return { replies: [t.m.placeChoiceInvalid(state.options.length)], state };
@@ -204,10 +210,8 @@ export const handlers: { [S in DialogState['step']]: Handler<S> } = {
   },
 
   async township(t, state) {
-    const global = await globalCommand(t, state);
-    if (global) return global;
-    if (is(t.text, ...CANCEL)) return { replies: [t.m.cancelled()], state: IDLE };
-    if (is(t.text, ...BACK)) return { replies: [t.m.placeQuestion()], state: { step: 'place', draft: state.draft } };
+    const early = await prologue(t, state, () => toPlace(t, state.draft), () => [t.m.townshipQuestion()]);
+    if (early) return early;
     const townships = await searchTownships(t.em, t.text);
     if (!townships.length) return { replies: [t.m.townshipNotFound(clip(t.text, 30))], state };
     if (townships.length > 1) return { replies: [t.m.townshipAmbiguous(townships.map((u) => u.name))], state };
@@ -216,24 +220,17 @@ export const handlers: { [S in DialogState['step']]: Handler<S> } = {
   },
 
   async description(t, state) {
-    const global = await globalCommand(t, state);
-    if (global) return global;
-    if (is(t.text, ...CANCEL)) return { replies: [t.m.cancelled()], state: IDLE };
-    if (is(t.text, ...BACK)) return { replies: [t.m.placeQuestion()], state: { step: 'place', draft: state.draft } };
-    const saved = addPhoto(t, state.draft);
-    if (saved) return { replies: [saved], state };
+    const early = await prologue(t, state, () => toPlace(t, state.draft), () => []);
+    if (early) return early;
     if (t.text.length < 5) return { replies: [t.m.descriptionTooShort()], state };
     state.draft.description = t.text;
     return { replies: [t.m.phoneQuestion()], state: { step: 'phone', draft: state.draft } };
   },
 
   async phone(t, state) {
-    const global = await globalCommand(t, state);
-    if (global) return global;
-    if (is(t.text, ...CANCEL)) return { replies: [t.m.cancelled()], state: IDLE };
-    if (is(t.text, ...BACK)) return { replies: [t.m.descriptionQuestion()], state: { step: 'description', draft: { ...state.draft, description: undefined } } };
-    const saved = addPhoto(t, state.draft);
-    if (saved) return { replies: [saved, t.m.phoneQuestion()], state };
+    const back = (): Outcome => ({ replies: [t.m.descriptionQuestion()], state: { step: 'description', draft: { ...state.draft, description: undefined } } });
+    const early = await prologue(t, state, back, () => [t.m.phoneQuestion()]);
+    if (early) return early;
     const digits = t.text.replace(/[\s-]/g, '');
     if (is(t.text, ...ANONYMOUS)) {
       state.draft.anonymous = true;
@@ -250,12 +247,8 @@ export const handlers: { [S in DialogState['step']]: Handler<S> } = {
   },
 
   async confirm(t, state) {
-    const global = await globalCommand(t, state);
-    if (global) return global;
-    if (is(t.text, ...CANCEL)) return { replies: [t.m.cancelled()], state: IDLE };
-    if (is(t.text, ...BACK)) return { replies: [t.m.phoneQuestion()], state: { step: 'phone', draft: state.draft } };
-    const saved = addPhoto(t, state.draft);
-    if (saved) return { replies: [saved, t.m.confirmInvalid()], state };
+    const early = await prologue(t, state, () => ({ replies: [t.m.phoneQuestion()], state: { step: 'phone', draft: state.draft } }), () => [t.m.confirmInvalid()]);
+    if (early) return early;
     if (!is(t.text, ...YES)) return { replies: [t.m.confirmInvalid()], state };
     const d = state.draft;
     const { case: c, handlingUnit } = await reportAsResident(t.em, t.resident, {

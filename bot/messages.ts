@@ -28,6 +28,7 @@ export interface Messages {
   placeChoices(options: PlaceOption[]): string;
   placeChoiceInvalid(n: number): string;
   placeNotFound(text: string): string;
+  townshipQuestion(): string;
   townshipNotFound(text: string): string;
   townshipChoices(names: string[]): string;
   townshipAmbiguous(names: string[]): string;
@@ -132,6 +133,7 @@ export const zh: Messages = {
     `找到以下地点，请回复序号：\n${options.map((o, i) => `${i + 1} ${o.name}${o.township ? `（${o.township}）` : ''}`).join('\n')}\n都不是？请重新输入名称。`,
   placeChoiceInvalid: (n) => `请回复 1 到 ${n} 之间的序号，或重新输入地点名称。`,
   placeNotFound: (text) => `没有找到“${text}”。请先告诉我所在的乡镇或街道名称，例如：天宁镇。`,
+  townshipQuestion: () => '请告诉我所在的乡镇或街道名称，例如：天宁镇。',
   townshipNotFound: (text) => `也没有找到乡镇“${text}”。请检查名称后重新输入，或回复“取消”退出。`,
   townshipChoices: (names) => `找到乡镇：${names.join('、')}。请输入该乡镇下的村、社区或单位名称。`,
   townshipAmbiguous: (names) => `找到几个乡镇：${names.join('、')}。请输入完整的乡镇名称。`,
