@@ -36,7 +36,7 @@ export function webChatRouter(engine: ConversationEngine, orm: MikroORM, clock: 
     const replies = await engine.handle({
       channel: Channel.WEB_CHAT,
       contactId: from,
-      displayName: typeof name === 'string' && name.trim() ? name : '网友',
+      displayName: typeof name === 'string' ? name : '',
       text: typeof text === 'string' ? text : img ? null : '',
       image: img,
       messageId: typeof id === 'string' ? id : undefined,

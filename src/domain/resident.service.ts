@@ -8,12 +8,13 @@ import { appendEvents } from './trail.service';
 
 /** The resident behind a chat contact, created on first contact; the display name follows the channel. */
 export async function residentFor(em: EntityManager, channel: Channel, externalId: string, displayName: string): Promise<Resident> {
-  const name = displayName.trim().slice(0, 100) || '群众';
+  const given = [...displayName.trim()].slice(0, 100).join('');
+  // A message without a name keeps the one we know.
   await em.execute(
     `insert into residents (channel, external_id, display_name) values (?, ?, ?)
      on conflict (channel, external_id) do update set display_name = excluded.display_name
-     where residents.display_name <> excluded.display_name`,
-    [channel, externalId, name],
+     where ? and residents.display_name <> excluded.display_name`,
+    [channel, externalId, given || '群众', Boolean(given)],
   );
   return em.findOneOrFail(Resident, { channel, externalId }, { refresh: true });
 }

@@ -48,9 +48,11 @@ async function report(contact: string, place = '磁窑村'): Promise<string> {
 }
 
 describe('web chat dialogs', () => {
-  it('shows the menu on 你好', async () => {
+  it('shows the menu on 你好, and keeps a known name when a message comes without one', async () => {
     const [menu] = await say('contact-menu-0001', '你好');
     expect(menu).toMatch(/张三您好/);
+    expect((await say('contact-menu-0001', '菜单', { name: undefined }))[0]).toMatch(/张三您好/);
+    expect((await say('contact-menu-0002', '菜单', { name: undefined }))[0]).toMatch(/群众您好/);
     expect(menu).toMatch(/发送“反映”/);
     expect(menu).toMatch(/查询/);
   });
