@@ -3,7 +3,7 @@ import jwt from 'jsonwebtoken';
 import { Officer } from '../entities';
 import type { OfficerActor } from './actor';
 import { badInput, unauthenticated } from './errors';
-import { DUMMY_HASH_PROMISE, verifyPassword } from './password';
+import { dummyHash, verifyPassword } from './password';
 
 export interface TokenSettings {
   secret: string;
@@ -24,7 +24,7 @@ export async function login(
   if (!phone || !input.password) throw badInput('phone and password are required');
   const officer = await em.findOne(Officer, { phone }, { populate: ['passwordHash', 'unit'] });
   // Compare against a dummy hash for unknown phones so timing does not reveal who is registered.
-  const ok = await verifyPassword(input.password, officer?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+  const ok = await verifyPassword(input.password, officer?.passwordHash ?? (await dummyHash()));
   if (!officer || !ok || !officer.active) throw unauthenticated('Wrong phone or password');
   const expiresAt = new Date(now.getTime() + settings.ttlHours * 3600_000);
   const token = jwt.sign({ role: officer.role }, settings.secret, {

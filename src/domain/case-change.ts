@@ -69,10 +69,7 @@ export async function change(
  */
 export async function notifyFollowers(tx: EntityManager, c: Case, now: Date): Promise<void> {
   if (c.status === CaseStatus.RESOLVED) return;
-  const rows = await tx.execute<{ resident_id: number }[]>(
-    'select reporter_id as resident_id from cases where id = ? and reporter_id is not null union select resident_id from case_followers where case_id = ?',
-    [c.id, c.id],
-  );
+  const rows = await tx.execute<{ resident_id: number }[]>('select resident_id from case_followers where case_id = ?', [c.id]);
   const ids = new Set(rows.map((r) => r.resident_id));
   if (c.reporter) ids.add(c.reporter.id);
   await enqueue(tx, [...ids].map((id) => ({

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { toPgArray } from './unit-import';
 
 /** A push to queue in the current transaction. */
 export interface Push {
@@ -9,13 +10,21 @@ export interface Push {
   dedupeKey: string;
 }
 
-/** Queues pushes in the caller's transaction; duplicates by dedupe key are dropped. */
+/** Queues pushes in the caller's transaction, in one statement; duplicates by dedupe key are dropped. */
 export async function enqueue(em: EntityManager, pushes: Push[], at: Date): Promise<void> {
-  for (const p of pushes) {
-    await em.execute(
-      `insert into outbox (topic, recipient, payload, dedupe_key, created_at, available_at)
-       values (?, ?, ?::jsonb, ?, ?, ?) on conflict (dedupe_key) do nothing`,
-      [p.topic, p.recipient, JSON.stringify(p.payload), p.dedupeKey, at, at],
-    );
-  }
+  if (!pushes.length) return;
+  await em.execute(
+    `insert into outbox (topic, recipient, payload, dedupe_key, created_at, available_at)
+     select t.topic, t.recipient, t.payload::jsonb, t.dedupe_key, ?, ?
+     from unnest(?::text[], ?::text[], ?::text[], ?::text[]) as t(topic, recipient, payload, dedupe_key)
+     on conflict (dedupe_key) do nothing`,
+    [
+      at,
+      at,
+      toPgArray(pushes.map((p) => p.topic)),
+      toPgArray(pushes.map((p) => p.recipient)),
+      toPgArray(pushes.map((p) => JSON.stringify(p.payload))),
+      toPgArray(pushes.map((p) => p.dedupeKey)),
+    ],
+  );
 }

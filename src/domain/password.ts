@@ -30,5 +30,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(key, expected);
 }
 
-/** A hash of a random password, for comparing against when the phone is unknown (equal timing). */
-export const DUMMY_HASH_PROMISE = hashPassword(randomBytes(12).toString('hex'));
+let dummy: Promise<string> | undefined;
+
+/** A hash of a random password, for comparing against when the phone is unknown (equal timing); made on first use. */
+export function dummyHash(): Promise<string> {
+  dummy ??= hashPassword(randomBytes(12).toString('hex'));
+  return dummy;
+}

@@ -114,8 +114,7 @@ const EVENT_COLUMNS =
 
 /** Verifies the trail of one case; undefined when intact. */
 export async function verifyCaseTrail(em: EntityManager, caseId: number): Promise<BrokenTrail | undefined> {
-  const rows = await em.execute<EventRow[]>(`select ${EVENT_COLUMNS} from case_events where case_id = ? order by seq`, [caseId]);
-  return checkChain(rows);
+  return (await verifyTrails(em, [caseId]))[0];
 }
 
 /** Verifies the trails of the given cases (one statement); undefined for intact ones. */

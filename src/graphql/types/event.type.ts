@@ -1,6 +1,7 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { CaseEventType, CaseStatus } from '../../entities';
+import { STEP_TYPES, type StepType } from '../../domain/workflow';
 import { connectionType } from '../relay';
 import { AttachmentType } from './case.type';
 
@@ -33,16 +34,9 @@ registerEnumType(CaseEventType, {
   },
 });
 
-/** The typed steps an officer may record with addCaseNote. */
-export enum CaseStepType {
-  NOTE = 'NOTE',
-  REVIEW = 'REVIEW',
-  COLLECTIVE_ANALYSIS = 'COLLECTIVE_ANALYSIS',
-  MEDIATION = 'MEDIATION',
-  HEARING = 'HEARING',
-  LAWYER = 'LAWYER',
-  JUDICIAL_AID = 'JUDICIAL_AID',
-}
+/** The typed steps an officer may record with addCaseNote: the domain's list, as a GraphQL enum. */
+export const CaseStepType = Object.fromEntries(STEP_TYPES.map((t) => [t, t])) as { [K in StepType]: K };
+export type CaseStepType = StepType;
 registerEnumType(CaseStepType, {
   name: 'CaseStepType',
   description: 'A note or a step of the legal-petition process (涉法涉诉信访) recorded on the trail.',
