@@ -69,6 +69,7 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
           actor: null,
           loaders: createLoaders(em, () => ctx.actor),
           services: { tokens: { secret: config.jwtSecret, ttlHours: config.tokenTtlHours }, clock },
+          clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
         };
         const header = req.headers.authorization;
         if (header) {

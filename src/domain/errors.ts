@@ -26,3 +26,5 @@ export const badInput = (message: string, details?: Record<string, unknown>) =>
 export const forbidden = (message = 'You are not allowed to do this') => new DomainError('FORBIDDEN', message);
 export const unauthenticated = (message = 'Sign in first: send Authorization: Bearer <token> from login') =>
   new DomainError('UNAUTHENTICATED', message);
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  new DomainError('RATE_LIMITED', message, { retryAfter: Math.max(1, Math.ceil(retryAfterSeconds)) });

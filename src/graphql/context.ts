@@ -63,6 +63,8 @@ export interface GraphQLContext {
   authError?: DomainError;
   loaders: Loaders;
   services: Services;
+  /** The client's address (behind a loopback proxy, the forwarded one): login throttling keys on it. */
+  clientIp: string;
 }
 
 /** The acting officer, or the reason there is none (bad or expired token). */
