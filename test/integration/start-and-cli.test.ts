@@ -1,78 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ADMIN, SERVER, alive, freshDataDir, postmasterPid as pidIn, runScript, startServer, userEnv } from '../support/server-process';
 
-/*
- * The compiled entry points as a user runs them (npm start, npm run admin), with the embedded
- * PostgreSQL in a fresh DATA_DIR. `npm test` compiles first; dist/ must be current.
- */
+/* The compiled entry points as a user runs them (npm start, npm run admin), in a fresh DATA_DIR. */
 
-const ROOT = path.join(__dirname, '../..');
-const SERVER = path.join(ROOT, 'dist/src/server.js');
-const ADMIN = path.join(ROOT, 'dist/src/cli/admin.js');
 let dataDir: string;
-
-function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const { DATABASE_URL: _d, JWT_SECRET: _j, TEST_SERVER_URL: _t, ...rest } = process.env;
-  return { ...rest, NODE_ENV: 'development', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...extra };
-}
-
-interface Running {
-  proc: ChildProcess;
-  port: number;
-  log: () => string;
-  exited: Promise<number | null>;
-}
-
-async function start(extra: Record<string, string> = {}): Promise<Running> {
-  const proc = spawn(process.execPath, [SERVER], { env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 90_000);
-    const onData = (d: Buffer) => {
-      log += d.toString();
-      const m = /listening on http:\/\/localhost:(\d+)/.exec(log);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
-    void exited.then((code) => reject(new Error(`server exited with ${code}:\n${log}`)));
-  });
-  return { proc, port, log: () => log, exited };
-}
-
-function run(script: string, args: string[], extra: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [script, ...args], { env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    proc.stdout.on('data', (d) => (out += d));
-    proc.stderr.on('data', (d) => (err += d));
-    proc.on('exit', (code) => resolve({ code, out, err }));
-  });
-}
-
-function postmasterPid(): number | undefined {
-  const file = path.join(dataDir, 'pg', 'postmaster.pid');
-  return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : undefined;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const start = (extra: Record<string, string> = {}) => startServer(dataDir, extra);
+const run = (script: string, args: string[], extra: Record<string, string> = {}) => runScript(script, args, userEnv(dataDir, extra));
+const postmasterPid = () => pidIn(dataDir);
 
 beforeAll(() => {
-  if (!existsSync(SERVER)) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
-  dataDir = mkdtempSync(path.join(ROOT, '.data', 'e2e-'));
+  dataDir = freshDataDir();
 });
 afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
