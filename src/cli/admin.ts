@@ -12,8 +12,10 @@ const USAGE = `Usage: npm run admin -- <command> [options]
 Commands:
   create-officer --phone P --password W --name N --role ROLE --unit UNIT_CODE
       ROLE is GRID_WORKER, OFFICER, SUPERVISOR or ADMIN; UNIT_CODE an imported unit's code.
-  import-units FILE.csv
+  import-units FILE.csv [--allow-roots]
       CSV (UTF-8) with the header code,name,kind,parent_code; all-or-nothing; known codes are updated.
+      One root (the city) unless --allow-roots; each unit below its parent's tier
+      (city > county > township > village/community > enterprises and institutions).
 
   import-calendar FILE.csv
       Holidays and make-up workdays (header date,type,name; type HOLIDAY or WORKDAY), e.g. next year's notice.
@@ -52,15 +54,17 @@ void withDatabase(USAGE, async (orm) => {
       return;
     }
     case 'import-units': {
-      if (rest.length !== 1) throw new UsageError('import-units: give exactly one CSV file');
+      const { values, positionals } = parseArgs({ args: rest, options: { 'allow-roots': { type: 'boolean' } }, allowPositionals: true, strict: true });
+      if (positionals.length !== 1) throw new UsageError('import-units: give exactly one CSV file');
+      const file = positionals[0];
       let buf: Buffer;
       try {
-        buf = await readFile(rest[0]);
+        buf = await readFile(file);
       } catch (err) {
-        throw new UsageError(`import-units: cannot read ${rest[0]} (${(err as NodeJS.ErrnoException).code})`);
+        throw new UsageError(`import-units: cannot read ${file} (${(err as NodeJS.ErrnoException).code})`);
       }
-      const result = await importUnits(em, parseUnitCsv(buf));
-      console.log(`Imported ${rest[0]}: ${result.created} units created, ${result.updated} updated.`);
+      const result = await importUnits(em, parseUnitCsv(buf), { allowRoots: values['allow-roots'] });
+      console.log(`Imported ${file}: ${result.created} units created, ${result.updated} updated.`);
       return;
     }
     case 'import-calendar': {

@@ -17,7 +17,24 @@ export interface ImportResult {
   updated: number;
 }
 
+export interface ImportOptions {
+  /** Allow more than one root in the registry (a deployment holding several cities). */
+  allowRoots?: boolean;
+}
+
 const HEADER = ['code', 'name', 'kind', 'parent_code'];
+
+/**
+ * Tiers of the hierarchy, top down: a unit sits strictly below its parent's tier. Regions nest
+ * city → county → township → village or community; enterprises and institutions are leaves that
+ * hang under any region.
+ */
+const TIER: Record<UnitKind, number> = Object.fromEntries(
+  Object.values(UnitKind).map((k) => [k, k === UnitKind.CITY ? 0 : k === UnitKind.COUNTY ? 1 : k === UnitKind.TOWNSHIP ? 2 : k === UnitKind.VILLAGE || k === UnitKind.COMMUNITY ? 3 : 4]),
+) as Record<UnitKind, number>;
+
+/** Control characters have no place in a code or a name (and PostgreSQL refuses NUL). */
+const CONTROL = /[\u0000-\u001f\u007f]/;
 const CODE = /^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$/;
 const KINDS = new Set<string>(Object.values(UnitKind));
 
@@ -78,6 +95,7 @@ export function parseUnitCsv(buf: Buffer): UnitRow[] {
     const rowProblems: string[] = [];
     if (!CODE.test(code)) rowProblems.push(`code "${code}" must be 1-64 letters, digits, - or _`);
     if (!name) rowProblems.push('name is empty');
+    else if (CONTROL.test(name)) rowProblems.push('name contains a control character (NUL, tab or line break); remove it');
     else if (name.length > 200) rowProblems.push('name is longer than 200 characters');
     if (!KINDS.has(kind)) rowProblems.push(`kind "${kind}" is not one of ${[...KINDS].join(', ')}`);
     if (parent && parent === code) rowProblems.push('a unit cannot be its own parent');
@@ -98,18 +116,22 @@ export function parseUnitCsv(buf: Buffer): UnitRow[] {
  * Applies rows to the registry in one transaction: new codes are inserted, known codes updated,
  * parents resolved against the file and the database, cycles refused, materialized paths rebuilt.
  */
-export async function importUnits(em: EntityManager, rows: UnitRow[]): Promise<ImportResult> {
+export async function importUnits(em: EntityManager, rows: UnitRow[], opts: ImportOptions = {}): Promise<ImportResult> {
   if (!rows.length) throw badInput('the file has no units below the header');
   return em.transactional(async (tx) => {
     const conn = tx;
     // Serialize imports: two at once could each miss the other's cycle.
     await conn.execute('select pg_advisory_xact_lock(hashtext(?))', ['sanling:import-units']);
-    const existing = await conn.execute<{ code: string; parent_code: string | null }[]>(
-      'select u.code, p.code as parent_code from units u left join units p on p.id = u.parent_id',
+    const existing = await conn.execute<{ code: string; kind: UnitKind; parent_code: string | null }[]>(
+      'select u.code, u.kind, p.code as parent_code from units u left join units p on p.id = u.parent_id',
     );
     const parentOf = new Map<string, string | null>(existing.map((e) => [e.code, e.parent_code]));
+    const kindOf = new Map<string, UnitKind>(existing.map((e) => [e.code, e.kind]));
     const known = new Set(parentOf.keys());
-    for (const r of rows) parentOf.set(r.code, r.parentCode);
+    for (const r of rows) {
+      parentOf.set(r.code, r.parentCode);
+      kindOf.set(r.code, r.kind);
+    }
     const problems: string[] = [];
     for (const r of rows) {
       if (r.parentCode && !parentOf.has(r.parentCode)) {
@@ -129,6 +151,7 @@ export async function importUnits(em: EntityManager, rows: UnitRow[]): Promise<I
         cur = parentOf.get(cur) ?? null;
       }
     }
+    if (!problems.length) problems.push(...hierarchyProblems(rows, existing, parentOf, kindOf, opts));
     if (problems.length) throw badInput(problems.join('\n'), { problems });
 
     const created = rows.filter((r) => !known.has(r.code)).length;
@@ -156,6 +179,43 @@ export async function importUnits(em: EntityManager, rows: UnitRow[]): Promise<I
     await rebuildPaths(tx);
     return { created, updated: rows.length - created };
   });
+}
+
+/**
+ * The registry after the import must still be one tree of sensible tiers: a row below a parent of
+ * a lower tier, a kind change that would leave children at or above the unit's new tier, and a
+ * second root (unless allowed) are refused with the line that causes them.
+ */
+function hierarchyProblems(
+  rows: UnitRow[],
+  existing: { code: string; parent_code: string | null }[],
+  parentOf: Map<string, string | null>,
+  kindOf: Map<string, UnitKind>,
+  opts: ImportOptions,
+): string[] {
+  const problems: string[] = [];
+  const inFile = new Map(rows.map((r) => [r.code, r]));
+  for (const r of rows) {
+    const parentKind = r.parentCode ? kindOf.get(r.parentCode) : undefined;
+    if (parentKind && TIER[r.kind] <= TIER[parentKind]) {
+      problems.push(`line ${r.line}: a ${r.kind} cannot be under ${r.parentCode}, a ${parentKind}`);
+    }
+  }
+  // Children kept from the registry under a unit whose kind this file changes.
+  for (const e of existing) {
+    const parent = e.parent_code && !inFile.has(e.code) ? inFile.get(e.parent_code) : undefined;
+    if (parent && parentOf.get(e.code) === parent.code && TIER[kindOf.get(e.code)!] <= TIER[parent.kind]) {
+      problems.push(`line ${parent.line}: ${parent.code} cannot become a ${parent.kind}: ${e.code}, a ${kindOf.get(e.code)}, is under it`);
+    }
+  }
+  if (!opts.allowRoots) {
+    const roots = [...parentOf].filter(([, p]) => p === null).map(([code]) => code);
+    if (roots.length > 1) {
+      const lines = roots.filter((c) => inFile.has(c)).map((c) => `line ${inFile.get(c)!.line}: ${c} would be a second root (the registry's roots would be ${roots.join(', ')}); give it a parent_code, or import with --allow-roots for a deployment of several cities`);
+      problems.push(...lines);
+    }
+  }
+  return problems;
 }
 
 /** Recomputes every unit's path and depth from parent links, and the copies of paths on cases. */

@@ -14,7 +14,8 @@ afterAll(async () => {
 
 const em = () => db.orm.em.fork();
 const csv = (body: string) => Buffer.from(`code,name,kind,parent_code\n${body}`);
-const importText = (text: string | Buffer) => importUnits(em(), parseUnitCsv(typeof text === 'string' ? Buffer.from(text) : text));
+const importText = (text: string | Buffer, opts: { allowRoots?: boolean } = {}) =>
+  importUnits(em(), parseUnitCsv(typeof text === 'string' ? Buffer.from(text) : text), opts);
 const count = () => em().count(Unit, {});
 
 async function rejection(fn: () => Promise<unknown>): Promise<DomainError> {
@@ -48,6 +49,11 @@ it.each([
   ['a row with too few fields', csv('X1,甲,VILLAGE,T\nX2,乙\n'), /line 3: expected 4 fields/],
   ['an unbalanced quote', csv('X1,"甲,VILLAGE,T\n'), /line \d+: malformed CSV/],
   ['an empty name and a bad code', csv('bad code!,,VILLAGE,T\n'), /line 2: code "bad code!" must be .*; name is empty/],
+  ['a NUL in a name', csv('X1,甲\u0000村,VILLAGE,T\n'), /line 2: name contains a control character/],
+  ['a second root', csv('R2,另一市,CITY,\n'), /line 2: R2 would be a second root .*--allow-roots/],
+  ['a village under a village', csv('X1,甲村,VILLAGE,V\n'), /line 2: a VILLAGE cannot be under V, a VILLAGE/],
+  ['a township with villages under it re-typed as a village', csv('T,镇,VILLAGE,R\n'), /line 2: T cannot become a VILLAGE: V, a VILLAGE, is under it/],
+  ['a county under a township', csv('X1,某县,COUNTY,T\n'), /line 2: a COUNTY cannot be under T, a TOWNSHIP/],
   ['a wrong header', Buffer.from('id,name,type,parent\n1,a,CITY,\n'), /line 1: the header must be exactly code,name,kind,parent_code/],
   ['a GBK (non-UTF-8) file', Buffer.concat([Buffer.from('code,name,kind,parent_code\nX1,'), Buffer.from([0xb4, 0xc5, 0xd2, 0xa4]), Buffer.from(',VILLAGE,T\n')]), /line 2: the file is not UTF-8/],
   ['an empty file', Buffer.from(''), /line 1: the file is empty/],
@@ -66,8 +72,15 @@ it('reports every bad line at once', async () => {
   expect(err.message).toMatch(/line 2:.*\nline 3:/s);
 });
 
+it('takes a second root only when allowed, and a kind change that keeps the tiers', async () => {
+  expect(await importText(csv('R2,另一市,CITY,\n'), { allowRoots: true })).toEqual({ created: 1, updated: 0 });
+  // A village re-typed as a community keeps its tier: its enterprise may stay under it.
+  expect(await importText(csv('V,村改社区,COMMUNITY,T\n'))).toEqual({ created: 0, updated: 1 });
+  expect((await em().findOneOrFail(Unit, { code: 'V' })).kind).toBe('COMMUNITY');
+});
+
 it('re-import updates by code, moves subtrees and the cases under them', async () => {
-  await importText(UNITS_CSV);
+  await importText(UNITS_CSV, { allowRoots: true });
   const before = await em().findOneOrFail(Unit, { code: 'A1a' });
   const c = await insertCase(em(), before, before);
   const moved = await importText(csv('A1,甲一镇（更名）,TOWNSHIP,B\n'));
