@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Channel, Resident, type Attachment } from '../src/entities';
 import type { Clock } from '../src/domain/actor';
@@ -9,6 +7,8 @@ import { logger } from '../src/logger';
 import { IDLE, parseState, type DialogState } from './dialog';
 import { handlers, type Turn } from './handlers';
 import { zh, type Messages } from './messages';
+import { hitWindow, sweepWindows, type WindowResult } from './rate-window';
+import { UploadStore, type FileWriter } from './upload.store';
 
 /** A message from a resident, as any transport delivers it. */
 export interface IncomingMessage {
@@ -17,7 +17,7 @@ export interface IncomingMessage {
   displayName: string;
   text?: string | null;
   image?: { bytes: Buffer; mimeType: string; name?: string } | null;
-  /** The transport's id of the message: a redelivery with the same id is answered the same, once. */
+  /** The transport's id of the message, unique per contact: a redelivery is answered the same, once. */
   messageId?: string | null;
 }
 
@@ -31,6 +31,22 @@ export interface EngineOptions {
   ratePerMinute?: number;
   sessionTtlMs?: number;
   maxTextLength?: number;
+  /** Photo bytes one contact may store per rolling 24 hours. */
+  uploadQuotaPerContactBytes?: number;
+  /** Photo bytes all contacts together may store per rolling 24 hours. */
+  uploadQuotaTotalBytes?: number;
+  /** Free space the uploads disk must keep; below it photos are refused. */
+  uploadMinFreeBytes?: number;
+  /** New contacts one network address may start per hour (web chat). */
+  newContactsPerHour?: number;
+  /** Replaces the file write (tests simulate a full disk with it). */
+  uploadWriter?: FileWriter;
+}
+
+/** A photo that passed the in-memory checks, waiting for dedupe, rate limit and quota. */
+interface PendingPhoto {
+  bytes: Buffer;
+  attachment: Attachment;
 }
 
 /**
@@ -49,16 +65,22 @@ const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp
 /**
  * The conversation engine: transport-independent, it turns one incoming message into replies,
  * calling the same domain services as GraphQL. Each message is one transaction: the contact's
- * session row is locked (messages of one contact are handled in order), the message id recorded
- * with its replies, the dialog state saved. It never throws: any failure becomes a polite reply.
+ * session row is locked first (messages of one contact, and redeliveries of one message, are
+ * handled in order), then the message id is looked up, the rate and photo quota checked, and only
+ * then is a photo written. It never throws: any failure becomes a polite reply.
  */
 export class ConversationEngine {
   readonly messages: Messages;
-  private readonly maxPhotoBytes: number;
+  readonly uploads: UploadStore;
+  /** Largest photo accepted, in bytes; transports size their request bodies by it. */
+  readonly maxPhotoBytes: number;
   private readonly maxPhotos: number;
   private readonly ratePerMinute: number;
   private readonly sessionTtlMs: number;
   private readonly maxTextLength: number;
+  private readonly perContactBytes: number;
+  private readonly newContactsPerHour: number;
+  private sweeper?: NodeJS.Timeout;
 
   constructor(private readonly opts: EngineOptions) {
     this.messages = opts.messages ?? zh;
@@ -67,6 +89,15 @@ export class ConversationEngine {
     this.ratePerMinute = opts.ratePerMinute ?? 20;
     this.sessionTtlMs = opts.sessionTtlMs ?? 30 * 60_000;
     this.maxTextLength = opts.maxTextLength ?? 2000;
+    this.perContactBytes = opts.uploadQuotaPerContactBytes ?? 20 * 1024 * 1024;
+    this.newContactsPerHour = opts.newContactsPerHour ?? 20;
+    this.uploads = new UploadStore({
+      dir: opts.uploadsDir,
+      perContactBytes: this.perContactBytes,
+      totalBytes: opts.uploadQuotaTotalBytes ?? 2048 * 1024 * 1024,
+      minFreeBytes: opts.uploadMinFreeBytes ?? 0,
+      writer: opts.uploadWriter,
+    });
   }
 
   async handle(msg: IncomingMessage): Promise<string[]> {
@@ -78,6 +109,38 @@ export class ConversationEngine {
     }
   }
 
+  /** Whether the contact has written before (a session exists). */
+  async knows(channel: Channel, contactId: string): Promise<boolean> {
+    const rows = await this.opts.orm.em.fork().execute('select 1 from chat_sessions where channel = ? and contact_id = ?', [channel, contactId]);
+    return rows.length > 0;
+  }
+
+  /** Counts a new contact against its network address's hourly allowance. */
+  async admitNewContact(channel: Channel, address: string): Promise<WindowResult> {
+    return hitWindow(this.opts.orm, `new-contact:${channel}:${address}`, this.newContactsPerHour, 3600_000, this.opts.clock.now());
+  }
+
+  /** Sweeps unused photos and old rate windows once. */
+  async sweep(): Promise<{ unattached: number; orphans: number }> {
+    const now = this.opts.clock.now();
+    const result = await this.uploads.sweep(this.opts.orm, now, this.sessionTtlMs);
+    await sweepWindows(this.opts.orm, now);
+    return result;
+  }
+
+  /** Sweeps now and then every intervalMs, without keeping the process alive. */
+  startSweeper(intervalMs: number): void {
+    const run = () => void this.sweep().catch((err) => logger.warn('chat: upload sweep failed:', err));
+    run();
+    this.sweeper = setInterval(run, intervalMs);
+    this.sweeper.unref();
+  }
+
+  stopSweeper(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
+
   private async handleUnsafe(msg: IncomingMessage): Promise<string[]> {
     const m = this.messages;
     const contactId = clean(String(msg.contactId ?? '')).slice(0, 200);
@@ -85,41 +148,52 @@ export class ConversationEngine {
     const text = clean(msg.text ?? '');
     msg = { ...msg, displayName: clean(String(msg.displayName ?? '')).slice(0, 100) };
     const now = this.opts.clock.now();
-    const photo = msg.image ? await this.savePhoto(msg.image, now) : undefined;
-
-    return this.opts.orm.em.fork().transactional(async (em) => {
-      const messageId = msg.messageId ? String(msg.messageId).slice(0, 200) : undefined;
-      if (messageId) {
-        const [seen] = await em.execute<{ replies: string[] }[]>('select replies from chat_inbox where channel = ? and message_id = ?', [msg.channel, messageId]);
-        if (seen) return seen.replies;
-      }
-      const session = await this.lockSession(em, msg.channel, contactId, now);
-      let replies: string[];
-      let state = parseState(session.state);
-      if (this.overRate(session, now)) {
-        replies = [m.rateLimited()];
-      } else {
-        const prefix: string[] = [];
-        if (state.step !== 'idle' && now.getTime() - session.updatedAt.getTime() > this.sessionTtlMs) {
-          state = IDLE;
-          prefix.push(m.expired());
+    // Only checked in memory here: nothing is written before dedupe, rate limit and quota pass.
+    const photo = msg.image ? this.checkPhoto(msg.image, now) : undefined;
+    const written: string[] = [];
+    try {
+      return await this.opts.orm.em.fork().transactional(async (em) => {
+        const messageId = msg.messageId ? String(msg.messageId).slice(0, 200) : undefined;
+        const session = await this.lockSession(em, msg.channel, contactId, now);
+        // After the lock: a concurrent redelivery waits for the first and then finds its answer.
+        if (messageId) {
+          const [seen] = await em.execute<{ replies: string[] }[]>(
+            'select replies from chat_inbox where channel = ? and contact_id = ? and message_id = ?',
+            [msg.channel, contactId, messageId],
+          );
+          if (seen) return seen.replies;
         }
-        const resident = await residentFor(em, msg.channel, contactId, msg.displayName ?? '');
-        const result = await this.turn(em, resident, state, text, photo, msg, now);
-        replies = [...prefix, ...result.replies].map((r) => r.toWellFormed());
-        state = result.state;
-      }
-      await em.execute(
-        'update chat_sessions set state = ?::jsonb, updated_at = ?, window_start = ?, window_count = ? where channel = ? and contact_id = ?',
-        [JSON.stringify(state), now, session.windowStart, session.windowCount, msg.channel, contactId],
-      );
-      if (messageId) {
-        await em.execute('insert into chat_inbox (channel, message_id, contact_id, replies) values (?, ?, ?, ?::jsonb)', [
-          msg.channel, messageId, contactId, JSON.stringify(replies),
-        ]);
-      }
-      return replies;
-    });
+        let replies: string[];
+        let state = parseState(session.state);
+        if (this.overRate(session, now)) {
+          replies = [m.rateLimited()];
+        } else {
+          const prefix: string[] = [];
+          if (state.step !== 'idle' && now.getTime() - session.updatedAt.getTime() > this.sessionTtlMs) {
+            state = IDLE;
+            prefix.push(m.expired());
+          }
+          const resident = await residentFor(em, msg.channel, contactId, msg.displayName ?? '');
+          const result = await this.turn(em, resident, state, text, photo, msg, now, written);
+          replies = [...prefix, ...result.replies].map((r) => r.toWellFormed());
+          state = result.state;
+        }
+        await em.execute(
+          'update chat_sessions set state = ?::jsonb, updated_at = ?, window_start = ?, window_count = ? where channel = ? and contact_id = ?',
+          [JSON.stringify(state), now, session.windowStart, session.windowCount, msg.channel, contactId],
+        );
+        if (messageId) {
+          await em.execute('insert into chat_inbox (channel, contact_id, message_id, replies) values (?, ?, ?, ?::jsonb)', [
+            msg.channel, contactId, messageId, JSON.stringify(replies),
+          ]);
+        }
+        return replies;
+      });
+    } catch (err) {
+      // The ledger row went with the transaction; the file must go too.
+      for (const id of written) await this.uploads.discard(id);
+      throw err;
+    }
   }
 
   private async turn(
@@ -127,17 +201,35 @@ export class ConversationEngine {
     resident: Resident,
     state: DialogState,
     text: string,
-    photo: Attachment | 'too-large' | 'not-image' | undefined,
+    photo: PendingPhoto | 'too-large' | 'not-image' | undefined,
     msg: IncomingMessage,
     now: Date,
+    written: string[],
   ): Promise<{ replies: string[]; state: DialogState }> {
     const m = this.messages;
     if (text.length > this.maxTextLength) return { replies: [m.tooLong(this.maxTextLength)], state };
     if (photo === 'too-large') return { replies: [m.photoTooLarge(Math.round(this.maxPhotoBytes / 1024 / 1024))], state };
     if (photo === 'not-image') return { replies: [m.photoNotImage()], state };
-    if (!text && !photo) return { replies: [msg.text == null && !msg.image ? m.unsupported() : m.empty()], state };
-    const turn: Turn = { em, resident, text, photo, now, m, maxPhotos: this.maxPhotos };
-    return handlers[state.step](turn, state as never);
+    let attachment: Attachment | undefined;
+    let notice: string | undefined;
+    if (photo) {
+      const stored = await this.uploads.store(em, msg.channel, resident.externalId, photo.attachment.id, photo.bytes, now);
+      if (stored === 'stored') {
+        attachment = photo.attachment;
+        written.push(attachment.id);
+      } else {
+        // The dialog goes on without the photo; any text of the message still counts.
+        notice = stored === 'contact-quota' ? m.photoQuota(Math.round(this.perContactBytes / 1024 / 1024)) : m.photoUnavailable();
+      }
+    }
+    if (!text && !attachment) return { replies: [notice ?? (msg.text == null && !msg.image ? m.unsupported() : m.empty())], state };
+    const turn: Turn = { em, resident, text, photo: attachment, now, m, maxPhotos: this.maxPhotos };
+    const result = await handlers[state.step](turn, state as never);
+    if (attachment && !('draft' in result.state && result.state.draft.photos.some((p) => p.id === attachment.id))) {
+      // Not kept (e.g. over the photo count): no file and no quota used for it.
+      await this.uploads.drop(em, attachment.id);
+    }
+    return notice ? { replies: [notice, ...result.replies], state: result.state } : result;
   }
 
   private async lockSession(em: EntityManager, channel: Channel, contactId: string, now: Date) {
@@ -163,15 +255,12 @@ export class ConversationEngine {
     return session.windowCount > this.ratePerMinute;
   }
 
-  /** Stores a photo under DATA_DIR/uploads; the case links it as an attachment. */
-  private async savePhoto(image: NonNullable<IncomingMessage['image']>, now: Date): Promise<Attachment | 'too-large' | 'not-image'> {
+  /** Type and size of a photo, in memory; the case links it as an attachment once it is stored. */
+  private checkPhoto(image: NonNullable<IncomingMessage['image']>, now: Date): PendingPhoto | 'too-large' | 'not-image' {
     const mimeType = String(image.mimeType ?? '').toLowerCase();
     if (!IMAGE_TYPES.has(mimeType) || !Buffer.isBuffer(image.bytes)) return 'not-image';
     if (image.bytes.length > this.maxPhotoBytes) return 'too-large';
-    const id = randomUUID();
-    await mkdir(this.opts.uploadsDir, { recursive: true });
-    await writeFile(path.join(this.opts.uploadsDir, id), image.bytes, { mode: 0o640 });
     const name = (image.name ?? 'photo').replace(/[^\p{L}\p{N}._-]/gu, '_').slice(0, 100) || 'photo';
-    return { id, name, mimeType, size: image.bytes.length, addedAt: now.toISOString() };
+    return { bytes: image.bytes, attachment: { id: randomUUID(), name, mimeType, size: image.bytes.length, addedAt: now.toISOString() } };
   }
 }

@@ -7,6 +7,7 @@ import { myCaseByNumber, myCases, pendingReturnVisit, reportAsResident, resident
 import type { Limit } from '../src/domain/sla';
 import { IDLE, type DialogState, type Draft } from './dialog';
 import { clip, KIND_MENU, type CaseSummary, type Messages } from './messages';
+import { linkUploads } from './upload.store';
 
 /** One incoming message in context. */
 export interface Turn {
@@ -254,6 +255,7 @@ export const handlers: { [S in DialogState['step']]: Handler<S> } = {
     const { case: c, handlingUnit } = await reportAsResident(t.em, t.resident, {
       kind: d.kind!, unitId: d.unitId!, description: d.description!, phone: d.phone, anonymous: Boolean(d.anonymous), attachments: d.photos,
     }, t.now);
+    await linkUploads(t.em, d.photos.map((p) => p.id), c.id);
     const policy = await policyFor(t.em, c.kind, c.priority);
     return {
       replies: [t.m.submitted({ number: c.number, handlingUnit: handlingUnit.name, acceptBy: describeLimit(policy.accept, c.acceptDueAt), resolveBy: describeLimit(policy.resolve, c.dueAt) })],

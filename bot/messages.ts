@@ -38,6 +38,8 @@ export interface Messages {
   photoTooLarge(maxMb: number): string;
   photoNotImage(): string;
   photoLimit(max: number): string;
+  photoQuota(maxMb: number): string;
+  photoUnavailable(): string;
   phoneQuestion(): string;
   phoneInvalid(): string;
   confirm(s: { kind: CaseKind; place: string; description: string; photos: number; phone: string | null; anonymous: boolean }): string;
@@ -63,6 +65,9 @@ export interface Messages {
   todoNotOfficer(): string;
   officerPush(topic: string, p: Record<string, unknown>): string | undefined;
   rateLimited(): string;
+  tooManyContacts(): string;
+  /** Too many photos arriving at once: the resident should resend in a moment. */
+  busy(): string;
   tooLong(max: number): string;
   empty(): string;
   unsupported(): string;
@@ -143,6 +148,8 @@ export const zh: Messages = {
   photoTooLarge: (maxMb) => `照片太大了（上限 ${maxMb} MB），请压缩后重新发送。`,
   photoNotImage: () => '只能接收照片（JPG、PNG 等图片）。请发送图片，或用文字描述。',
   photoLimit: (max) => `最多可以附 ${max} 张照片。请继续用文字描述情况。`,
+  photoQuota: (maxMb) => `您今天发送的照片已达上限（${maxMb} MB），这张没有保存；您的文字反映不受影响，请继续用文字描述。`,
+  photoUnavailable: () => '照片暂时无法保存，请稍后再发；您的文字反映不受影响。',
   phoneQuestion: () => '请留一个手机号码，方便工作人员联系和回访；不想留请回复“匿名”。',
   phoneInvalid: () => '手机号码格式不对，请输入 11 位手机号，或回复“匿名”。',
   confirm: (s) =>
@@ -182,6 +189,8 @@ export const zh: Messages = {
     return undefined;
   },
   rateLimited: () => '您发送得太快了，请稍等一分钟再发。',
+  tooManyContacts: () => '这个网络上新开的对话太多了，请稍后再试；已经开始的对话不受影响。',
+  busy: () => '现在同时发送照片的人较多，请过几秒钟再发一次。',
   tooLong: (max) => `内容太长了，请控制在 ${max} 字以内。`,
   empty: () => `没有收到内容。${NEXT}`,
   unsupported: () => `暂时只能处理文字和照片。${NEXT}`,

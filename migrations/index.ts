@@ -3,6 +3,8 @@ import { Migration20261123130721_initial } from './Migration20261123130721_initi
 import { Migration20261123135039_workflow } from './Migration20261123135039_workflow';
 import { Migration20261123140457_chat } from './Migration20261123140457_chat';
 import { Migration20261123141847_officerChat } from './Migration20261123141847_officerChat';
+import { Migration20261129120000_loginSecurity } from './Migration20261129120000_loginSecurity';
+import { Migration20261129130000_chatLimits } from './Migration20261129130000_chatLimits';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs load the same files. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -10,4 +12,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123135039_workflow', class: Migration20261123135039_workflow },
   { name: 'Migration20261123140457_chat', class: Migration20261123140457_chat },
   { name: 'Migration20261123141847_officerChat', class: Migration20261123141847_officerChat },
+  { name: 'Migration20261129120000_loginSecurity', class: Migration20261129120000_loginSecurity },
+  { name: 'Migration20261129130000_chatLimits', class: Migration20261129130000_chatLimits },
 ];

@@ -8,7 +8,9 @@ import { systemClock, type Clock } from './domain/actor';
 import { authenticate } from './domain/auth.service';
 import { DomainError, unauthenticated } from './domain/errors';
 import { createLoaders, type GraphQLContext } from './graphql/context';
-import { formatError } from './graphql/errors';
+import { formatError, internalError } from './graphql/errors';
+import { limitOptions } from './graphql/limits';
+import { requestScope } from './graphql/request-scope';
 import { getSchema } from './graphql/schema';
 import { healthRouter } from './web/health.route';
 import { readFileSync } from 'node:fs';
@@ -28,14 +30,19 @@ export interface App {
 
 /** Composition root of the HTTP side: health, GraphQL; later the dashboard and web chat. */
 export async function createApp(orm: MikroORM, config: Config, clock: Clock = systemClock): Promise<App> {
+  const limits = limitOptions(config.graphql, config.env === 'production');
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await getSchema(),
-    formatError: formatError(config.env === 'development'),
+    formatError: formatError(config.dbStatementTimeoutMs),
     includeStacktraceInErrorResponses: false,
     introspection: config.introspection,
+    hideSchemaDetailsFromClientErrors: config.env === 'production',
+    // Oversized requests (depth, aliases, tokens, cost) are refused before anything runs.
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     // The composition root owns shutdown order (HTTP, Apollo, ORM, database).
     stopOnTerminationSignals: false,
-    plugins: config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [],
+    plugins: [...limits.plugins, ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [])],
   });
   await apollo.start();
 
@@ -46,10 +53,17 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
   const chat = new ConversationEngine({
     orm,
     clock,
-    uploadsDir: path.join(config.dataDir, 'uploads'),
+    uploadsDir: config.uploadDir,
     maxPhotoBytes: config.uploadMaxBytes,
     ratePerMinute: config.chatRatePerMinute,
+    uploadQuotaPerContactBytes: config.uploadQuotaPerContactBytes,
+    uploadQuotaTotalBytes: config.uploadQuotaTotalBytes,
+    uploadMinFreeBytes: config.uploadMinFreeBytes,
+    newContactsPerHour: config.chatNewContactsPerHourPerIp,
   });
+  // Photos of crashed requests and of dialogs that ended without a report: at start, then every 15 minutes.
+  // (Test apps share the developer's uploads directory with throw-away databases: their tests sweep explicitly.)
+  if (config.env !== 'test') chat.startSweeper(15 * 60_000);
   if (config.webChatEnabled) {
     const page = readFileSync(path.join(projectRoot(), 'src/web/chat.html'), 'utf8');
     app.get('/chat', (_req, res) => {
@@ -60,16 +74,21 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    requestScope(),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
+        const requestId = String(res.locals.requestId);
         // One EntityManager fork per request: its identity map dies with the request.
         const em = orm.em.fork();
         const ctx: GraphQLContext = {
           em,
           actor: null,
           loaders: createLoaders(em, () => ctx.actor),
-          services: { tokens: { secret: config.jwtSecret, ttlHours: config.tokenTtlHours }, clock },
+          services: { tokens: { secret: config.jwtSecret, ttlHours: config.tokenTtlHours, limits: config.loginLimits }, clock },
           clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+          requestId,
+          deadline: Date.now() + config.graphql.timeoutMs,
+          timeoutMs: config.graphql.timeoutMs,
         };
         const header = req.headers.authorization;
         if (header) {
@@ -78,7 +97,11 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
             if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
             ctx.actor = await authenticate(em, config.jwtSecret, match[1]);
           } catch (err) {
-            if (!(err instanceof DomainError)) throw err;
+            if (!(err instanceof DomainError)) {
+              // Apollo would answer this itself, with the cause (e.g. the database's address) in the message.
+              logger.error(`request ${requestId}: creating the GraphQL context failed:`, err);
+              throw internalError(requestId);
+            }
             ctx.authError = err;
           }
         }
@@ -92,5 +115,13 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
     if (status === 500) logger.error('HTTP error:', err);
     res.status(status).json({ error: status === 500 ? 'Internal server error' : err.type === 'entity.parse.failed' ? 'The body is not valid JSON' : err.message });
   });
-  return { express: app, apollo, chat, stop: () => apollo.stop() };
+  return {
+    express: app,
+    apollo,
+    chat,
+    stop: () => {
+      chat.stopSweeper();
+      return apollo.stop();
+    },
+  };
 }

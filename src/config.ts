@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import type { LoginLimits } from './domain/login-throttle';
 
 /** Thrown at start-up when the environment is unusable; lists every bad variable at once. */
 export class ConfigError extends Error {
@@ -33,9 +34,26 @@ const envSchema = z.object({
   // Read by the logger itself (it must work before config loads); validated here all the same.
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'must be debug, info, warn or error' }).optional(),
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
+  GRAPHQL_MAX_DEPTH: z.coerce.number({ message: 'must be a number' }).int().min(2).max(50).default(8),
+  GRAPHQL_MAX_ALIASES: z.coerce.number({ message: 'must be a number' }).int().min(0).max(1000).default(20),
+  GRAPHQL_MAX_COST: z.coerce.number({ message: 'must be a number' }).int().min(10).max(10_000_000).default(5000),
+  GRAPHQL_MAX_TOKENS: z.coerce.number({ message: 'must be a number' }).int().min(50).max(100_000).default(2000),
+  GRAPHQL_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(600_000).default(15_000),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).max(3_600_000).default(15_000),
   WEB_CHAT_ENABLED: bool(true),
+  LOGIN_FREE_FAILURES: z.coerce.number({ message: 'must be a number' }).int().min(1).max(100).default(5),
+  LOGIN_BACKOFF_BASE_SECONDS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(3600).default(1),
+  LOGIN_BACKOFF_MAX_SECONDS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(86_400).default(900),
+  LOGIN_LOCK_AFTER_FAILURES: z.coerce.number({ message: 'must be a number' }).int().min(0).max(1000).default(10),
+  LOGIN_ADDRESS_MAX_FAILURES: z.coerce.number({ message: 'must be a number' }).int().min(1).max(100_000).default(30),
+  LOGIN_ADDRESS_WINDOW_MINUTES: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1440).default(15),
   CHAT_RATE_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(20),
   UPLOAD_MAX_MB: z.coerce.number({ message: 'must be a number' }).positive().max(50).default(5),
+  UPLOAD_DIR: z.string().min(1).optional(),
+  UPLOAD_QUOTA_PER_CONTACT_MB: z.coerce.number({ message: 'must be a number' }).positive().max(10_000).default(20),
+  UPLOAD_QUOTA_TOTAL_MB: z.coerce.number({ message: 'must be a number' }).positive().max(10_000_000).default(2048),
+  UPLOAD_MIN_FREE_MB: z.coerce.number({ message: 'must be a number' }).min(0).max(10_000_000).default(1024),
+  CHAT_NEW_CONTACTS_PER_HOUR_PER_IP: z.coerce.number({ message: 'must be a number' }).int().min(1).max(100_000).default(20),
   WECHATY_PUPPET: z.string().regex(/^[@\w./-]+$/, 'must be a puppet package name, e.g. wechaty-puppet-service').optional(),
   WECHATY_PUPPET_SERVICE_ENDPOINT: z.string().optional(),
   WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
@@ -57,9 +75,24 @@ export interface Config {
   readonly demoData: boolean;
   readonly logSql: boolean;
   readonly introspection: boolean;
+  /** Per-request limits of the GraphQL API, checked before execution (timeout: while it runs). */
+  readonly graphql: { maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number; timeoutMs: number };
+  /** PostgreSQL statement_timeout of the server's connections, in ms; 0 = none. */
+  readonly dbStatementTimeoutMs: number;
   readonly webChatEnabled: boolean;
   readonly chatRatePerMinute: number;
+  /** Login throttling per phone and per client address (LOGIN_*). */
+  readonly loginLimits: LoginLimits;
   readonly uploadMaxBytes: number;
+  /** Where chat photos are stored (DATA_DIR/uploads unless UPLOAD_DIR). */
+  readonly uploadDir: string;
+  /** Photo bytes one chat contact may store per rolling 24 hours. */
+  readonly uploadQuotaPerContactBytes: number;
+  /** Photo bytes all chat contacts together may store per rolling 24 hours. */
+  readonly uploadQuotaTotalBytes: number;
+  /** Free space the uploads disk keeps; below it photos are refused. */
+  readonly uploadMinFreeBytes: number;
+  readonly chatNewContactsPerHourPerIp: number;
   /** Set only when WeChat should run (WECHATY_PUPPET). */
   readonly wechaty?: { puppet: string; name: string; puppetOptions: Record<string, string> };
 }
@@ -98,9 +131,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: e.NODE_ENV !== 'production' && e.DEMO_DATA !== 'false',
     logSql: e.LOG_SQL,
     introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === 'true' : e.NODE_ENV !== 'production',
+    graphql: Object.freeze({
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      timeoutMs: e.GRAPHQL_TIMEOUT_MS,
+    }),
+    dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     webChatEnabled: e.WEB_CHAT_ENABLED,
     chatRatePerMinute: e.CHAT_RATE_PER_MINUTE,
+    loginLimits: Object.freeze({
+      freeFailures: e.LOGIN_FREE_FAILURES,
+      backoffBaseSeconds: e.LOGIN_BACKOFF_BASE_SECONDS,
+      backoffMaxSeconds: e.LOGIN_BACKOFF_MAX_SECONDS,
+      lockAfterFailures: e.LOGIN_LOCK_AFTER_FAILURES,
+      addressMaxFailures: e.LOGIN_ADDRESS_MAX_FAILURES,
+      addressWindowSeconds: e.LOGIN_ADDRESS_WINDOW_MINUTES * 60,
+    }),
     uploadMaxBytes: Math.round(e.UPLOAD_MAX_MB * 1024 * 1024),
+    uploadDir: path.resolve(e.UPLOAD_DIR ?? path.join(e.DATA_DIR, 'uploads')),
+    uploadQuotaPerContactBytes: Math.round(e.UPLOAD_QUOTA_PER_CONTACT_MB * 1024 * 1024),
+    uploadQuotaTotalBytes: Math.round(e.UPLOAD_QUOTA_TOTAL_MB * 1024 * 1024),
+    uploadMinFreeBytes: Math.round(e.UPLOAD_MIN_FREE_MB * 1024 * 1024),
+    chatNewContactsPerHourPerIp: e.CHAT_NEW_CONTACTS_PER_HOUR_PER_IP,
     wechaty: e.WECHATY_PUPPET
       ? {
           puppet: e.WECHATY_PUPPET,

@@ -18,12 +18,12 @@ async function main(): Promise<void> {
   if (config.jwtSecretGenerated) {
     logger.warn('JWT_SECRET is not set: using a random secret for this run (tokens end with the process). Set it in .env to keep sessions.');
   }
-  const db = await openServer(config, { ownSignals: true });
+  const db = await openServer(config, { ownSignals: true, supervise: true });
   releaseDb = db.release;
   // Until the server is up, a signal just stops the database we may have started.
   const early = () => void db.release().finally(() => process.exit(130));
   process.once('SIGINT', early).once('SIGTERM', early);
-  const orm = await initOrm({ url: db.url, poolMax: config.dbPoolMax, onQuery: config.logSql ? (q) => logger.info(q) : undefined });
+  const orm = await initOrm({ url: db.url, poolMax: config.dbPoolMax, statementTimeoutMs: config.dbStatementTimeoutMs, onQuery: config.logSql ? (q) => logger.info(q) : undefined });
   if (config.demoData) await loadDemoDataIfEmpty(orm.em.fork());
   const app = await createApp(orm, config);
   // WeChat only when configured: without a puppet wechaty would fall back to one that retries forever offline.

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseCalendarCsv } from '../domain/calendar';
 import { importCalendar } from '../domain/deadline.service';
-import { createOfficer } from '../domain/officer.service';
+import { createOfficer, unlockLoginByPhone } from '../domain/officer.service';
 import { verifyAllTrails } from '../domain/trail.service';
 import { importUnits, parseUnitCsv } from '../domain/unit-import';
 import { UsageError, withDatabase } from './run';
@@ -21,6 +21,8 @@ Commands:
       Holidays and make-up workdays (header date,type,name; type HOLIDAY or WORKDAY), e.g. next year's notice.
   verify-trail
       Checks every case's hash-chained trail; lists broken ones and exits 1 if any.
+  unlock-login --phone P
+      Lifts the login lock (and any back-off) on a phone after repeated wrong passwords.
 
 Uses DATABASE_URL, or the embedded database in DATA_DIR (default .data), like npm start.`;
 
@@ -83,6 +85,13 @@ void withDatabase(USAGE, async (orm) => {
       }
       const n = await importCalendar(em, entries);
       console.log(`Imported ${n} calendar days from ${rest[0]}.`);
+      return;
+    }
+    case 'unlock-login': {
+      const { values } = parseArgs({ args: rest, options: { phone: { type: 'string' } }, strict: true });
+      if (!values.phone) throw new UsageError('unlock-login: missing --phone');
+      const lifted = await unlockLoginByPhone(em, values.phone);
+      console.log(lifted ? `Unlocked login for ${values.phone.trim()}.` : `${values.phone.trim()} was not locked or throttled; nothing to do.`);
       return;
     }
     case 'verify-trail': {

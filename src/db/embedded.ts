@@ -5,6 +5,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 import { logger } from '../logger';
+import { claimOwnership, ownerAlive, readOwner, readPostmaster, releaseOwnership, stopOrphan, type Postmaster } from './postmaster';
+import { LogTail, startPostgres, stopPostgres, Supervisor, type PgServer } from './postgres.supervisor';
 
 /** A PostgreSQL server to talk to, and how to let go of it. */
 export interface DatabaseHandle {
@@ -12,6 +14,13 @@ export interface DatabaseHandle {
   /** 'external' (DATABASE_URL), 'embedded' (started here) or 'attached' (another process's embedded server). */
   mode: 'external' | 'embedded' | 'attached';
   release(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Drop the library's SIGINT/SIGTERM hooks: the caller shuts down in order itself. */
+  ownSignals?: boolean;
+  /** Restart the embedded server whenever it dies (for the long-running process that started it). */
+  supervise?: boolean;
 }
 
 const DB_NAME = 'sanling';
@@ -28,26 +37,6 @@ export async function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Reads postmaster.pid: line 1 is the PID, line 4 the port (PostgreSQL's documented layout). */
-async function runningServer(clusterDir: string): Promise<{ pid: number; port: number } | undefined> {
-  const pidFile = path.join(clusterDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return undefined;
-  const lines = (await readFile(pidFile, 'utf8')).split('\n');
-  const pid = Number(lines[0]);
-  const port = Number(lines[3]);
-  if (!Number.isInteger(pid) || !Number.isInteger(port) || !isAlive(pid)) return undefined;
-  return { pid, port };
 }
 
 async function waitForServer(url: string, timeoutMs = 15_000): Promise<void> {
@@ -79,11 +68,22 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<v
   }
 }
 
+async function attach(clusterDir: string, secretFile: string, running: Postmaster, urlFor: (port: number, db?: string) => string): Promise<DatabaseHandle> {
+  if (!existsSync(secretFile)) {
+    throw new Error(`An embedded PostgreSQL runs in ${clusterDir} (pid ${running.pid}) but its credentials file is missing; stop it or set DATABASE_URL.`);
+  }
+  await waitForServer(urlFor(running.port, 'postgres'));
+  await ensureDatabase(urlFor(running.port, 'postgres'), DB_NAME);
+  logger.info(`attached to the embedded PostgreSQL already running in ${clusterDir} (pid ${running.pid}, port ${running.port})`);
+  return { url: urlFor(running.port), mode: 'attached', release: async () => undefined };
+}
+
 /**
- * Starts the embedded PostgreSQL under dataDir, or attaches to the one another process of ours
- * already runs there (found through postmaster.pid), so `npm start` and the admin CLI share it.
+ * Starts the embedded PostgreSQL under dataDir, or attaches to the one another live process of ours
+ * already runs there, so `npm start` and the admin CLI share it. One left behind by a process that
+ * is gone (a server killed with SIGKILL) is stopped and started afresh, owned by this process.
  */
-export async function startEmbedded(dataDir: string, opts: { ownSignals?: boolean } = {}): Promise<DatabaseHandle> {
+export async function startEmbedded(dataDir: string, opts: EmbeddedOptions = {}): Promise<DatabaseHandle> {
   const clusterDir = path.join(dataDir, 'pg');
   const secretFile = path.join(dataDir, 'embedded-credentials.json');
   await mkdir(dataDir, { recursive: true });
@@ -101,15 +101,25 @@ export async function startEmbedded(dataDir: string, opts: { ownSignals?: boolea
   const urlFor = (port: number, db = DB_NAME) =>
     `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
 
-  const running = await runningServer(clusterDir);
-  if (running) {
-    if (!existsSync(secretFile)) {
-      throw new Error(`An embedded PostgreSQL runs in ${clusterDir} (pid ${running.pid}) but its credentials file is missing; stop it or set DATABASE_URL.`);
+  let running = await readPostmaster(clusterDir);
+  const owner = await readOwner(dataDir);
+  // Our own PID in the record can only be a stale one (a container restarted with the same PID).
+  const ownedElsewhere = () => ownerAlive(owner) && owner?.pid !== process.pid;
+  if (!running && ownedElsewhere()) {
+    // Its owner is starting it (or restarting it after a crash): wait and share it rather than race.
+    for (let i = 0; i < 100 && !running && ownedElsewhere(); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      running = await readPostmaster(clusterDir);
     }
-    await waitForServer(urlFor(running.port, 'postgres'));
-    await ensureDatabase(urlFor(running.port, 'postgres'), DB_NAME);
-    logger.info(`attached to the embedded PostgreSQL already running in ${clusterDir} (pid ${running.pid}, port ${running.port})`);
-    return { url: urlFor(running.port), mode: 'attached', release: async () => undefined };
+    if (!running && ownedElsewhere()) {
+      throw new Error(`The embedded PostgreSQL in ${clusterDir} belongs to process ${owner?.pid}, which runs but has not brought it up in 20 s; stop that process or set DATABASE_URL.`);
+    }
+  }
+  if (running) {
+    if (ownedElsewhere()) return attach(clusterDir, secretFile, running, urlFor);
+    logger.warn(`an embedded PostgreSQL (pid ${running.pid}) was left running in ${clusterDir} by a process that is gone (${owner ? `pid ${owner.pid}` : 'unrecorded'}): stopping it before a fresh start`);
+    await stopOrphan(clusterDir, running.pid);
+    logger.info(`stopped the orphaned embedded PostgreSQL (pid ${running.pid})`);
   }
 
   const signals = ['SIGINT', 'SIGTERM'] as const;
@@ -121,7 +131,8 @@ export async function startEmbedded(dataDir: string, opts: { ownSignals?: boolea
     signals.forEach((s, i) => process.listeners(s).filter((l) => !before[i].includes(l)).forEach((l) => process.removeListener(s, l)));
   }
   const port = await freePort();
-  const pg = new EmbeddedPostgres({
+  const tail = new LogTail();
+  const pg: PgServer = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
     user: USER,
@@ -131,34 +142,39 @@ export async function startEmbedded(dataDir: string, opts: { ownSignals?: boolea
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: () => undefined,
+    onLog: (m: string) => tail.push(m),
     onError: (e: unknown) => logger.error('embedded PostgreSQL:', e),
   });
-  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
-    logger.info(`initialising an embedded PostgreSQL cluster in ${clusterDir}`);
-    await pg.initialise();
-    await writeFile(secretFile, JSON.stringify({ password }), { mode: 0o600 });
-  }
-  await pg.start();
-  await ensureDatabase(urlFor(port, 'postgres'), DB_NAME);
-  logger.info(`embedded PostgreSQL started in ${clusterDir} on port ${port}`);
+  // Recorded before the start, so a second process never mistakes a starting server for an orphan.
+  await claimOwnership(dataDir);
+  let supervisor: Supervisor | undefined;
   let stopped = false;
-  return {
-    url: urlFor(port),
-    mode: 'embedded',
-    release: async () => {
-      if (stopped) return;
-      stopped = true;
-      await pg.stop();
-    },
+  const release = async () => {
+    if (stopped) return;
+    stopped = true;
+    await supervisor?.stop();
+    await stopPostgres(pg);
+    await releaseOwnership(dataDir);
   };
+  try {
+    if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+      logger.info(`initialising an embedded PostgreSQL cluster in ${clusterDir}`);
+      await pg.initialise();
+      await writeFile(secretFile, JSON.stringify({ password }), { mode: 0o600 });
+    }
+    await startPostgres(pg, tail);
+    await ensureDatabase(urlFor(port, 'postgres'), DB_NAME);
+  } catch (err) {
+    await release().catch(() => undefined);
+    throw err;
+  }
+  logger.info(`embedded PostgreSQL started in ${clusterDir} on port ${port}`);
+  if (opts.supervise) supervisor = new Supervisor(pg, clusterDir, port, tail);
+  return { url: urlFor(port), mode: 'embedded', release };
 }
 
 /** DATABASE_URL when given, else the embedded server. */
-export async function openServer(
-  config: { databaseUrl?: string; dataDir: string },
-  opts: { ownSignals?: boolean } = {},
-): Promise<DatabaseHandle> {
+export async function openServer(config: { databaseUrl?: string; dataDir: string }, opts: EmbeddedOptions = {}): Promise<DatabaseHandle> {
   if (config.databaseUrl) return { url: config.databaseUrl, mode: 'external', release: async () => undefined };
   return startEmbedded(config.dataDir, opts);
 }

@@ -10,6 +10,8 @@ export interface OrmOptions {
   poolMax?: number;
   /** Called with every SQL statement (tests count them; LOG_SQL prints them). */
   onQuery?: (sql: string) => void;
+  /** PostgreSQL statement_timeout of every connection, in ms; the server sets it so a runaway query ends, the CLI's long batches do not. */
+  statementTimeoutMs?: number;
 }
 
 /** MikroORM options shared by the server, the CLI and the tests. */
@@ -20,6 +22,7 @@ export function ormOptions(opts: OrmOptions): Options {
     metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],
     pool: { min: 0, max: opts.poolMax ?? 10 },
+    driverOptions: opts.statementTimeoutMs ? { connection: { statement_timeout: opts.statementTimeoutMs } } : {},
     migrations: {
       tableName: 'mikro_orm_migrations',
       path: 'migrations',
@@ -42,10 +45,17 @@ export function ormOptions(opts: OrmOptions): Options {
   };
 }
 
-/** Connects and applies pending migrations. */
+/** Connects and applies pending migrations (without the statement timeout: an index build on a big table may take minutes). */
 export async function initOrm(opts: OrmOptions): Promise<MikroORM> {
-  const orm = await MikroORM.init(ormOptions(opts));
-  const applied = await orm.getMigrator().up();
-  if (applied.length) logger.info(`applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
-  return orm;
+  const migrating = await MikroORM.init(ormOptions({ ...opts, statementTimeoutMs: undefined }));
+  try {
+    const applied = await migrating.getMigrator().up();
+    if (applied.length) logger.info(`applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
+  } catch (err) {
+    await migrating.close(true);
+    throw err;
+  }
+  if (!opts.statementTimeoutMs) return migrating;
+  await migrating.close(true);
+  return MikroORM.init(ormOptions(opts));
 }

@@ -1,31 +1,68 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import jwt from 'jsonwebtoken';
-import { Officer } from '../entities';
+import { LoginOutcome, Officer } from '../entities';
 import type { OfficerActor } from './actor';
-import { badInput, unauthenticated } from './errors';
+import { badInput, DomainError, rateLimited, unauthenticated } from './errors';
+import { recordLoginAttempt } from './login-audit';
+import { admitAddress, admitPhone, clearPhone, DEFAULT_LOGIN_LIMITS, refundAddress, type LoginLimits } from './login-throttle';
 import { dummyHash, verifyPassword } from './password';
 
 export interface TokenSettings {
   secret: string;
   ttlHours: number;
+  /** Login throttling; the defaults when not given. */
+  limits?: LoginLimits;
 }
 
 const ISSUER = 'sanling';
 const AUDIENCE = 'sanling-officer';
 
-/** Checks phone and password; returns a signed token and the officer. One message for every failure. */
+/**
+ * Checks phone and password; returns a signed token and the officer. One message for every wrong
+ * credential. Throttled per phone and per client address before the password is even looked at
+ * (RATE_LIMITED with retryAfter); every attempt lands on the login audit log.
+ */
 export async function login(
   em: EntityManager,
   settings: TokenSettings,
   input: { phone: string; password: string },
-  now: Date,
+  request: { now: Date; clientAddress: string },
 ): Promise<{ token: string; expiresAt: Date; officer: Officer; actor: OfficerActor }> {
+  const { now, clientAddress } = request;
+  const limits = settings.limits ?? DEFAULT_LOGIN_LIMITS;
   const phone = input.phone.trim();
   if (!phone || !input.password) throw badInput('phone and password are required');
+  const audit = (outcome: LoginOutcome) => recordLoginAttempt(em, { at: now, phone, clientAddress, outcome });
+
+  const byAddress = await admitAddress(em, clientAddress, now, limits);
+  if (!byAddress.ok) {
+    await audit(LoginOutcome.THROTTLED);
+    throw rateLimited('Too many failed logins from your network: wait before trying again', byAddress.retryAfterSeconds);
+  }
+  const byPhone = await admitPhone(em, phone, now, limits);
+  if (!byPhone.ok) {
+    // Not a failure of this address: nothing was checked.
+    await refundAddress(em, clientAddress);
+    await audit(byPhone.locked ? LoginOutcome.LOCKED : LoginOutcome.THROTTLED);
+    if (byPhone.locked) {
+      throw new DomainError('RATE_LIMITED', 'Too many wrong passwords: this login is locked until an administrator unlocks it', {
+        retryAfter: Math.ceil(byPhone.retryAfterSeconds),
+        locked: true,
+      });
+    }
+    throw rateLimited('Too many wrong passwords for this phone: wait before trying again', byPhone.retryAfterSeconds);
+  }
+
   const officer = await em.findOne(Officer, { phone }, { populate: ['passwordHash', 'unit'] });
   // Compare against a dummy hash for unknown phones so timing does not reveal who is registered.
   const ok = await verifyPassword(input.password, officer?.passwordHash ?? (await dummyHash()));
-  if (!officer || !ok || !officer.active) throw unauthenticated('Wrong phone or password');
+  if (!officer || !ok || !officer.active) {
+    await audit(!officer ? LoginOutcome.UNKNOWN_PHONE : !ok ? LoginOutcome.WRONG_PASSWORD : LoginOutcome.INACTIVE);
+    throw unauthenticated('Wrong phone or password');
+  }
+  await clearPhone(em, phone, now, limits);
+  await refundAddress(em, clientAddress);
+  await audit(LoginOutcome.SUCCESS);
   const expiresAt = new Date(now.getTime() + settings.ttlHours * 3600_000);
   const token = jwt.sign({ role: officer.role }, settings.secret, {
     subject: String(officer.id),

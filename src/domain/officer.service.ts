@@ -1,10 +1,12 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Officer, OfficerRole, Unit } from '../entities';
-import { canReadUnit, maskPhone, requireOfficer } from './access';
+import { canReadUnit, inJurisdiction, maskPhone, requireOfficer, requireRole } from './access';
 import type { Actor, OfficerActor } from './actor';
 import { badInput, notFound } from './errors';
+import { unlockPhone } from './login-throttle';
 import { hashPassword } from './password';
+import { passwordProblems } from './password-policy';
 
 export interface NewOfficer {
   phone: string;
@@ -20,8 +22,7 @@ const MOBILE = /^1[3-9]\d{9}$/;
 export function validateNewOfficer(input: NewOfficer): string[] {
   const problems: string[] = [];
   if (!MOBILE.test(input.phone.trim())) problems.push(`phone "${input.phone}" is not an 11-digit mobile number`);
-  if (input.password.length < 8) problems.push('password must be at least 8 characters');
-  if (input.password.length > 200) problems.push('password must be at most 200 characters');
+  problems.push(...passwordProblems(input.password, { phone: input.phone.trim() }));
   if (!input.name.trim() || input.name.trim().length > 100) problems.push('name must be 1 to 100 characters');
   if (!Object.values(OfficerRole).includes(input.role as OfficerRole)) {
     problems.push(`role "${input.role}" is not one of ${Object.values(OfficerRole).join(', ')}`);
@@ -63,4 +64,19 @@ export async function getOfficer(em: EntityManager, actor: Actor, id: number): P
 /** Officer phones are shown in full to the officer themself and to admins. */
 export function officerPhoneFor(actor: OfficerActor, officer: Officer): string {
   return actor.id === officer.id || actor.role === OfficerRole.ADMIN ? officer.phone : maskPhone(officer.phone);
+}
+
+/** Lifts the login lock (or back-off) of an officer in the admin's jurisdiction; NOT_FOUND otherwise. */
+export async function unlockLogin(em: EntityManager, actor: Actor, phone: string): Promise<Officer> {
+  const admin = requireRole(actor, OfficerRole.ADMIN);
+  const officer = await em.findOne(Officer, { phone: phone.trim() }, { populate: ['unit'] });
+  if (!officer || !inJurisdiction(admin, officer.unit.getEntity().path)) throw notFound('Officer');
+  await unlockPhone(em, officer.phone);
+  return officer;
+}
+
+/** Lifts the login lock on a phone, registered or not (admin CLI); false when it was not throttled. */
+export function unlockLoginByPhone(em: EntityManager, phone: string): Promise<boolean> {
+  if (!phone.trim()) throw badInput('give the phone to unlock');
+  return unlockPhone(em, phone.trim());
 }

@@ -34,9 +34,33 @@ export function encodeCursor(order: string, key: KeyValue[]): string {
   return Buffer.from(JSON.stringify([order, ...key]), 'utf8').toString('base64url');
 }
 
-/** Decodes a cursor made by encodeCursor for the same ordering, or BAD_USER_INPUT. */
-export function decodeCursor(cursor: string, order: string, arity: number): KeyValue[] {
+/** What a sort key value must be: a timestamp (ISO 8601), a text key, or a row id / sequence number. */
+export type KeyKind = 'timestamp' | 'text' | 'int';
+
+// Widest keys the database holds: int columns (ids, seq) and timestamps within a sane range.
+const MAX_INT = 2 ** 31 - 1;
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
+
+function isKind(value: KeyValue, kind: KeyKind): boolean {
+  switch (kind) {
+    case 'int':
+      return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_INT;
+    case 'timestamp':
+      return typeof value === 'string' && ISO_TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value));
+    case 'text':
+      return typeof value === 'string' && value.length <= 200 && !/[\u0000-\u001f\u007f]/.test(value);
+  }
+}
+
+/**
+ * Decodes a cursor made by encodeCursor for the same ordering, or BAD_USER_INPUT naming `after`.
+ * Given the kinds of its key values, a forged cursor with a wrong value never reaches SQL; given only
+ * the arity, values must still be plain (ints, text without control characters).
+ */
+export function decodeCursor(cursor: string, order: string, shape: number | readonly KeyKind[]): KeyValue[] {
   const bad = () => badInput('after is not a cursor from this list; use pageInfo.endCursor of the previous page', { argument: 'after' });
+  const kinds = typeof shape === 'number' ? undefined : shape;
+  const arity = kinds ? kinds.length : (shape as number);
   if (!/^[A-Za-z0-9_-]{1,512}$/.test(cursor)) throw bad();
   let parsed: unknown;
   try {
@@ -45,7 +69,9 @@ export function decodeCursor(cursor: string, order: string, arity: number): KeyV
     throw bad();
   }
   if (!Array.isArray(parsed) || parsed.length !== arity + 1 || parsed[0] !== order) throw bad();
-  const key = parsed.slice(1);
-  if (!key.every((v) => v === null || typeof v === 'string' || typeof v === 'number')) throw bad();
-  return key as KeyValue[];
+  const key = parsed.slice(1) as KeyValue[];
+  const plain = (v: unknown) => v === null || (typeof v === 'string' && isKind(v, 'text')) || (typeof v === 'number' && isKind(v, 'int'));
+  if (!key.every(plain)) throw bad();
+  if (kinds && !key.every((v, i) => isKind(v, kinds[i]))) throw bad();
+  return key;
 }

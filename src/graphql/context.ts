@@ -65,6 +65,11 @@ export interface GraphQLContext {
   services: Services;
   /** The client's address (behind a loopback proxy, the forwarded one): login throttling keys on it. */
   clientIp: string;
+  /** Names this request in the log, in x-request-id and in masked errors. */
+  requestId?: string;
+  /** Date.now() after which the request stops before its next field, and the budget it had. */
+  deadline?: number;
+  timeoutMs?: number;
 }
 
 /** The acting officer, or the reason there is none (bad or expired token). */

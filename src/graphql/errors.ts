@@ -3,6 +3,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import { DomainError, type ErrorCode } from '../domain/errors';
 import { logger } from '../logger';
+import { currentRequestId } from './request-scope';
 
 /** The HTTP-free codes clients may see, besides Apollo's own request-level ones. */
 const CODES: Record<ErrorCode, true> = {
@@ -25,10 +26,36 @@ const APOLLO_REQUEST_CODES = new Set([
 ]);
 
 /**
- * Maps domain errors to `extensions.code`; masks everything unexpected as INTERNAL_SERVER_ERROR
- * (logged with its stack, shown only in development) so no SQL or stack trace leaks.
+ * A request refused for its size or run time (depth, aliases, tokens, cost, timeout): the client's
+ * input, so BAD_USER_INPUT, with the measured figure and the limit in extensions.
  */
-export function formatError(showInternals: boolean) {
+export class LimitError extends GraphQLError {
+  constructor(message: string, figures: Record<string, number>) {
+    super(message, { extensions: { code: 'BAD_USER_INPUT', ...figures, http: { status: 400 } } });
+    this.name = 'LimitError';
+  }
+}
+
+/** The request ran past its deadline: the same answer whether the check or PostgreSQL stopped it. */
+export function timeoutError(timeoutMs: number): LimitError {
+  return new LimitError(`The request took longer than ${timeoutMs} ms and was stopped; ask for fewer items or fewer nested fields`, { timeoutMs });
+}
+
+/** Masked answer for anything unexpected: the id to quote, nothing about the cause. */
+export function internalError(requestId: string | undefined): GraphQLError {
+  return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR', requestId, http: { status: 500 } } });
+}
+
+// PostgreSQL's query_canceled: statement_timeout hit (the only cancel the server issues).
+const PG_QUERY_CANCELED = '57014';
+// graphql-js's wording ("more that" in 16.x).
+const TOKEN_LIMIT = /Document contains more tha[nt] (\d+) tokens/;
+
+/**
+ * Maps domain errors to `extensions.code`; masks everything unexpected as INTERNAL_SERVER_ERROR with the
+ * request id, whatever the mode: the cause (SQL, parameters, addresses) goes to the log only.
+ */
+export function formatError(statementTimeoutMs: number) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const base = { locations: formatted.locations, path: formatted.path };
@@ -39,16 +66,31 @@ export function formatError(showInternals: boolean) {
       const problems = original.extensions.validationErrors;
       return { ...base, message: 'Invalid arguments', extensions: { code: 'BAD_USER_INPUT', problems } };
     }
+    const limit = original instanceof LimitError ? original : original instanceof GraphQLError ? original.originalError : undefined;
+    if (limit instanceof LimitError) {
+      const { http: _h, ...extensions } = limit.extensions;
+      return { ...base, message: limit.message, extensions };
+    }
+    if ((original as { code?: unknown } | null)?.code === PG_QUERY_CANCELED) {
+      const { message, extensions } = timeoutError(statementTimeoutMs);
+      const { http: _h, ...rest } = extensions;
+      return { ...base, message, extensions: rest };
+    }
     const code = formatted.extensions?.code;
     if (original instanceof GraphQLError && typeof code === 'string' && APOLLO_REQUEST_CODES.has(code)) {
+      const tokens = code === 'GRAPHQL_PARSE_FAILED' ? TOKEN_LIMIT.exec(original.message) : null;
+      if (tokens) {
+        return { message: `The query has more than ${tokens[1]} tokens; send a smaller one`, extensions: { code: 'BAD_USER_INPUT', limit: Number(tokens[1]) } };
+      }
       const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
-    logger.error('unexpected error in GraphQL request:', original);
-    return {
-      ...base,
-      message: showInternals && original instanceof Error ? `Internal server error: ${original.message}` : 'Internal server error',
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
-    };
+    if (code === 'INTERNAL_SERVER_ERROR' && original instanceof GraphQLError && original.extensions.requestId) {
+      // Already masked and logged (context creation).
+      return { message: original.message, extensions: { code, requestId: original.extensions.requestId } };
+    }
+    const requestId = currentRequestId();
+    logger.error(`request ${requestId ?? '-'}: unexpected error in GraphQL request:`, original);
+    return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } };
   };
 }

@@ -4,6 +4,7 @@ import './types/event.type';
 import { DateTimeResolver } from 'graphql-scalars';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { requestGuard } from './guard.middleware';
 import { CaseMutationResolver } from './resolvers/case-mutation.resolver';
 import { CaseResolver } from './resolvers/case.resolver';
 import { CaseEventResolver } from './resolvers/event.resolver';
@@ -20,6 +21,7 @@ export function getSchema(): Promise<GraphQLSchema> {
     resolvers: [NodeResolver, UnitResolver, CaseResolver, CaseMutationResolver, CaseEventResolver, OfficerResolver, SlaResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
+    globalMiddlewares: [requestGuard],
     emitSchemaFile: false,
   }).then((schema) => {
     // type-graphql has no decorator for the root types' own descriptions.

@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ADMIN, SERVER, alive, freshDataDir, postmasterPid as pidIn, runScript, startServer, userEnv } from '../support/server-process';
 
@@ -40,6 +40,8 @@ it('starts on the embedded database with demo data, shares it with a second inst
 
     const pgPid = postmasterPid()!;
     expect(alive(pgPid)).toBe(true);
+    // The process that started it is on record, so a later start can tell a live owner from an orphan.
+    expect(JSON.parse(readFileSync(path.join(dataDir, 'embedded-owner.json'), 'utf8'))).toMatchObject({ pid: first.proc.pid });
 
     // A second instance attaches to the running embedded server instead of starting another.
     const second = await start();
@@ -87,6 +89,7 @@ it('starts on the embedded database with demo data, shares it with a second inst
   expect(solo.code).toBe(0);
   const pid = postmasterPid();
   expect(pid === undefined || !alive(pid)).toBe(true);
+  expect(existsSync(path.join(dataDir, 'embedded-owner.json'))).toBe(false);
 });
 
 it('refuses to start in production without JWT_SECRET, naming the variable', async () => {

@@ -4,7 +4,7 @@ import { canReadCase, canSeeReporterPhone, maskPhone, requireOfficer, requireRol
 import { decodeCursor, encodeCursor, pageSize } from '../../domain/pagination';
 import { loadEventsAfter } from '../../domain/trail.service';
 import { CaseEventConnection } from '../types/event.type';
-import { DEFAULT_CASE_ORDER, getCase, isOverdue, listCases } from '../../domain/case.query';
+import { CaseOrderField, DEFAULT_CASE_ORDER, getCase, isOverdue, listCases } from '../../domain/case.query';
 import { notFound } from '../../domain/errors';
 import { actorOf, type GraphQLContext } from '../context';
 import { optionalId, toConnection, toGlobalId } from '../relay';
@@ -12,6 +12,9 @@ import { CaseConnection, CaseFilterInput, CaseOrderInput, CaseType } from '../ty
 import { OfficerType, ResidentType } from '../types/officer.type';
 import { UnitType } from '../types/unit.type';
 import { ForwardPageArgs } from './unit.resolver';
+
+/** loadSimilarCases answers at most this many per case. */
+const MOST_SIMILAR = 5;
 
 @Resolver(() => CaseType)
 export class CaseResolver {
@@ -34,6 +37,9 @@ export class CaseResolver {
     orderBy?: CaseOrderInput,
   ) {
     const actor = requireOfficer(actorOf(ctx));
+    const order = orderBy ?? DEFAULT_CASE_ORDER;
+    // The key's kind depends on the order: a forged cursor with a wrong one is refused here, not by PostgreSQL.
+    if (page.after) decodeCursor(page.after, `case:${order.field}:${order.direction}`, [order.field === CaseOrderField.NUMBER ? 'text' : 'timestamp', 'int']);
     const result = await listCases(
       ctx.em,
       actor,
@@ -42,7 +48,7 @@ export class CaseResolver {
         unitId: optionalId(filter?.unitId, 'Unit'),
         assigneeId: optionalId(filter?.assigneeId, 'Officer'),
       },
-      orderBy ?? DEFAULT_CASE_ORDER,
+      order,
       page,
       ctx.services.clock.now(),
     );
@@ -82,7 +88,7 @@ export class CaseResolver {
   ) {
     const first = pageSize(args);
     const page = args.after
-      ? await loadEventsAfter(ctx.em, c.id, Number(decodeCursor(args.after, 'event', 1)[0]), first)
+      ? await loadEventsAfter(ctx.em, c.id, decodeCursor(args.after, 'event', ['int'])[0] as number, first)
       : await ctx.loaders.events(first).load(c.id);
     const nodes = page.events.slice(0, first);
     return toConnection({
@@ -94,7 +100,11 @@ export class CaseResolver {
     });
   }
 
-  @FieldResolver(() => [CaseType], { description: 'Likely duplicates in your jurisdiction: same kind, same place or a neighbour, similar text, within 90 days.' })
+  @FieldResolver(() => [CaseType], {
+    description: 'Likely duplicates in your jurisdiction: same kind, same place or a neighbour, similar text, within 90 days.',
+    // A list of up to MOST_SIMILAR cases: what is selected inside is paid that many times.
+    complexity: ({ childComplexity }) => 1 + MOST_SIMILAR * childComplexity,
+  })
   async similarCases(@Root() c: Case, @Ctx() ctx: GraphQLContext): Promise<Case[]> {
     return ctx.loaders.similarCases.load(c.id);
   }

@@ -1,13 +1,14 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Officer, Unit } from '../../entities';
 import { requireOfficer } from '../../domain/access';
 import { login } from '../../domain/auth.service';
-import { officerPhoneFor } from '../../domain/officer.service';
+import { listLoginAttempts } from '../../domain/login-audit';
+import { officerPhoneFor, unlockLogin } from '../../domain/officer.service';
 import { issueBindingCode } from '../../domain/officer-chat.service';
 import { notFound } from '../../domain/errors';
 import { actorOf, type GraphQLContext } from '../context';
-import { toGlobalId } from '../relay';
-import { ChatBindingCode, LoginInput, LoginPayload, OfficerType } from '../types/officer.type';
+import { toConnection, toGlobalId } from '../relay';
+import { ChatBindingCode, LoginAttemptConnection, LoginInput, LoginPayload, OfficerType, UnlockLoginInput } from '../types/officer.type';
 import { UnitType } from '../types/unit.type';
 
 @Resolver(() => OfficerType)
@@ -19,16 +20,36 @@ export class OfficerResolver {
     return (await ctx.loaders.officer.load(actor.id)) ?? null;
   }
 
-  @Mutation(() => LoginPayload, { description: 'Log in with phone and password; returns a bearer token. UNAUTHENTICATED when wrong.' })
+  @Mutation(() => LoginPayload, {
+    description:
+      'Log in with phone and password; returns a bearer token. UNAUTHENTICATED when wrong; RATE_LIMITED (with extensions.retryAfter in seconds, and locked: true when only an admin can lift it) after repeated failures for the phone or from your network.',
+  })
   async login(
     @Ctx() ctx: GraphQLContext,
     @Arg('input', () => LoginInput, { description: 'Phone and password.' }) input: LoginInput,
   ) {
-    const result = await login(ctx.em, ctx.services.tokens, input, ctx.services.clock.now());
+    const result = await login(ctx.em, ctx.services.tokens, input, { now: ctx.services.clock.now(), clientAddress: ctx.clientIp });
     // The rest of this request sees the officer who just proved who they are.
     ctx.actor = result.actor;
     ctx.authError = undefined;
     return result;
+  }
+
+  @Mutation(() => OfficerType, { description: 'Admins: lift the login lock (and any back-off) of an officer in your jurisdiction after repeated wrong passwords.' })
+  async unlockLogin(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('input', () => UnlockLoginInput, { description: 'Whose login to unlock.' }) input: UnlockLoginInput,
+  ): Promise<Officer> {
+    return unlockLogin(ctx.em, actorOf(ctx), input.phone);
+  }
+
+  @Query(() => LoginAttemptConnection, { description: 'Admins: the login audit log, newest first: attempts on officers of your jurisdiction (and, for admins of the top unit, on phones that match nobody).' })
+  async loginAttempts(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 100 (default 20).' }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page.' }) after?: string,
+  ) {
+    return toConnection(await listLoginAttempts(ctx.em, actorOf(ctx), { first, after }));
   }
 
   @Mutation(() => ChatBindingCode, { description: 'A one-time code to bind your WeChat (or web chat) to your account: send “绑定 <code>” to the bot within 10 minutes; then “待办” lists your open cases and pushes reach you there.' })

@@ -1,6 +1,6 @@
-import { Field, InputType, ObjectType } from 'type-graphql';
-import { OfficerRole } from '../../entities';
-import { Node } from '../relay';
+import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { LoginOutcome, OfficerRole } from '../../entities';
+import { connectionType, Node } from '../relay';
 
 @ObjectType('Officer', {
   implements: Node,
@@ -58,3 +58,42 @@ export class ChatBindingCode {
   @Field({ description: 'The code stops working then (10 minutes).' })
   expiresAt!: Date;
 }
+
+@InputType({ description: 'Whose login to unlock.' })
+export class UnlockLoginInput {
+  @Field({ description: 'The officer\'s mobile phone (their login).' })
+  phone!: string;
+}
+
+registerEnumType(LoginOutcome, {
+  name: 'LoginOutcome',
+  description: 'How a login attempt ended.',
+  valuesConfig: {
+    SUCCESS: { description: 'Logged in.' },
+    WRONG_PASSWORD: { description: 'A registered phone with a wrong password.' },
+    UNKNOWN_PHONE: { description: 'No officer has this phone.' },
+    INACTIVE: { description: 'The right password for a deactivated officer.' },
+    THROTTLED: { description: 'Refused without checking the password: too many recent failures for the phone or from the address.' },
+    LOCKED: { description: 'Refused without checking the password: the login is locked until an admin unlocks it.' },
+  },
+});
+
+@ObjectType('LoginAttempt', { description: 'One login attempt on the audit log.' })
+export class LoginAttemptType {
+  @Field({ description: 'When it happened.' })
+  at!: Date;
+
+  @Field({ description: 'The phone as typed (at most 32 characters).' })
+  phone!: string;
+
+  @Field(() => OfficerType, { nullable: true, description: 'The officer with that phone; null when it matches nobody.' })
+  officer!: OfficerType | null;
+
+  @Field({ description: 'The client\'s network address.' })
+  clientAddress!: string;
+
+  @Field(() => LoginOutcome, { description: 'How it ended.' })
+  outcome!: LoginOutcome;
+}
+
+export const LoginAttemptConnection = connectionType('LoginAttempt', LoginAttemptType, 'login attempt');

@@ -1,0 +1,76 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { LoginOutcome, Officer, OfficerRole } from '../entities';
+import { likePrefix, requireRole } from './access';
+import type { Actor } from './actor';
+import { badInput } from './errors';
+import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from './pagination';
+
+/** One entry of the login audit log as admins read it. */
+export interface LoginAttemptView {
+  id: number;
+  at: Date;
+  phone: string;
+  clientAddress: string;
+  outcome: LoginOutcome;
+  officer: Officer | null;
+}
+
+/**
+ * Appends an attempt to the audit log, with the officer the phone belongs to (looked up here for
+ * every outcome alike, refused ones too); autocommitted, so a refused login stays on record.
+ */
+export async function recordLoginAttempt(
+  em: EntityManager,
+  entry: { at: Date; phone: string; clientAddress: string; outcome: LoginOutcome },
+): Promise<void> {
+  await em.getConnection().execute(
+    'insert into login_attempts (at, phone, officer_id, client_address, outcome) values (?, ?, (select id from officers where phone = ?), ?, ?)',
+    [entry.at, entry.phone.slice(0, 32), entry.phone, entry.clientAddress.slice(0, 64), entry.outcome],
+    'run',
+  );
+}
+
+const ORDER = 'loginAttempts:id';
+
+/**
+ * Login attempts newest first, for admins: those of officers in their jurisdiction; attempts on
+ * phones that match nobody only for admins of a top unit (they belong to no jurisdiction).
+ */
+export async function listLoginAttempts(em: EntityManager, actor: Actor, args: PageArgs): Promise<Page<LoginAttemptView>> {
+  const admin = requireRole(actor, OfficerRole.ADMIN);
+  const first = pageSize(args);
+  const top = admin.unitPath.split('/').filter(Boolean).length === 1;
+  const where = [`(u.path like ?${top ? ' or a.officer_id is null' : ''})`];
+  const params: unknown[] = [likePrefix(admin.unitPath)];
+  if (args.after) {
+    const id = Number(decodeCursor(args.after, ORDER, 1)[0]);
+    if (!Number.isSafeInteger(id)) throw badInput('after is not a cursor from this list; use pageInfo.endCursor of the previous page', { argument: 'after' });
+    where.push('a.id < ?');
+    params.push(id);
+  }
+  const from = `from login_attempts a left join officers o on o.id = a.officer_id left join units u on u.id = o.unit_id where ${where.join(' and ')}`;
+  const rows = await em.execute<{ id: string; at: Date; phone: string; client_address: string; outcome: LoginOutcome; officer_id: number | null }[]>(
+    `select a.id, a.at, a.phone, a.client_address, a.outcome, a.officer_id ${from} order by a.id desc limit ?`,
+    [...params, first + 1],
+  );
+  const page = rows.slice(0, first);
+  const officerIds = [...new Set(page.map((r) => r.officer_id).filter((id): id is number => id != null))];
+  const officers = new Map((officerIds.length ? await em.find(Officer, { id: { $in: officerIds } }) : []).map((o) => [o.id, o]));
+  const nodes = page.map((r) => ({
+    id: Number(r.id),
+    at: new Date(r.at),
+    phone: r.phone,
+    clientAddress: r.client_address,
+    outcome: r.outcome,
+    officer: r.officer_id == null ? null : (officers.get(r.officer_id) ?? null),
+  }));
+  const countParams = params.slice(0, 1);
+  return {
+    nodes,
+    cursors: nodes.map((n) => encodeCursor(ORDER, [n.id])),
+    hasNextPage: rows.length > first,
+    hasPreviousPage: Boolean(args.after),
+    totalCount: async () =>
+      Number((await em.execute<{ n: string }[]>(`select count(*) n from login_attempts a left join officers o on o.id = a.officer_id left join units u on u.id = o.unit_id where ${where[0]}`, countParams))[0].n),
+  };
+}

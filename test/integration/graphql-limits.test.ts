@@ -1,0 +1,313 @@
+import { readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { MikroORM } from '@mikro-orm/postgresql';
+import {
+  Kind,
+  parse,
+  specifiedRules,
+  validate,
+  type GraphQLFormattedError,
+  type OperationDefinitionNode,
+} from 'graphql';
+import jwt from 'jsonwebtoken';
+import { createApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { initOrm, ormOptions } from '../../src/db/orm';
+import { formatError } from '../../src/graphql/errors';
+import { TEXT_RULES } from '../../src/graphql/input.rules';
+import { limitOptions, operationCost } from '../../src/graphql/limits';
+import { toGlobalId } from '../../src/graphql/relay';
+import { getSchema } from '../../src/graphql/schema';
+import { startTestApp, useWorldApp, type GqlResult } from '../support/app';
+import { freshDataDir, startServer } from '../support/server-process';
+
+const t = useWorldApp();
+const DEFAULTS = loadConfig({}).graphql;
+const SECRET = 'test-secret-that-is-long-enough-0123456789';
+
+const only = (res: GqlResult) => {
+  expect(res.errors).toHaveLength(1);
+  return res.errors![0];
+};
+/** Nothing of the database leaks: no SQL, no parameters, no addresses. */
+const expectNoInternals = (res: unknown) => {
+  const text = JSON.stringify(res);
+  expect(text).not.toMatch(/\bselect\b|\binsert\b|\bupdate\b|127\.0\.0\.1|ECONNREFUSED|\$\d|postgres/i);
+};
+const cursor = (value: unknown[]) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+
+describe('limits checked before execution', () => {
+  it('refuses a query nested deeper than the limit, with depth and limit', async () => {
+    const token = await t.app.login('supA');
+    const res = await t.app.gql(`{ unit(code: "A1a") { ${'parent { '.repeat(8)} name ${'} '.repeat(8)} } }`, {}, token);
+    const err = only(res);
+    expect(err.extensions).toEqual({ code: 'BAD_USER_INPUT', depth: 10, limit: DEFAULTS.maxDepth });
+    expect(err.message).toMatch(/depth 10, more than the limit of 8/);
+  });
+
+  it('refuses the children/parent tree walk by its cost, computed from first before anything runs', async () => {
+    const token = await t.app.login('supA');
+    t.db.queries.length = 0;
+    const res = await t.app.gql('{ unit(code: "C") { children(first: 100) { parent { children(first: 100) { parent { name } } } } } }', {}, token);
+    // unit 1 + children 1 + 100 × (parent 1 + children 1 + 100 × (parent 1)) = 10202
+    expect(only(res).extensions).toEqual({ code: 'BAD_USER_INPUT', cost: 10202, limit: DEFAULTS.maxCost });
+    expect(t.db.queries.filter((q) => /from "units"/.test(q))).toEqual([]);
+  });
+
+  it('refuses nested similarCases and counts a variable first', async () => {
+    const token = await t.app.login('gridA1a');
+    const deep = await t.app.gql('{ cases(first: 100) { edges { node { similarCases { similarCases { similarCases { similarCases { similarCases { number } } } } } } } } }', {}, token);
+    expect(only(deep).extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: DEFAULTS.maxDepth });
+    const wide = await t.app.gql('query($n: Int) { cases(first: $n) { edges { node { similarCases { similarCases { similarCases { number } } } } } } }', { n: 100 }, token);
+    // 1 + 100 × (edges 1 + node 1 + 1 + 5 × (1 + 5 × (1 + 5 × 0))) = 3301: under the limit, and it runs
+    expect(wide.errors).toBeUndefined();
+    const wider = await t.app.gql('query($n: Int) { cases(first: $n) { edges { node { similarCases { similarCases { similarCases { similarCases { number } } } } } } } }', { n: 100 }, token);
+    expect(only(wider).extensions).toEqual({ code: 'BAD_USER_INPUT', cost: 1 + 100 * (3 + 5 * (1 + 5 * (1 + 5))), limit: DEFAULTS.maxCost });
+  });
+
+  it('refuses too many aliases, and the 1,000-alias attack by its size', async () => {
+    const token = await t.app.login('admin');
+    const aliases = await t.app.gql(`{ ${Array.from({ length: 25 }, (_, i) => `a${i}: me { name }`).join(' ')} }`, {}, token);
+    expect(only(aliases).extensions).toEqual({ code: 'BAD_USER_INPUT', aliases: 25, limit: DEFAULTS.maxAliases });
+    const attack = await t.app.gql(`{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: cases(first: 100) { edges { node { similarCases { number } } } }`).join(' ')} }`, {}, token);
+    expect(only(attack).extensions).toEqual({ code: 'BAD_USER_INPUT', limit: DEFAULTS.maxTokens });
+    const small = await t.app.gql(`{ ${Array.from({ length: 300 }, (_, i) => `a${i}: me { name }`).join(' ')} }`, {}, token);
+    expect(only(small).extensions).toEqual({ code: 'BAD_USER_INPUT', aliases: 300, limit: DEFAULTS.maxAliases });
+  });
+
+  it('still answers the README query and a normal page with nested units', async () => {
+    const token = await t.app.login('offA1');
+    const readme = await t.app.gql('{ cases(first: 5, filter: {status: [REPORTED, IN_PROGRESS]}) { totalCount edges { node { number title status dueAt unit { name } } } } }', {}, token);
+    expect(readme.errors).toBeUndefined();
+    expect(readme.data.cases.totalCount).toBeGreaterThan(0);
+    const page = await t.app.gql('{ cases(first: 100) { edges { node { number unit { name parent { name } } handlingUnit { name } assignee { name } similarCases { number } events(first: 10) { edges { node { seq } } } } } } }', {}, token);
+    expect(page.errors).toBeUndefined();
+    expect(page.data.cases.edges.length).toBe(5);
+  });
+
+  it('stops a request past its deadline with one clear error', async () => {
+    const app = await startTestApp(t.db, undefined, { GRAPHQL_TIMEOUT_MS: '1' });
+    try {
+      // A token from the other app (same secret): logging in would itself run out of time here.
+      const token = await t.app.login('admin');
+      const res = await app.gql('{ cases(first: 100) { edges { node { number unit { parent { parent { name } } } handlingUnit { name } } } } }', {}, token);
+      const err = only(res);
+      expect(err.extensions).toEqual({ code: 'BAD_USER_INPUT', timeoutMs: 1 });
+      expect(err.message).toMatch(/took longer than 1 ms/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('gives server connections a statement_timeout, and answers its cancel as the same timeout', async () => {
+    const orm = await initOrm({ url: t.db.url, poolMax: 1, statementTimeoutMs: 200 });
+    try {
+      const err = await orm.em.fork().getConnection().execute('select pg_sleep(2)').catch((e: unknown) => e);
+      expect((err as { code?: string }).code).toBe('57014');
+      const formatted = formatError(200)({ message: 'x' }, err);
+      expect(formatted.extensions).toEqual({ code: 'BAD_USER_INPUT', timeoutMs: 200 });
+    } finally {
+      await orm.close(true);
+    }
+  });
+});
+
+describe('string input checked at the boundary', () => {
+  it('refuses NUL and other control characters naming the argument', async () => {
+    const token = await t.app.login('admin');
+    const res = await t.app.gql('query($s: String) { cases(filter: {search: $s}) { totalCount } }', { s: 'a\u0000b' }, token);
+    expect(only(res).extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'filter.search' });
+    expectNoInternals(res);
+    const inline = await t.app.gql('{ unit(code: "A1\\u0000") { name } }', {}, token);
+    expect(only(inline).extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'code' });
+    const surrogate = await t.app.gql('query($n: String) { case(number: $n) { title } }', { n: 'SL\ud800' }, token);
+    expect(only(surrogate).extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'number' });
+  });
+
+  it('refuses a reporter name over 100 characters and keeps line breaks in free text', async () => {
+    const token = await t.app.login('offA1');
+    const input = (displayName: string, description: string) => ({
+      kind: 'DISPUTE', title: '测试', description, unitId: toGlobalId('Unit', t.world.units.A1a.id), reporter: { displayName },
+    });
+    const q = 'mutation($i: ReportCaseInput!) { reportCase(input: $i) { case { number description } } }';
+    const long = await t.app.gql(q, { i: input('名'.repeat(101), 'x') }, token);
+    expect(only(long).extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'input.reporter.displayName', maxLength: 100 });
+    const tabbed = await t.app.gql(q, { i: input('王\t五', 'x') }, token);
+    expect(only(tabbed).extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'input.reporter.displayName' });
+    const ok = await t.app.gql(q, { i: input('名'.repeat(100), '第一行\n第二行\t完') }, token);
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data.reportCase.case.description).toBe('第一行\n第二行\t完');
+  });
+
+  it.each([
+    ['a text where a timestamp belongs', ['case:REPORTED_AT:DESC', 'abc', 1]],
+    ['a string where the id belongs', ['case:REPORTED_AT:DESC', '2026-11-20T00:00:00.000Z', 'x']],
+    ['an id beyond int', ['case:REPORTED_AT:DESC', '2026-11-20T00:00:00.000Z', 2 ** 53]],
+    ['NUL in the key', ['case:NUMBER:ASC', 'SL\u0000', 1]],
+  ])('refuses a forged cases cursor with %s as BAD_USER_INPUT naming after', async (_what, value) => {
+    const token = await t.app.login('admin');
+    const order = value[0] === 'case:NUMBER:ASC' ? ', orderBy: {field: NUMBER, direction: ASC}' : '';
+    const res = await t.app.gql(`query($a: String) { cases(after: $a${order}) { totalCount } }`, { a: cursor(value) }, token);
+    expect(only(res).extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'after' });
+    expectNoInternals(res);
+  });
+
+  it('refuses forged trail and unit cursors', async () => {
+    const token = await t.app.login('admin');
+    const events = await t.app.gql('query($n: String, $a: String) { case(number: $n) { events(after: $a) { totalCount } } }', { n: t.world.cases.a1a.number, a: cursor(['event', 'abc']) }, token);
+    expect(only(events).extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
+    const units = await t.app.gql('query($a: String) { units(after: $a) { totalCount } }', { a: cursor(['unit:code', 1e300]) }, token);
+    expect(only(units).extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
+  });
+
+  it('declares rules only for coordinates the schema has', async () => {
+    const schema = await getSchema();
+    const missing = Object.keys(TEXT_RULES).filter((coordinate) => {
+      const m = /^(\w+)\.(\w+)(?:\((\w+)\))?$/.exec(coordinate);
+      const type = m && schema.getType(m[1]);
+      const field = type && 'getFields' in type ? (type.getFields() as Record<string, { args?: { name: string }[] }>)[m[2]] : undefined;
+      if (!field) return true;
+      return m![3] ? !field.args?.some((a) => a.name === m![3]) : false;
+    });
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('every example operation stays under the default limits', () => {
+  it('validates with the limit rules and costs at most the default', async () => {
+    const schema = await getSchema();
+    const doc = parse(readFileSync(path.join(__dirname, '../../schema/examples.graphql'), 'utf8'), { maxTokens: DEFAULTS.maxTokens });
+    const { validationRules } = limitOptions(DEFAULTS, true);
+    expect(validate(schema, doc, [...specifiedRules, ...validationRules]).map((e) => e.message)).toEqual([]);
+    const costs: Record<string, number> = {};
+    for (const op of doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)) {
+      // Any value of the right type: only first changes the cost, and the examples write it inline.
+      const sample: Record<string, unknown> = { ID: 'x', String: 'x', Int: 1 };
+      const variables = Object.fromEntries(
+        (op.variableDefinitions ?? []).map((v) => {
+          let type = v.type;
+          while (type.kind !== Kind.NAMED_TYPE) type = type.type;
+          return [v.variable.name.value, sample[type.name.value]];
+        }),
+      );
+      costs[op.name!.value] = operationCost(schema, doc, variables, op.name!.value);
+    }
+    expect(Object.keys(costs).length).toBeGreaterThanOrEqual(8);
+    expect(Object.entries(costs).filter(([, cost]) => cost > DEFAULTS.maxCost)).toEqual([]);
+    // 20 open cases, each paid for its edge, node and four nested objects, plus pageInfo (overcounted per item).
+    expect(costs.OpenCases).toBe(1 + 20 * (1 + 1 + 1 + 4));
+  });
+});
+
+describe('masked errors', () => {
+  it('answers an unexpected error as INTERNAL_SERVER_ERROR with a request id, also in development, and logs the cause with that id', async () => {
+    // A database nobody listens on: the ORM is created without connecting.
+    const config = loadConfig({ NODE_ENV: 'development', JWT_SECRET: SECRET });
+    const orm = await MikroORM.init({ ...ormOptions({ url: 'postgres://postgres@127.0.0.1:9/nowhere' }), connect: false });
+    const app = await createApp(orm, config);
+    const server: Server = await new Promise((resolve) => {
+      const s = app.express.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const logged: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      logged.push(args.map((a) => (a instanceof Error ? `${a.message}` : String(a))).join(' '));
+    });
+    try {
+      const post = async (query: string, token?: string) => {
+        const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify({ query }),
+        });
+        return { header: res.headers.get('x-request-id'), body: (await res.json()) as { errors?: GraphQLFormattedError[] } };
+      };
+      const token = jwt.sign({}, SECRET, { subject: '1', issuer: 'sanling', audience: 'sanling-officer' });
+      for (const [query, auth] of [
+        ['mutation { login(input: {phone: "13800000000", password: "sanling-demo"}) { token } }', undefined],
+        ['{ cases { totalCount } }', token],
+      ] as const) {
+        const { header, body } = await post(query, auth);
+        expect(body.errors).toHaveLength(1);
+        const [err] = body.errors!;
+        expect(err.message).toBe('Internal server error');
+        expect(err.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: header });
+        expect(header).toMatch(/^[0-9a-f-]{36}$/);
+        expectNoInternals(body);
+        // The developer finds the cause in the log under the same id.
+        expect(logged.some((line) => line.includes(header!) && /ECONNREFUSED|connect/i.test(line))).toBe(true);
+      }
+    } finally {
+      spy.mockRestore();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await app.stop();
+      await orm.close(true);
+    }
+  });
+});
+
+describe('the compiled server under the attack queries', () => {
+  let dataDir: string;
+  afterAll(() => {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps its memory and answers /healthz quickly while the three attacks run', async () => {
+    dataDir = freshDataDir('limits-');
+    const server = await startServer(dataDir);
+    try {
+      const supervisor = await server.login('13800000001');
+      const grid = await server.login('13800000004');
+      const attacks = [
+        () => server.gql('{ unit(code: "141100000000") { children(first: 100) { parent { children(first: 100) { parent { children(first: 100) { name } } } } } } }', {}, supervisor),
+        () => server.gql('{ cases(first: 100) { edges { node { similarCases { similarCases { similarCases { similarCases { similarCases { number } } } } } } } } }', {}, grid),
+        () => server.gql(`{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: cases(first: 100) { edges { node { similarCases { number } } } }`).join(' ')} }`, {}, supervisor),
+      ];
+      // Warm the connection and the database pool first: the figures are about the attacks, not the first fetch.
+      await fetch(`${server.url}/healthz`).then((r) => r.text());
+      const rssBefore = server.rss();
+      let peak = rssBefore;
+      const latencies: number[] = [];
+      let polling = true;
+      const poll = (async () => {
+        while (polling) {
+          const started = performance.now();
+          const res = await fetch(`${server.url}/healthz`);
+          await res.text();
+          latencies.push(performance.now() - started);
+          peak = Math.max(peak, server.rss());
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })();
+      // Waves of the three attacks, three of each at once, for three seconds (a pause between waves, so
+      // the figures show whether one wave stalls the process, not how fast this client can send).
+      const started = performance.now();
+      const results: Awaited<ReturnType<typeof server.gql>>[] = [];
+      while (performance.now() - started < 3000) {
+        results.push(...(await Promise.all(Array.from({ length: 3 }, () => attacks.map((a) => a())).flat())));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const elapsed = performance.now() - started;
+      polling = false;
+      await poll;
+      for (const res of results) {
+        expect(res.data ?? null).toBeNull();
+        expect(res.errors?.map((e: GraphQLFormattedError) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+      }
+      latencies.sort((a, b) => a - b);
+      const p95 = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.95))];
+      console.log(
+        `${results.length} attack requests in ${elapsed.toFixed(0)} ms; RSS ${(rssBefore / 2 ** 20).toFixed(0)} MB before, peak ${(peak / 2 ** 20).toFixed(0)} MB; ` +
+          `/healthz ${latencies.length} polls, p95 ${p95.toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms`,
+      );
+      expect(latencies.length).toBeGreaterThan(0);
+      // Bounds from the task: the refused attacks must not grow the process (it reached 2.5 GB) nor stall it.
+      expect(peak).toBeLessThan(500 * 2 ** 20);
+      expect(p95).toBeLessThan(100);
+    } finally {
+      await server.stop();
+    }
+  }, 180_000);
+});
