@@ -4,6 +4,7 @@ import { Channel, Resident, type Attachment } from '../src/entities';
 import type { Clock } from '../src/domain/actor';
 import { residentFor } from '../src/domain/resident.service';
 import { logger } from '../src/logger';
+import { cleanChatText } from '../src/domain/text';
 import { IDLE, parseState, type DialogState } from './dialog';
 import { handlers, type Turn } from './handlers';
 import { zh, type Messages } from './messages';
@@ -47,17 +48,6 @@ export interface EngineOptions {
 interface PendingPhoto {
   bytes: Buffer;
   attachment: Attachment;
-}
-
-/**
- * What PostgreSQL and a chat window can hold: lone UTF-16 surrogates become U+FFFD (jsonb refuses
- * them), control and direction-override characters go (line breaks stay), surrounding space too.
- */
-export function clean(text: string): string {
-  return text
-    .toWellFormed()
-    .replace(/[\u0000-\u0009\u000b-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, '')
-    .trim();
 }
 
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/heic', 'image/bmp']);
@@ -143,10 +133,10 @@ export class ConversationEngine {
 
   private async handleUnsafe(msg: IncomingMessage): Promise<string[]> {
     const m = this.messages;
-    const contactId = clean(String(msg.contactId ?? '')).slice(0, 200);
+    const contactId = cleanChatText(String(msg.contactId ?? '')).slice(0, 200);
     if (!contactId) return [m.failure()];
-    const text = clean(msg.text ?? '');
-    msg = { ...msg, displayName: clean(String(msg.displayName ?? '')).slice(0, 100) };
+    const text = cleanChatText(msg.text ?? '');
+    msg = { ...msg, displayName: cleanChatText(String(msg.displayName ?? '')).slice(0, 100) };
     const now = this.opts.clock.now();
     // Only checked in memory here: nothing is written before dedupe, rate limit and quota pass.
     const photo = msg.image ? this.checkPhoto(msg.image, now) : undefined;

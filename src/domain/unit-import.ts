@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { parse } from 'csv-parse/sync';
 import { categoryOf, UnitKind } from '../entities';
 import { badInput } from './errors';
+import { textProblem } from './text';
 
 /** One row of a unit registry CSV, with the file line it came from. */
 export interface UnitRow {
@@ -32,9 +33,6 @@ const HEADER = ['code', 'name', 'kind', 'parent_code'];
 const TIER: Record<UnitKind, number> = Object.fromEntries(
   Object.values(UnitKind).map((k) => [k, k === UnitKind.CITY ? 0 : k === UnitKind.COUNTY ? 1 : k === UnitKind.TOWNSHIP ? 2 : k === UnitKind.VILLAGE || k === UnitKind.COMMUNITY ? 3 : 4]),
 ) as Record<UnitKind, number>;
-
-/** Control characters have no place in a code or a name (and PostgreSQL refuses NUL). */
-const CONTROL = /[\u0000-\u001f\u007f]/;
 const CODE = /^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$/;
 const KINDS = new Set<string>(Object.values(UnitKind));
 
@@ -95,7 +93,7 @@ export function parseUnitCsv(buf: Buffer): UnitRow[] {
     const rowProblems: string[] = [];
     if (!CODE.test(code)) rowProblems.push(`code "${code}" must be 1-64 letters, digits, - or _`);
     if (!name) rowProblems.push('name is empty');
-    else if (CONTROL.test(name)) rowProblems.push('name contains a control character (NUL, tab or line break); remove it');
+    else if (textProblem(name)) rowProblems.push(`name ${textProblem(name)}`);
     else if (name.length > 200) rowProblems.push('name is longer than 200 characters');
     if (!KINDS.has(kind)) rowProblems.push(`kind "${kind}" is not one of ${[...KINDS].join(', ')}`);
     if (parent && parent === code) rowProblems.push('a unit cannot be its own parent');

@@ -7,6 +7,7 @@ import {
   type GraphQLInputType,
 } from 'graphql';
 import { badInput } from '../domain/errors';
+import { textProblem } from '../domain/text';
 
 /** How long a string may be (in characters, as PostgreSQL counts them) and whether it may span lines. */
 interface TextRule {
@@ -49,18 +50,9 @@ export const TEXT_RULES: Readonly<Record<string, TextRule>> = {
   'ExtendDeadlineInput.reason': FREE_TEXT,
 };
 
-// PostgreSQL text cannot hold NUL; other control characters are never meant (tab and line breaks are, in free text).
-const CONTROL_ONE_LINE = /[\u0000-\u001f\u007f]/;
-const CONTROL_FREE_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-// Half of a surrogate pair is not a character: UTF-8 (and so the database) cannot store it.
-const LONE_SURROGATE = /\p{Cs}/u;
-
 function checkText(value: string, rule: TextRule, path: string): void {
-  if ((rule.multiline ? CONTROL_FREE_TEXT : CONTROL_ONE_LINE).test(value)) {
-    const allowed = rule.multiline ? ' (tab and line breaks are fine)' : '';
-    throw badInput(`${path} contains a control character${allowed}; remove it`, { argument: path });
-  }
-  if (LONE_SURROGATE.test(value)) throw badInput(`${path} is not valid Unicode text (half of a surrogate pair)`, { argument: path });
+  const problem = textProblem(value, rule);
+  if (problem) throw badInput(`${path} ${problem}`, { argument: path });
   // Cheap bound first: a string of n UTF-16 units has at most n characters.
   if (value.length > rule.max && [...value].length > rule.max) {
     throw badInput(`${path} is longer than ${rule.max} characters`, { argument: path, maxLength: rule.max });
