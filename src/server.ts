@@ -37,8 +37,8 @@ async function main(): Promise<void> {
     logger.info(`WeChat adapter started with ${config.wechaty.puppet}`);
   }
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.express.listen(config.port, config.host, () => resolve(s));
-    s.once('error', reject);
+    // Express 5 hands a listen error (a port in use) to this callback rather than throwing it.
+    const s = app.express.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   // Handlers go in before the 'listening' line: whoever reads it may signal at once.
   let stopping = false;

@@ -52,6 +52,12 @@ it('starts on the embedded database with demo data, shares it with a second inst
     expect(alive(pgPid)).toBe(true);
     expect((await fetch(`http://127.0.0.1:${first.port}/healthz`)).status).toBe(200);
 
+    // A second instance on a port already taken says so and leaves the shared database running.
+    const clash = await run(SERVER, [], { PORT: String(first.port) });
+    expect(clash.code).toBe(1);
+    expect(clash.err).toMatch(/Port in use: another process listens on it/);
+    expect(alive(pgPid)).toBe(true);
+
     // The admin CLI works against the same database while the server runs.
     const csv = path.join(dataDir, 'units.csv');
     writeFileSync(csv, 'code,name,kind,parent_code\n141122199000,测试街道,TOWNSHIP,141122000000\n');
