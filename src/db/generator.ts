@@ -25,7 +25,7 @@ import * as text from './generator.text';
  * Builds a Lüliang-like data set: the real city and counties (data/lvliang-regions.csv), the
  * townships and villages named in press reports, generated places around them, officers,
  * residents and cases with a consistent history and a valid trail. `demo` is small; `full`
- * is the city at real size (DESIGN §1). Deterministic for a given seed and `now`.
+ * is the city at real size. Deterministic for a given seed and `now`.
  */
 
 export interface GenerateOptions {

@@ -20,7 +20,7 @@ export function requireOfficer(actor: Actor): OfficerActor {
   return actor;
 }
 
-/** True when the actor's role is at least `role` (roles are cumulative, DESIGN §3). */
+/** True when the actor's role is at least `role` (roles are cumulative). */
 export function hasRole(actor: { role: OfficerRole }, role: OfficerRole): boolean {
   return ROLE_RANK[actor.role] >= ROLE_RANK[role];
 }

@@ -16,7 +16,7 @@ import { badInput, DomainError } from './errors';
 import { enqueue } from './outbox';
 import { applyLimit } from './sla';
 
-/* The workflow actions of DESIGN §2 over GraphQL (and later chat and jobs): each is one change(). */
+/* The workflow actions over GraphQL (and later chat and jobs): each is one change(). */
 
 function requiredText(value: string | null | undefined, what: string, max = 2000): string {
   const text = value?.trim() ?? '';

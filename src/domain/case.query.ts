@@ -5,7 +5,7 @@ import type { Actor } from './actor';
 import { badInput, notFound } from './errors';
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from './pagination';
 
-/** CaseFilter of DESIGN §4; list fields match any of their values. */
+/** The cases filter of the API; list fields match any of their values. */
 export interface CaseFilter {
   status?: CaseStatus[] | null;
   kind?: CaseKind[] | null;

@@ -10,7 +10,7 @@ export async function loadCalendar(em: EntityManager): Promise<WorkCalendar> {
   return new WorkCalendar(days.map((d) => ({ date: d.date, type: d.type })));
 }
 
-/** The policy for a kind × priority: an admin's override, else the default of DESIGN §2. */
+/** The policy for a kind × priority: an admin's override, else the product default. */
 export async function policyFor(em: EntityManager, kind: CaseKind, priority: CasePriority): Promise<SlaPolicy> {
   const row = await em.findOne(SlaPolicyRow, { kind, priority });
   if (!row) return defaultPolicy(kind, priority);

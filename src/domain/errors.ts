@@ -1,4 +1,4 @@
-/** Error codes shared by every transport (DESIGN §4). */
+/** Error codes shared by every transport. */
 export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'

@@ -32,7 +32,7 @@ const PETITION: SlaPolicy = {
   extended: { amount: 90, unit: 'DAYS' },
 };
 
-/** Default policy of DESIGN §2: urgent and emergency petitions follow their priority. */
+/** Default policy: urgent and emergency petitions follow their priority. */
 export function defaultPolicy(kind: CaseKind, priority: CasePriority): SlaPolicy {
   if (kind === CaseKind.PETITION && priority === CasePriority.NORMAL) return PETITION;
   return PRIORITY_DEFAULTS[priority];

@@ -1,7 +1,7 @@
 import { CaseEventType, CaseStatus, OfficerRole, OPEN_STATUSES } from '../entities';
 
 /*
- * The closed loop (闭环) as data (DESIGN §2–§3): which statuses each action starts from, where it
+ * The closed loop (闭环) as data: which statuses each action starts from, where it
  * leads, the least role that may take it, and whether the assignee may take it whatever their role.
  * Every transport (GraphQL, chat, jobs) goes through this table.
  */

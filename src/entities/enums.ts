@@ -1,4 +1,4 @@
-/* Enumerations of the domain (DESIGN §2). Values are stored as text in PostgreSQL. */
+/* Enumerations of the domain. Values are stored as text in PostgreSQL. */
 
 export enum UnitKind {
   CITY = 'CITY',
@@ -26,7 +26,7 @@ export enum UnitCategory {
   INSTITUTION = 'INSTITUTION',
 }
 
-/** The category a kind counts in for the creation targets (DESIGN §2). */
+/** The category a kind counts in for the creation targets. */
 export function categoryOf(kind: UnitKind): UnitCategory {
   switch (kind) {
     case UnitKind.CITY:
@@ -80,7 +80,7 @@ export enum CaseStatus {
   MERGED = 'MERGED',
 }
 
-/** Statuses in which a case still needs work or a return visit (DESIGN §2). */
+/** Statuses in which a case still needs work or a return visit. */
 export const OPEN_STATUSES: readonly CaseStatus[] = [
   CaseStatus.REPORTED,
   CaseStatus.ACCEPTED,
@@ -118,7 +118,7 @@ export enum ReturnVisitResult {
   DISSATISFIED = 'DISSATISFIED',
 }
 
-/** What a trail entry records: a workflow transition or a typed step (DESIGN §2). */
+/** What a trail entry records: a workflow transition or a typed step. */
 export enum CaseEventType {
   REPORT = 'REPORT',
   ACCEPT = 'ACCEPT',

@@ -8,6 +8,7 @@ import { Case, Channel, Resident } from '../../src/entities';
 import { startTestApp, type TestApp } from '../support/app';
 import { createTestDb, type TestDb } from '../support/db';
 import { buildWorld } from '../support/fixture';
+import { dirBytes } from '../support/server-process';
 
 /* What an attacker tried against the residents' chat: disk fill without login, reused message ids, racing redeliveries. */
 
@@ -50,13 +51,6 @@ async function say(a: TestApp, from: string, text: string | null, extra: Record<
 }
 const photo = (bytes: number, fill = 7) => ({ name: 'p.jpg', mimeType: 'image/jpeg', data: Buffer.alloc(bytes, fill).toString('base64') });
 
-function dirBytes(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  return readdirSync(dir, { withFileTypes: true }).reduce((sum, e) => {
-    const p = path.join(dir, e.name);
-    return sum + (e.isDirectory() ? dirBytes(p) : statSync(p).size);
-  }, 0);
-}
 const photoFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((n) => /^[0-9a-f-]{36}$/.test(n)) : []);
 async function ledger(): Promise<{ id: string; contact_id: string; bytes: number; case_id: number | null; removed_at: Date | null }[]> {
   return db.orm.em.fork().execute('select id::text as id, contact_id, bytes, case_id, removed_at from chat_uploads order by created_at');

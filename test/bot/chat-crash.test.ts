@@ -1,7 +1,7 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { alive, freshDataDir, postmasterPid, startServer, type RunningServer } from '../support/server-process';
+import { useDataDir, type RunningServer } from '../support/server-process';
 
 /*
  * The compiled server killed with SIGKILL in the middle of a burst of chat reports, then started
@@ -13,18 +13,7 @@ const ENV = { CHAT_NEW_CONTACTS_PER_HOUR_PER_IP: '100000', CHAT_RATE_PER_MINUTE:
 const REPORTS = 200;
 const STEPS = ['反映', '1', '磁窑村', '两家因为排水沟堵塞吵了起来，需要调解', '匿名', '1'];
 
-let dataDir: string;
-let server: RunningServer | undefined;
-
-beforeAll(() => {
-  dataDir = freshDataDir('chat-crash-');
-});
-afterAll(async () => {
-  if (server && server.proc.exitCode === null) await server.stop();
-  const pid = postmasterPid(dataDir);
-  if (pid && alive(pid)) process.kill(pid, 'SIGQUIT');
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const data = useDataDir('chat-crash-');
 
 interface Sent {
   contact: string;
@@ -49,8 +38,8 @@ const numberIn = (replies?: string[]) => (replies ? /已提交，案件编号 (S
 
 /** Cases of the burst's contacts, read straight from the embedded database. */
 async function casesByContact(): Promise<Map<string, string[]>> {
-  const { password } = JSON.parse(readFileSync(path.join(dataDir, 'embedded-credentials.json'), 'utf8')) as { password: string };
-  const port = Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[3]);
+  const { password } = JSON.parse(readFileSync(path.join(data.dir, 'embedded-credentials.json'), 'utf8')) as { password: string };
+  const port = Number(readFileSync(path.join(data.dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[3]);
   const client = new Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'sanling' });
   await client.connect();
   try {
@@ -66,8 +55,7 @@ async function casesByContact(): Promise<Map<string, string[]>> {
 }
 
 it('keeps every numbered report exactly once across a kill -9 mid-burst, and redeliveries file nothing new', async () => {
-  server = await startServer(dataDir, ENV);
-  const first = server;
+  const first = await data.start(ENV);
   const sent: Sent[] = [];
   let numbered = 0;
   let killedAt: number | undefined;
@@ -97,7 +85,7 @@ it('keeps every numbered report exactly once across a kill -9 mid-burst, and red
   const told = new Map(sent.filter((m) => numberIn(m.replies)).map((m) => [m.contact, numberIn(m.replies)!]));
   const unanswered = sent.filter((m) => !m.replies);
 
-  server = await startServer(dataDir, ENV);
+  const restarted = await data.start(ENV);
   const cases = await casesByContact();
   const total = [...cases.values()].reduce((n, l) => n + l.length, 0);
   console.log(`chat crash: ${told.size} reports had their number before the kill -9, ${unanswered.length} messages were in flight, ${total} cases in the database after the restart`);
@@ -108,7 +96,6 @@ it('keeps every numbered report exactly once across a kill -9 mid-burst, and red
 
   // The platform redelivers every message that was answered: the same answers, nothing filed again.
   const answered = sent.filter((m) => m.replies);
-  const restarted = server;
   let same = 0;
   for (let i = 0; i < answered.length; i += 8) {
     await Promise.all(answered.slice(i, i + 8).map(async (m) => {

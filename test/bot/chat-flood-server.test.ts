@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { alive, freshDataDir, postmasterPid, startServer, type RunningServer } from '../support/server-process';
+import { dirBytes, useDataDir } from '../support/server-process';
 
 /*
  * The disk-fill attack against the compiled server with its default limits: a hundred new contacts
@@ -10,31 +9,11 @@ import { alive, freshDataDir, postmasterPid, startServer, type RunningServer } f
  */
 
 const MB = 1024 * 1024;
-let dataDir: string;
-let server: RunningServer | undefined;
-
-beforeAll(() => {
-  dataDir = freshDataDir('chat-flood-');
-});
-afterAll(async () => {
-  if (server && server.proc.exitCode === null) await server.stop();
-  const pid = postmasterPid(dataDir);
-  if (pid && alive(pid)) process.kill(pid, 'SIGQUIT');
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-function dirBytes(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  return readdirSync(dir, { withFileTypes: true }).reduce((sum, e) => {
-    const p = path.join(dir, e.name);
-    return sum + (e.isDirectory() ? dirBytes(p) : statSync(p).size);
-  }, 0);
-}
+const data = useDataDir('chat-flood-');
 
 it('keeps memory, health and disk within bounds under a photo flood from new contacts', async () => {
-  server = await startServer(dataDir);
-  const s = server;
-  const uploads = path.join(dataDir, 'uploads');
+  const s = await data.start();
+  const uploads = path.join(data.dir, 'uploads');
   const diskBefore = dirBytes(uploads);
   const rssBefore = s.rss();
   const body = JSON.stringify({ name: '张三', text: null, image: { name: 'p.jpg', mimeType: 'image/jpeg', data: Buffer.alloc(Math.round(4.9 * MB), 3).toString('base64') } });

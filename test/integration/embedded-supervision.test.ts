@@ -1,7 +1,7 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isRunning } from '../../src/db/postmaster';
-import { freshDataDir, postmasterPid, startServer, waitFor, type RunningServer } from '../support/server-process';
+import { postmasterPid, useDataDir, waitFor, type RunningServer } from '../support/server-process';
 
 /*
  * The compiled server on its embedded PostgreSQL, with that postgres killed or stopped under it:
@@ -9,22 +9,15 @@ import { freshDataDir, postmasterPid, startServer, waitFor, type RunningServer }
  * orphaned by a killed server must be cleaned up by the next start.
  */
 
-let dataDir: string;
+const data = useDataDir('supervision-');
 let server: RunningServer;
 let token: string;
 const CASES = '{ cases(first: 3) { totalCount } }';
 
 beforeAll(async () => {
-  dataDir = freshDataDir('supervision-');
-  server = await startServer(dataDir);
+  server = await data.start();
   token = await server.login('13800000000');
 }, 90_000);
-afterAll(async () => {
-  if (server.proc.exitCode === null) server.proc.kill('SIGKILL');
-  const pid = postmasterPid(dataDir);
-  if (pid && isRunning(pid)) process.kill(pid, 'SIGQUIT');
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 const health = async (s: RunningServer) => (await fetch(`${s.url}/healthz`, { signal: AbortSignal.timeout(3000) })).status;
 
@@ -55,7 +48,7 @@ function load(s: RunningServer) {
 
 /** Signals the embedded postgres under load; answers how long /healthz took to fail and to recover. */
 async function outage(signal: NodeJS.Signals): Promise<{ downMs: number; upMs: number; outcomes: string[] }> {
-  const before = postmasterPid(dataDir)!;
+  const before = postmasterPid(data.dir)!;
   expect(isRunning(before)).toBe(true);
   const traffic = load(server);
   await new Promise((r) => setTimeout(r, 300));
@@ -78,7 +71,7 @@ async function outage(signal: NodeJS.Signals): Promise<{ downMs: number; upMs: n
   await new Promise((r) => setTimeout(r, 300));
   const outcomes = await traffic.stop();
   console.log(`/healthz under load: slowest of 10 answered in ${slowest} ms. ${signal} to postgres: /healthz 503 after ${downMs} ms, 200 again after ${upMs} ms; ${outcomes.filter((o) => o === 'ok').length}/${outcomes.length} requests answered with data`);
-  const after = postmasterPid(dataDir)!;
+  const after = postmasterPid(data.dir)!;
   expect(after).not.toBe(before);
   expect(isRunning(after)).toBe(true);
   return { downMs, upMs, outcomes };
@@ -107,23 +100,23 @@ it('ends a smart shutdown (SIGTERM) that would wait for the pool forever, and re
 }, 45_000);
 
 it('stops the postgres orphaned by a killed server at the next start, and stops its own at exit', async () => {
-  const orphan = postmasterPid(dataDir)!;
+  const orphan = postmasterPid(data.dir)!;
   server.proc.kill('SIGKILL');
   await server.exited;
   expect(isRunning(orphan)).toBe(true);
 
-  server = await startServer(dataDir);
+  server = await data.start();
   expect(server.log()).toMatch(new RegExp(`embedded PostgreSQL \\(pid ${orphan}\\) was left running .* stopping it before a fresh start`));
   expect(server.log()).toMatch(/embedded PostgreSQL started/);
   expect(server.log()).not.toMatch(/attached to/);
   expect(server.log()).not.toMatch(/demo data loaded/);
   expect(isRunning(orphan)).toBe(false);
-  const own = postmasterPid(dataDir)!;
+  const own = postmasterPid(data.dir)!;
   expect(own).not.toBe(orphan);
   const fresh = await server.login('13800000000');
   expect((await server.gql(CASES, undefined, fresh)).data?.cases.totalCount).toBe(400);
 
   expect(await server.stop()).toBe(0);
   expect(await waitFor(() => !isRunning(own), 5000)).toBe(true);
-  expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+  expect(existsSync(path.join(data.dir, 'pg', 'postmaster.pid'))).toBe(false);
 }, 60_000);

@@ -7,7 +7,7 @@ import { createTestDb, type TestDb } from '../support/db';
 import { buildWorld, insertCase, type OfficerKey, type World } from '../support/fixture';
 
 /*
- * Every (status × action × role) → allowed, or the exact error code (DESIGN §2–§3). The expected
+ * Every (status × action × role) → allowed, or the exact error code. The expected
  * statuses are written out here from the design, not read from the code's table.
  */
 
@@ -27,7 +27,7 @@ const OPEN = ['REPORTED', 'ACCEPTED', 'ASSIGNED', 'IN_PROGRESS', 'RESOLVED'];
 const RUNNING = ['REPORTED', 'ACCEPTED', 'ASSIGNED', 'IN_PROGRESS'];
 const ALL = Object.values(CaseStatus) as string[];
 
-/** From DESIGN: where each action may start, and who may take it. */
+/** From the product design: where each action may start, and who may take it. */
 const SPEC: Record<string, { from: string[]; role: 'OFFICER' | 'SUPERVISOR'; assignee?: boolean }> = {
   accept: { from: ['REPORTED'], role: 'OFFICER' },
   reject: { from: ['REPORTED'], role: 'OFFICER' },

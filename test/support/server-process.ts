@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { isRunning } from '../../src/db/postmaster';
 
 /*
  * The compiled product as a user runs it (`npm start` → dist/src/server.js, `npm run admin`), on the
@@ -108,14 +109,8 @@ export function postmasterPid(dataDir: string): number | undefined {
   return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : undefined;
 }
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** The process runs (a zombie waiting to be reaped does not count). */
+export const alive = isRunning;
 
 /** Polls until the predicate holds or the time runs out; answers whether it held. */
 export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs: number, stepMs = 100): Promise<boolean> {
@@ -125,4 +120,46 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, timeo
     if (Date.now() > deadline) return false;
     await new Promise((r) => setTimeout(r, stepMs));
   }
+}
+
+/** Bytes of every file under a directory (0 when it does not exist). */
+export function dirBytes(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir, { withFileTypes: true }).reduce((sum, e) => {
+    const p = path.join(dir, e.name);
+    return sum + (e.isDirectory() ? dirBytes(p) : statSync(p).size);
+  }, 0);
+}
+
+/**
+ * A fresh DATA_DIR for a test file (made in beforeAll), and servers started on it; afterAll stops
+ * those still running (SIGINT, SIGKILL after 10 s) and any postgres left in the directory, then
+ * removes it.
+ */
+export function useDataDir(prefix: string): { readonly dir: string; start(extra?: Record<string, string>): Promise<RunningServer> } {
+  let dir = '';
+  const servers: RunningServer[] = [];
+  beforeAll(() => {
+    dir = freshDataDir(prefix);
+  });
+  afterAll(async () => {
+    for (const s of servers) {
+      if (s.proc.exitCode !== null || s.proc.signalCode !== null) continue;
+      s.proc.kill('SIGINT');
+      if (!(await waitFor(() => s.proc.exitCode !== null, 10_000))) s.proc.kill('SIGKILL');
+    }
+    const pid = dir ? postmasterPid(dir) : undefined;
+    if (pid && alive(pid)) process.kill(pid, 'SIGQUIT');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get dir() {
+      return dir;
+    },
+    async start(extra = {}) {
+      const s = await startServer(dir, extra);
+      servers.push(s);
+      return s;
+    },
+  };
 }

@@ -58,7 +58,7 @@ describe('working-day calendar (Asia/Shanghai, 2026 official schedule)', () => {
   });
 });
 
-describe('SLA defaults (DESIGN §2)', () => {
+describe('SLA defaults', () => {
   it('gives NORMAL cases 1 and 7 working days across a weekend', () => {
     const d = deadlines(calendar, defaultPolicy(CaseKind.DISPUTE, CasePriority.NORMAL), bj('2026-11-20T16:00:00'));
     expect(d).toEqual({ acceptDueAt: bj('2026-11-23T16:00:00'), dueAt: bj('2026-12-01T16:00:00') });
