@@ -12,6 +12,9 @@ export class Migration20261129120000_loginSecurity extends Migration {
     this.addSql(`create table "login_attempts" ("id" bigserial primary key, "at" timestamptz(3) not null, "phone" varchar(32) not null, "officer_id" int null, "client_address" varchar(64) not null, "outcome" text check ("outcome" in ${OUTCOMES}) not null);`);
     this.addSql(`alter table "login_attempts" add constraint "login_attempts_officer_id_foreign" foreign key ("officer_id") references "officers" ("id") on update cascade on delete set null;`);
     this.addSql(`create index "login_attempts_officer_idx" on "login_attempts" ("officer_id", "id");`);
+    // Refusals are recorded once a minute per phone or address: these find the last one.
+    this.addSql(`create index "login_attempts_refused_phone_idx" on "login_attempts" ("phone", "at") where "outcome" in ('THROTTLED', 'LOCKED');`);
+    this.addSql(`create index "login_attempts_refused_address_idx" on "login_attempts" ("client_address", "at") where "outcome" = 'THROTTLED';`);
   }
 
   override async down(): Promise<void> {

@@ -32,18 +32,18 @@ export async function login(
   const limits = settings.limits ?? DEFAULT_LOGIN_LIMITS;
   const phone = input.phone.trim();
   if (!phone || !input.password) throw badInput('phone and password are required');
-  const audit = (outcome: LoginOutcome) => recordLoginAttempt(em, { at: now, phone, clientAddress, outcome });
+  const audit = (outcome: LoginOutcome, refusedBy?: 'phone' | 'address') => recordLoginAttempt(em, { at: now, phone, clientAddress, outcome, refusedBy });
 
   const byAddress = await admitAddress(em, clientAddress, now, limits);
   if (!byAddress.ok) {
-    await audit(LoginOutcome.THROTTLED);
+    await audit(LoginOutcome.THROTTLED, 'address');
     throw rateLimited('Too many failed logins from your network: wait before trying again', byAddress.retryAfterSeconds);
   }
   const byPhone = await admitPhone(em, phone, now, limits);
   if (!byPhone.ok) {
     // Not a failure of this address: nothing was checked.
     await refundAddress(em, clientAddress);
-    await audit(byPhone.locked ? LoginOutcome.LOCKED : LoginOutcome.THROTTLED);
+    await audit(byPhone.locked ? LoginOutcome.LOCKED : LoginOutcome.THROTTLED, 'phone');
     if (byPhone.locked) {
       throw new DomainError('RATE_LIMITED', 'Too many wrong passwords: this login is locked until an administrator unlocks it', {
         retryAfter: Math.ceil(byPhone.retryAfterSeconds),

@@ -18,14 +18,27 @@ export interface LoginAttemptView {
 /**
  * Appends an attempt to the audit log, with the officer the phone belongs to (looked up here for
  * every outcome alike, refused ones too); autocommitted, so a refused login stays on record.
+ * Refusals by the throttle cost the attacker nothing, so they are recorded at most once a minute
+ * per phone and outcome (or per address, for `refusedBy: 'address'`): a flood cannot fill the disk
+ * through this log.
  */
 export async function recordLoginAttempt(
   em: EntityManager,
-  entry: { at: Date; phone: string; clientAddress: string; outcome: LoginOutcome },
+  entry: { at: Date; phone: string; clientAddress: string; outcome: LoginOutcome; refusedBy?: 'phone' | 'address' },
 ): Promise<void> {
+  const phone = entry.phone.slice(0, 32);
+  const address = entry.clientAddress.slice(0, 64);
+  const since = new Date(entry.at.getTime() - 60_000);
+  const seen =
+    entry.refusedBy === 'phone'
+      ? [`and not exists (select 1 from login_attempts where phone = ? and outcome = ? and at > ?)`, [phone, entry.outcome, since]]
+      : entry.refusedBy === 'address'
+        ? [`and not exists (select 1 from login_attempts where client_address = ? and outcome = 'THROTTLED' and at > ?)`, [address, since]]
+        : ['', []];
   await em.getConnection().execute(
-    'insert into login_attempts (at, phone, officer_id, client_address, outcome) values (?, ?, (select id from officers where phone = ?), ?, ?)',
-    [entry.at, entry.phone.slice(0, 32), entry.phone, entry.clientAddress.slice(0, 64), entry.outcome],
+    `insert into login_attempts (at, phone, officer_id, client_address, outcome)
+     select ?, ?, (select id from officers where phone = ?), ?, ? where true ${seen[0]}`,
+    [entry.at, phone, entry.phone, address, entry.outcome, ...(seen[1] as unknown[])],
     'run',
   );
 }

@@ -52,8 +52,9 @@ it('refuses the right password after 50 wrong ones, without checking it, until t
   const right = await login(phone, PASSWORD, '10.0.1.1');
   expect(right).toMatchObject({ ok: false, code: 'RATE_LIMITED', retryAfter: 1 });
   expect(right.message).toMatch(/wait/);
-  // Only five passwords were ever compared; the rest were refused before the hash was looked at.
-  expect(await outcomes(phone)).toEqual({ WRONG_PASSWORD: 5, THROTTLED: 46 });
+  // Only five passwords were ever compared; the rest were refused before the hash was looked at
+  // (and recorded once: refusals within a minute share one audit row, so a flood cannot fill the log).
+  expect(await outcomes(phone)).toEqual({ WRONG_PASSWORD: 5, THROTTLED: 1 });
 
   advance(1);
   expect(await login(phone, PASSWORD, '10.0.1.1')).toMatchObject({ ok: true });
@@ -71,7 +72,7 @@ it('throttles an unknown phone exactly like a registered one', async () => {
   }
   const shape = (r: Awaited<ReturnType<typeof login>>) => [r.code, r.retryAfter, r.message];
   expect(unknown.map(shape)).toEqual(known.map(shape));
-  expect(await outcomes('13999999999')).toEqual({ UNKNOWN_PHONE: 5, THROTTLED: 2 });
+  expect(await outcomes('13999999999')).toEqual({ UNKNOWN_PHONE: 5, THROTTLED: 1 });
 });
 
 it('doubles the wait with every further failure, then locks until an admin unlocks it over GraphQL', async () => {
