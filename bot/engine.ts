@@ -50,6 +50,9 @@ interface PendingPhoto {
   attachment: Attachment;
 }
 
+/** How long the answer to a message id is kept for redeliveries. */
+const INBOX_KEEP_MS = 7 * 24 * 3600_000;
+
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/heic', 'image/bmp']);
 
 /**
@@ -115,6 +118,8 @@ export class ConversationEngine {
     const now = this.opts.clock.now();
     const result = await this.uploads.sweep(this.opts.orm, now, this.sessionTtlMs);
     await sweepWindows(this.opts.orm, now);
+    // Platforms redeliver within minutes; a week of answers is plenty for dedupe.
+    await this.opts.orm.em.fork().execute('delete from chat_inbox where created_at < ?', [new Date(now.getTime() - INBOX_KEEP_MS)]);
     return result;
   }
 
@@ -155,7 +160,8 @@ export class ConversationEngine {
         }
         let replies: string[];
         let state = parseState(session.state);
-        if (this.overRate(session, now)) {
+        const overRate = this.overRate(session, now);
+        if (overRate) {
           replies = [m.rateLimited()];
         } else {
           const prefix: string[] = [];
@@ -172,9 +178,10 @@ export class ConversationEngine {
           'update chat_sessions set state = ?::jsonb, updated_at = ?, window_start = ?, window_count = ? where channel = ? and contact_id = ?',
           [JSON.stringify(state), now, session.windowStart, session.windowCount, msg.channel, contactId],
         );
-        if (messageId) {
-          await em.execute('insert into chat_inbox (channel, contact_id, message_id, replies) values (?, ?, ?, ?::jsonb)', [
-            msg.channel, contactId, messageId, JSON.stringify(replies),
+        // A message refused for its rate was not handled: nothing to answer the same way, and a flood leaves no rows.
+        if (messageId && !overRate) {
+          await em.execute('insert into chat_inbox (channel, contact_id, message_id, replies, created_at) values (?, ?, ?, ?::jsonb, ?)', [
+            msg.channel, contactId, messageId, JSON.stringify(replies), now,
           ]);
         }
         return replies;

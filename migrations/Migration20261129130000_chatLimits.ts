@@ -8,6 +8,8 @@ export class Migration20261129130000_chatLimits extends Migration {
     // Message ids are the sender's: another contact reusing one must not get this contact's replies.
     this.addSql(`alter table "chat_inbox" drop constraint "chat_inbox_pkey";`);
     this.addSql(`alter table "chat_inbox" add constraint "chat_inbox_pkey" primary key ("channel", "contact_id", "message_id");`);
+    // Answers are kept for redeliveries only a while; the sweep drops old ones by this index.
+    this.addSql(`create index "chat_inbox_created_at_idx" on "chat_inbox" ("created_at");`);
 
     // Ledger of stored photos: quotas are one indexed sum, and files nobody uses can be found and swept.
     this.addSql(`create table "chat_uploads" ("id" uuid not null, "channel" text check ("channel" in ${CHANNELS}) not null, "contact_id" varchar(200) not null, "bytes" int not null, "created_at" timestamptz(3) not null default now(), "case_id" int null, "removed_at" timestamptz(3) null, constraint "chat_uploads_pkey" primary key ("id"));`);
@@ -35,6 +37,7 @@ export class Migration20261129130000_chatLimits extends Migration {
   override async down(): Promise<void> {
     this.addSql(`drop table if exists "chat_rate_windows" cascade;`);
     this.addSql(`drop table if exists "chat_uploads" cascade;`);
+    this.addSql(`drop index if exists "chat_inbox_created_at_idx";`);
     this.addSql(`alter table "chat_inbox" drop constraint "chat_inbox_pkey";`);
     this.addSql(`delete from "chat_inbox" a using "chat_inbox" b where a.channel = b.channel and a.message_id = b.message_id and a.ctid > b.ctid;`);
     this.addSql(`alter table "chat_inbox" add constraint "chat_inbox_pkey" primary key ("channel", "message_id");`);

@@ -76,6 +76,9 @@ describe('disk fill through the web chat', () => {
     for (let i = 0; i < 3; i++) expect(await say(a, flood, null, { image: photo(200_000) }, '198.51.100.9')).toEqual(['您发送得太快了，请稍等一分钟再发。']);
     expect(photoFiles(dir)).toEqual([]);
     expect(await ledger()).toEqual([]);
+    // Refused messages were not handled: no answers are kept for them, so a flood leaves no rows.
+    const kept = await db.orm.em.fork().execute<{ n: string }[]>(`select count(*) as n from chat_inbox where contact_id = ?`, [flood]);
+    expect(Number(kept[0].n)).toBe(3);
     now = new Date(now.getTime() + 61_000);
   });
 
@@ -206,6 +209,28 @@ describe('sweeping photos nobody uses', () => {
       expect(photoFiles(dir)).toContain(runningId);
     } finally {
       await other.drop();
+    }
+  });
+});
+
+describe('answers kept for redeliveries', () => {
+  it('are dropped by the sweep after a week, and a message id is then handled anew', async () => {
+    const engine = new ConversationEngine({ orm: db.orm, clock, uploadsDir: path.join(root, 'inbox') });
+    const msg: IncomingMessage = { channel: Channel.WEB_CHAT, contactId: 'inbox-contact-01', displayName: '李四', text: '你好', messageId: 'week-old-1' };
+    const first = await engine.handle(msg);
+    const count = async () => Number((await db.orm.em.fork().execute<{ n: string }[]>(`select count(*) as n from chat_inbox where contact_id = 'inbox-contact-01'`))[0].n);
+    expect(await count()).toBe(1);
+    const saved = now;
+    try {
+      now = new Date(saved.getTime() + 6 * 24 * 3600_000);
+      await engine.sweep();
+      expect(await count()).toBe(1);
+      expect(await engine.handle(msg)).toEqual(first);
+      now = new Date(saved.getTime() + 8 * 24 * 3600_000);
+      await engine.sweep();
+      expect(await count()).toBe(0);
+    } finally {
+      now = saved;
     }
   });
 });
