@@ -216,8 +216,7 @@ describe('web chat dialogs', () => {
     const done = last(await say(contact, '1'));
     const c = await t.db.orm.em.fork().findOneOrFail(Case, { number: /SL\d{12}/.exec(done)![0] });
     expect(c.attachments).toEqual([expect.objectContaining({ name: 'wall.png', mimeType: 'image/png', size: png.length })]);
-    const dataDir = loadConfig({ NODE_ENV: 'test' }).dataDir;
-    expect(existsSync(path.join(dataDir, 'uploads', c.attachments[0].id))).toBe(true);
+    expect(existsSync(path.join(t.app.uploadsDir, c.attachments[0].id))).toBe(true);
     // Officers see it over GraphQL.
     const res = await t.app.gql(`{ case(number: "${c.number}") { attachments { name mimeType size } reporter { displayName phone } } }`, {}, await t.app.login('offA1'));
     expect(res.data.case).toEqual({ attachments: [{ name: 'wall.png', mimeType: 'image/png', size: png.length }], reporter: { displayName: '匿名', phone: null } });

@@ -114,6 +114,23 @@ describe('limits checked before execution', () => {
   });
 });
 
+describe('field suggestions', () => {
+  it('name the fields a client did not ask for only outside production', async () => {
+    const typo = '{ casez { totalCount } }';
+    const dev = only(await t.app.gql(typo));
+    expect(dev.message).toMatch(/Did you mean "case" or "cases"\?/);
+    const prod = await startTestApp(t.db, undefined, { NODE_ENV: 'production' });
+    try {
+      const err = only(await prod.gql(typo));
+      expect(err.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(err.message).toMatch(/Cannot query field "casez"/);
+      expect(err.message).not.toMatch(/Did you mean|"cases"/);
+    } finally {
+      await prod.close();
+    }
+  });
+});
+
 describe('string input checked at the boundary', () => {
   it('refuses NUL and other control characters naming the argument', async () => {
     const token = await t.app.login('admin');

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { toGlobalId } from '../../src/graphql/relay';
 import { startTestApp, useWorldApp, type TestApp } from '../support/app';
+import { ADMIN, runScript } from '../support/server-process';
 
 // Thursday 31 Dec 2026, 10:00 Beijing time.
 const NOW = new Date('2026-12-31T02:00:00Z');
@@ -21,15 +21,7 @@ it('takes next year’s holidays from an imported calendar file (admin CLI)', as
   expect((await report()).acceptDueAt).toBe('2027-01-01T02:00:00.000Z');
   const file = path.join(__dirname, '../../.data', `calendar-2027-${process.pid}.csv`);
   writeFileSync(file, 'date,type,name\n2027-01-01,HOLIDAY,元旦\n2027-01-02,HOLIDAY,元旦\n2027-01-03,HOLIDAY,元旦\n');
-  const cli = path.join(__dirname, '../../dist/src/cli/admin.js');
-  const run = (args: string[]) => new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const p = spawn(process.execPath, [cli, ...args], { env: { ...process.env, DATABASE_URL: t.db.url, NODE_ENV: 'test' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (err += d));
-    p.on('exit', (code) => resolve({ code, out, err }));
-  });
+  const run = (args: string[]) => runScript(ADMIN, args, { ...process.env, DATABASE_URL: t.db.url, NODE_ENV: 'test' });
   const ok = await run(['import-calendar', file]);
   expect(ok).toMatchObject({ code: 0, out: expect.stringMatching(/Imported 3 calendar days/) });
   // Thursday 10:00 + 1 working day skips the New Year holiday and the weekend → Monday 4 Jan.
@@ -37,6 +29,7 @@ it('takes next year’s holidays from an imported calendar file (admin CLI)', as
 
   writeFileSync(file, 'date,type,name\n2027-02-30,HOLIDAY,x\n');
   const bad = await run(['import-calendar', file]);
+  rmSync(file);
   expect(bad.code).toBe(2);
   expect(bad.err).toMatch(/line 2/);
 });

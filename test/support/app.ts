@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app';
@@ -14,6 +17,8 @@ export interface GqlResult<T = any> {
 
 export interface TestApp {
   url: string;
+  /** Where this app stores chat photos. */
+  uploadsDir: string;
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>>;
   login(who: OfficerKey): Promise<string>;
   close(): Promise<void>;
@@ -21,7 +26,9 @@ export interface TestApp {
 
 /** The real HTTP app on a free port, against a test database. */
 export async function startTestApp(db: TestDb, clock?: Clock, env: Record<string, string> = {}): Promise<TestApp> {
-  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'test-secret-that-is-long-enough-0123456789', ...env });
+  // Photos go to a directory of this app's own, never the developer's DATA_DIR.
+  const uploads = env.UPLOAD_DIR ? undefined : mkdtempSync(path.join(os.tmpdir(), 'sanling-test-uploads-'));
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'test-secret-that-is-long-enough-0123456789', ...(uploads ? { UPLOAD_DIR: uploads } : {}), ...env });
   const app = await createApp(db.orm, config, clock);
   const server: Server = await new Promise((resolve) => {
     const s = app.express.listen(0, '127.0.0.1', () => resolve(s));
@@ -38,6 +45,7 @@ export async function startTestApp(db: TestDb, clock?: Clock, env: Record<string
   const tokens = new Map<OfficerKey, string>();
   return {
     url,
+    uploadsDir: config.uploadDir,
     gql,
     login: async (who) => {
       const cached = tokens.get(who);
@@ -53,6 +61,7 @@ export async function startTestApp(db: TestDb, clock?: Clock, env: Record<string
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await app.stop();
+      if (uploads) rmSync(uploads, { recursive: true, force: true });
     },
   };
 }
