@@ -116,8 +116,7 @@ export async function listCases(
   const orderKey = `case:${order.field}:${order.direction}`;
   const cmp = order.direction === SortDirection.DESC ? '<' : '>';
   if (args.after) {
-    const [value, id] = decodeCursor(args.after, orderKey, 2);
-    if (typeof id !== 'number' || typeof value !== 'string') throw badInput('after is not a cursor from this list', { argument: 'after' });
+    const [value, id] = decodeCursor(args.after, orderKey, [order.field === CaseOrderField.NUMBER ? 'text' : 'timestamp', 'int']);
     qb.andWhere(`(c.${column}, c.id) ${cmp} (?, ?)`, [value, id]);
   }
   const dir = order.direction === SortDirection.DESC ? 'desc' : 'asc';

@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { LoginOutcome, Officer, OfficerRole } from '../entities';
 import { likePrefix, requireRole } from './access';
 import type { Actor } from './actor';
-import { badInput } from './errors';
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from './pagination';
 
 /** One entry of the login audit log as admins read it. */
@@ -56,8 +55,7 @@ export async function listLoginAttempts(em: EntityManager, actor: Actor, args: P
   const where = [`(u.path like ?${top ? ' or a.officer_id is null' : ''})`];
   const params: unknown[] = [likePrefix(admin.unitPath)];
   if (args.after) {
-    const id = Number(decodeCursor(args.after, ORDER, 1)[0]);
-    if (!Number.isSafeInteger(id)) throw badInput('after is not a cursor from this list; use pageInfo.endCursor of the previous page', { argument: 'after' });
+    const [id] = decodeCursor(args.after, ORDER, ['int']);
     where.push('a.id < ?');
     params.push(id);
   }

@@ -53,7 +53,7 @@ export async function listUnits(
   }
   const countQb = qb.clone();
   if (args.after) {
-    const [code] = decodeCursor(args.after, UNIT_ORDER, 1);
+    const [code] = decodeCursor(args.after, UNIT_ORDER, ['text']);
     qb.andWhere('u.code > ?', [String(code)]);
   }
   const rows = await qb.orderBy({ code: 'asc' }).limit(first + 1).getResultList();

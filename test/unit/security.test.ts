@@ -32,12 +32,16 @@ describe('global ids and cursors', () => {
     }
   });
 
-  it('rejects cursors that are malformed or from another ordering', () => {
+  it('rejects cursors that are malformed, from another ordering, or with a value of the wrong kind', () => {
     const c = encodeCursor('case:REPORTED_AT:DESC', ['2026-11-23T00:00:00.000Z', 5]);
-    expect(decodeCursor(c, 'case:REPORTED_AT:DESC', 2)).toEqual(['2026-11-23T00:00:00.000Z', 5]);
-    expect(() => decodeCursor(c, 'case:NUMBER:ASC', 2)).toThrow(/after is not a cursor/);
-    expect(() => decodeCursor('%%%', 'x', 1)).toThrow(/after is not a cursor/);
-    expect(() => decodeCursor(Buffer.from('{"a":1}').toString('base64url'), 'x', 1)).toThrow(/after is not a cursor/);
+    expect(decodeCursor(c, 'case:REPORTED_AT:DESC', ['timestamp', 'int'])).toEqual(['2026-11-23T00:00:00.000Z', 5]);
+    expect(() => decodeCursor(c, 'case:NUMBER:ASC', ['text', 'int'])).toThrow(/after is not a cursor/);
+    expect(() => decodeCursor('%%%', 'x', ['int'])).toThrow(/after is not a cursor/);
+    expect(() => decodeCursor(Buffer.from('{"a":1}').toString('base64url'), 'x', ['int'])).toThrow(/after is not a cursor/);
+    for (const forged of [['x', 5], ['2026-11-23T00:00:00.000Z', 'five'], ['2026-11-23T00:00:00.000Z', 2 ** 53], ['2026-13-45T99:00:00Z', 5], ['2026-11-23T00:00:00.000Z', 1.5]]) {
+      expect(() => decodeCursor(encodeCursor('case:REPORTED_AT:DESC', forged as never), 'case:REPORTED_AT:DESC', ['timestamp', 'int'])).toThrow(/after is not a cursor/);
+    }
+    expect(() => decodeCursor(encodeCursor('unit', ['a\u0000b']), 'unit', ['text'])).toThrow(/after is not a cursor/);
   });
 
   it('bounds page sizes', () => {
