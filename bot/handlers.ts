@@ -1,12 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ReturnVisitResult, Unit, type Attachment, type Resident } from '../src/entities';
+import { CaseKind, ReturnVisitResult, Unit, type Attachment, type Case, type Resident } from '../src/entities';
 import { policyFor } from '../src/domain/deadline.service';
 import { placeStem, searchPlaces, searchTownships } from '../src/domain/place-search';
 import { bindChatContact, officerForContact, officerTodo } from '../src/domain/officer-chat.service';
-import { myCaseByNumber, myCases, pendingReturnVisit, reportAsResident, residentReturnVisit } from '../src/domain/resident.service';
+import { reportPriority } from '../src/domain/report-priority';
+import { myCaseByNumber, myCases, pendingReturnVisits, reportAsResident, residentReturnVisit } from '../src/domain/resident.service';
 import type { Limit } from '../src/domain/sla';
 import { IDLE, type DialogState, type Draft } from './dialog';
-import { clip, KIND_MENU, type CaseSummary, type Messages } from './messages';
+import { clip, KIND_MENU, type CaseSummary, type Messages, type Urgency } from './messages';
 import { linkUploads } from './upload.store';
 
 /** One incoming message in context. */
@@ -33,6 +34,8 @@ const BACK = ['返回', '上一步', 'back'];
 const MENU = ['你好', '您好', '帮助', '菜单', 'hi', 'hello', 'help', 'menu', '?', '？'];
 const REPORT = ['反映', '反映问题', '举报', '投诉', '报告', '1 反映'];
 const YES = ['1', '是', '是的', '好', '好的', '确认', '提交', 'y', 'yes'];
+/** At the confirm step: submit marked urgent. */
+const URGENT_YES = ['2', '紧急', '紧急提交', '加急', '按紧急提交'];
 const ANONYMOUS = ['匿名', '不留', '跳过', '不用', '否'];
 const MOBILE = /^1[3-9]\d{9}$/;
 const CASE_NUMBER = /^SL\d{8,}$/i;
@@ -93,6 +96,45 @@ const VISIT: Record<string, ReturnVisitResult> = {
   不满意: ReturnVisitResult.DISSATISFIED,
 };
 
+/** A return-visit answer naming its case: `SL202611230001 1`, `SL202611230001 满意`. */
+const VISIT_FOR = /^(SL\d{8,})\s*[,，:：、]?\s*(1|2|3|满意|基本满意|不满意)$/i;
+
+const visitOptions = (cases: Case[]) => cases.map((c) => ({ id: c.id, number: c.number, title: c.title }));
+
+/** Records the answer for one pending case, and tells what else still waits for one. */
+async function answerVisit(t: Turn, c: Case, result: ReturnVisitResult, pending: Case[]): Promise<Outcome> {
+  const done = await residentReturnVisit(t.em, t.resident.id, c.id, result, t.now);
+  const rest = pending.filter((p) => p.id !== c.id);
+  const replies = [t.m.visitThanks(done.number, result !== ReturnVisitResult.DISSATISFIED)];
+  if (rest.length) replies.push(t.m.visitRemaining(visitOptions(rest)));
+  return { replies, state: IDLE };
+}
+
+/**
+ * A return-visit answer (`1`/`2`/`3`, or one naming its case). With one case waiting it answers
+ * that one; with several a bare answer never picks one: the bot lists them and asks which.
+ * Undefined when the text is no such answer, or a bare one while nothing waits.
+ */
+async function returnVisit(t: Turn): Promise<Outcome | undefined> {
+  const named = VISIT_FOR.exec(t.text);
+  const result = named ? VISIT[named[2]] : VISIT[t.text];
+  if (!result) return undefined;
+  const pending = await pendingReturnVisits(t.em, t.resident.id);
+  if (named) {
+    const c = pending.find((p) => p.number === named[1].toUpperCase());
+    return c ? answerVisit(t, c, result, pending) : { replies: [t.m.visitNotPending(clip(named[1].toUpperCase(), 30))], state: IDLE };
+  }
+  if (!pending.length) return undefined;
+  if (pending.length === 1) return answerVisit(t, pending[0], result, pending);
+  const options = visitOptions(pending);
+  return { replies: [t.m.visitChoice(t.m.visitLabel(result), options)], state: { step: 'visitChoice', result, options } };
+}
+
+/** What the report will be filed as, for the confirm step to show. */
+function urgencyOf(d: Draft, markedUrgent: boolean): Urgency {
+  return reportPriority(d.kind!, d.description!, markedUrgent);
+}
+
 function addPhoto(t: Turn, draft: Draft): string | undefined {
   if (!t.photo) return undefined;
   if (draft.photos.length >= t.maxPhotos) return t.m.photoLimit(t.maxPhotos);
@@ -152,14 +194,9 @@ export const handlers: { [S in DialogState['step']]: Handler<S> } = {
   async idle(t, state) {
     const global = await globalCommand(t, state);
     if (global) return global;
-    const { m, text, em, resident } = t;
-    if (text && VISIT[text]) {
-      const pending = await pendingReturnVisit(em, resident.id);
-      if (pending) {
-        const c = await residentReturnVisit(em, resident.id, pending.id, VISIT[text], t.now);
-        return { replies: [m.visitThanks(c.number, VISIT[text] !== ReturnVisitResult.DISSATISFIED)], state: IDLE };
-      }
-    }
+    const { m, text, resident } = t;
+    const visit = text ? await returnVisit(t) : undefined;
+    if (visit) return visit;
     if (is(text, ...REPORT)) return startReport(t, { photos: [] });
     const draft: Draft = { photos: [] };
     if (t.photo) {
@@ -169,7 +206,9 @@ export const handlers: { [S in DialogState['step']]: Handler<S> } = {
     // Free text: offer to report it (a few characters or a stray number get the menu).
     if (text.length >= 5 && !/^\d+$/.test(text)) {
       draft.description = text;
-      return { replies: [m.offerReport(text)], state: { step: 'offer', draft } };
+      const words = reportPriority(CaseKind.OTHER, text, false);
+      const danger = words.urgentWord || words.dangerWord ? [m.callNow()] : [];
+      return { replies: [...danger, m.offerReport(text)], state: { step: 'offer', draft } };
     }
     return { replies: [m.menu(resident.displayName)], state: IDLE };
   },
@@ -242,25 +281,54 @@ export const handlers: { [S in DialogState['step']]: Handler<S> } = {
     } else return { replies: [t.m.phoneInvalid()], state };
     const d = state.draft;
     return {
-      replies: [t.m.confirm({ kind: d.kind!, place: d.place!, description: d.description!, photos: d.photos.length, phone: d.phone ?? null, anonymous: Boolean(d.anonymous) })],
+      replies: [t.m.confirm({ kind: d.kind!, place: d.place!, description: d.description!, photos: d.photos.length, phone: d.phone ?? null, anonymous: Boolean(d.anonymous), urgency: urgencyOf(d, false) })],
       state: { step: 'confirm', draft: d },
     };
   },
 
   async confirm(t, state) {
-    const early = await prologue(t, state, () => ({ replies: [t.m.phoneQuestion()], state: { step: 'phone', draft: state.draft } }), () => [t.m.confirmInvalid()]);
-    if (early) return early;
-    if (!is(t.text, ...YES)) return { replies: [t.m.confirmInvalid()], state };
     const d = state.draft;
+    const invalid = () => [t.m.confirmInvalid(urgencyOf(d, false).urgent)];
+    const early = await prologue(t, state, () => ({ replies: [t.m.phoneQuestion()], state: { step: 'phone', draft: d } }), invalid);
+    if (early) return early;
+    // 1 files it as shown; 2 marks it urgent (the priority rule then decides between URGENT and EMERGENCY).
+    const urgent = is(t.text, ...URGENT_YES);
+    if (!urgent && !is(t.text, ...YES)) return { replies: invalid(), state };
     const { case: c, handlingUnit } = await reportAsResident(t.em, t.resident, {
-      kind: d.kind!, unitId: d.unitId!, description: d.description!, phone: d.phone, anonymous: Boolean(d.anonymous), attachments: d.photos,
+      kind: d.kind!, unitId: d.unitId!, description: d.description!, phone: d.phone, anonymous: Boolean(d.anonymous), attachments: d.photos, urgent,
     }, t.now);
     await linkUploads(t.em, d.photos.map((p) => p.id), c.id);
     const policy = await policyFor(t.em, c.kind, c.priority);
     return {
-      replies: [t.m.submitted({ number: c.number, handlingUnit: handlingUnit.name, acceptBy: describeLimit(policy.accept, c.acceptDueAt), resolveBy: describeLimit(policy.resolve, c.dueAt) })],
+      replies: [t.m.submitted({
+        number: c.number, handlingUnit: handlingUnit.name, acceptBy: describeLimit(policy.accept, c.acceptDueAt), resolveBy: describeLimit(policy.resolve, c.dueAt), priority: c.priority,
+      })],
       state: IDLE,
     };
+  },
+
+  async visitChoice(t, state) {
+    const { m, text } = t;
+    if (is(text, ...CANCEL)) return { replies: [m.visitLater()], state: IDLE };
+    // A bare case number answers the question here (elsewhere it asks for the case's status).
+    let option = CASE_NUMBER.test(text) ? state.options.find((o) => o.number === text.toUpperCase()) : undefined;
+    if (!option) {
+      const global = await globalCommand(t, state);
+      if (global) return global;
+      if (VISIT_FOR.test(text)) return (await returnVisit(t))!;
+      if (/^\d+$/.test(text)) {
+        const n = Number(text);
+        if (n < 1 || n > state.options.length) return { replies: [m.visitChoiceInvalid(state.options.length, state.options[0].number)], state };
+        option = state.options[n - 1];
+      }
+    }
+    // Anything else (a photo, a new report) is handled as if no question were pending.
+    if (!option) return handlers.idle(t, IDLE as never);
+    // Still waiting? A supervisor may have closed it since the list was shown.
+    const pending = await pendingReturnVisits(t.em, t.resident.id);
+    const c = pending.find((p) => p.id === option.id);
+    if (!c) return { replies: [m.visitNotPending(option.number)], state: IDLE };
+    return answerVisit(t, c, state.result, pending);
   },
 };
 

@@ -1,4 +1,5 @@
-import { CaseKind, CaseStatus } from '../src/entities';
+import { CaseKind, CasePriority, CaseStatus, ReturnVisitResult, SupervisionLevel } from '../src/entities';
+import type { PushMessage } from '../src/domain/push/push';
 
 /*
  * Every text the bot says, in one place, so a second locale is one more object of this shape.
@@ -8,6 +9,22 @@ import { CaseKind, CaseStatus } from '../src/entities';
 export interface PlaceOption {
   name: string;
   township: string | null;
+}
+
+/** A resolved case waiting for the resident's return visit. */
+export interface VisitOption {
+  number: string;
+  title: string;
+}
+
+/** The priority a report will get, and the words of the description that decided it. */
+export interface Urgency {
+  priority: CasePriority;
+  /** Marked urgent by the resident (choice or urgency word); when false the bot offers to mark it. */
+  urgent: boolean;
+  urgentWord?: string;
+  /** A danger word in the description; unmarked, the bot suggests marking it and calling 110/119/120. */
+  dangerWord?: string;
 }
 
 export interface CaseSummary {
@@ -42,12 +59,14 @@ export interface Messages {
   photoUnavailable(): string;
   phoneQuestion(): string;
   phoneInvalid(): string;
-  confirm(s: { kind: CaseKind; place: string; description: string; photos: number; phone: string | null; anonymous: boolean }): string;
-  confirmInvalid(): string;
-  submitted(s: { number: string; handlingUnit: string; acceptBy: string; resolveBy: string }): string;
+  confirm(s: { kind: CaseKind; place: string; description: string; photos: number; phone: string | null; anonymous: boolean; urgency: Urgency }): string;
+  confirmInvalid(urgent: boolean): string;
+  submitted(s: { number: string; handlingUnit: string; acceptBy: string; resolveBy: string; priority: CasePriority }): string;
   cancelled(): string;
   expired(): string;
   offerReport(text: string): string;
+  /** Said first when a message speaks of danger: the bot is no emergency line. */
+  callNow(): string;
   queryUsage(): string;
   queryNotFound(number: string): string;
   caseStatus(c: CaseSummary): string;
@@ -56,14 +75,21 @@ export interface Messages {
   visitQuestion(number: string, title: string): string;
   visitThanks(number: string, closed: boolean): string;
   visitInvalid(): string;
-  statusPush(p: { number: string; title: string; status: CaseStatus }): string;
-  returnVisitPush(p: { number: string; title: string; note?: string }): string;
+  visitLabel(result: ReturnVisitResult): string;
+  /** Several cases wait for the return visit: which one does the answer `label` belong to? */
+  visitChoice(label: string, options: VisitOption[]): string;
+  visitChoiceInvalid(n: number, example: string): string;
+  visitNotPending(number: string): string;
+  /** Cases still waiting for the return visit after one was answered. */
+  visitRemaining(options: VisitOption[]): string;
+  visitLater(): string;
   bound(name: string, unit: string): string;
   bindFailed(): string;
   todo(cases: CaseSummary[]): string;
   todoEmpty(): string;
   todoNotOfficer(): string;
-  officerPush(topic: string, p: Record<string, unknown>): string | undefined;
+  /** The chat text of a push, for the resident or officer it goes to. */
+  push(message: PushMessage): string;
   rateLimited(): string;
   tooManyContacts(): string;
   /** Too many photos arriving at once: the resident should resend in a moment. */
@@ -122,6 +148,24 @@ const day = (d: Date) => {
 
 const NEXT = '发送“菜单”查看可以做的事。';
 
+const PRIORITY_LABEL: Record<CasePriority, string> = { NORMAL: '普通', URGENT: '紧急', EMERGENCY: '特急（应急处置）' };
+
+/** The bot is not an emergency line: said with every emergency report. */
+const CALL_NOW = '本平台不能代替报警电话：有人员伤亡或危险仍在发生，请立即拨打 110（报警）、119（火警）或 120（急救）。';
+
+const VISIT_LABEL: Record<ReturnVisitResult, string> = { SATISFIED: '满意', BASICALLY_SATISFIED: '基本满意', DISSATISFIED: '不满意' };
+
+/** Beijing wall-clock time of day, HH:MM. */
+const clock = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(11, 16);
+
+const SUPERVISION_LABEL: Record<SupervisionLevel, string> = {
+  NONE: '提醒',
+  REMINDED: '到期提醒（一天内到期）',
+  URGED: '催办（已超期）',
+  SUPERVISED: '督办（超期三个工作日）',
+  LISTED: '挂牌督办（超期十个工作日）',
+};
+
 export const zh: Messages = {
   menu: (name) =>
     `${name}您好，这里是“三零”服务平台，可以帮您反映问题、查询办理进度。\n` +
@@ -152,14 +196,28 @@ export const zh: Messages = {
   photoUnavailable: () => '照片暂时无法保存，请稍后再发；您的文字反映不受影响。',
   phoneQuestion: () => '请留一个手机号码，方便工作人员联系和回访；不想留请回复“匿名”。',
   phoneInvalid: () => '手机号码格式不对，请输入 11 位手机号，或回复“匿名”。',
-  confirm: (s) =>
-    `请确认：\n类型：${KIND_LABEL[s.kind]}\n地点：${s.place}\n情况：${s.description.length > 60 ? `${s.description.slice(0, 60)}…` : s.description}\n` +
-    `照片：${s.photos} 张\n联系电话：${s.anonymous ? '匿名' : (s.phone ?? '未留')}\n回复 1 提交，回复 0 取消，回复“返回”修改电话。`,
-  confirmInvalid: () => '请回复 1 提交，或回复 0 取消。',
+  confirm: (s) => {
+    const u = s.urgency;
+    const why = u.urgentWord ? `（您提到“${u.urgentWord}”）` : !u.urgent && u.priority === CasePriority.URGENT ? '（事故）' : '';
+    const lines = [
+      `请确认：\n类型：${KIND_LABEL[s.kind]}\n地点：${s.place}\n情况：${s.description.length > 60 ? `${s.description.slice(0, 60)}…` : s.description}`,
+      `照片：${s.photos} 张\n联系电话：${s.anonymous ? '匿名' : (s.phone ?? '未留')}\n紧急程度：${PRIORITY_LABEL[u.priority]}${why}`,
+    ];
+    if (u.priority === CasePriority.EMERGENCY) lines.push(`提交后会立即通知乡镇和县里的负责人。${CALL_NOW}`);
+    else if (!u.urgent && u.dangerWord) lines.push(`您提到“${u.dangerWord}”：如果危险正在发生，请回复 2 按紧急提交，并立即拨打 110、119 或 120。`);
+    lines.push(u.urgent
+      ? '回复 1 提交，回复 0 取消，回复“返回”修改电话。'
+      : '回复 1 提交；情况紧急、需要马上处理，回复 2 按紧急提交；回复 0 取消，回复“返回”修改电话。');
+    return lines.join('\n');
+  },
+  confirmInvalid: (urgent) => (urgent ? '请回复 1 提交，或回复 0 取消。' : '请回复 1 提交、2 按紧急提交，或回复 0 取消。'),
   submitted: (s) =>
-    `已提交，案件编号 ${s.number}。\n由${s.handlingUnit}办理，将在${s.acceptBy}受理、${s.resolveBy}办结。\n发送“查询 ${s.number}”随时查看进度。`,
+    `已提交，案件编号 ${s.number}。紧急程度：${PRIORITY_LABEL[s.priority]}。\n由${s.handlingUnit}办理，将在${s.acceptBy}受理、${s.resolveBy}办结。\n` +
+    (s.priority === CasePriority.EMERGENCY ? `已同时通知${s.handlingUnit}和县里的负责人立即处置。${CALL_NOW}\n` : '') +
+    `发送“查询 ${s.number}”随时查看进度。`,
   cancelled: () => `已取消。${NEXT}`,
   expired: () => '上次的对话超过 30 分钟没有继续，已经结束了。',
+  callNow: () => '如果危险正在发生，请立即拨打 110（报警）、119（火警）或 120（急救），本平台不能代替报警电话。也可以继续在这里反映：',
   offerReport: (text) => `您是想反映“${clip(text, 20)}”这个问题吗？回复 1 开始反映，回复 0 不用了。`,
   queryUsage: () => '请在“查询”后面加上案件编号，例如：查询 SL202611230001。发送“我的”查看您反映过的问题。',
   queryNotFound: (number) => `没有找到您反映的编号为 ${number} 的问题。请核对编号，或发送“我的”查看您的问题。`,
@@ -173,21 +231,59 @@ export const zh: Messages = {
   visitThanks: (number, closed) =>
     closed ? `感谢您的评价，${number} 已办结销号。${NEXT}` : `收到，我们会重新办理 ${number}，并尽快与您联系。${NEXT}`,
   visitInvalid: () => '请回复 1 满意、2 基本满意 或 3 不满意；回复“取消”稍后再评价。',
-  statusPush: (p) => `您反映的问题（${p.number}｜${p.title}）有新进展：${STATUS_LABEL[p.status]}。发送“查询 ${p.number}”查看详情。`,
-  returnVisitPush: (p) =>
-    `您反映的问题（${p.number}｜${p.title}）已经办结${p.note ? `：${p.note}` : ''}。对处理结果满意吗？回复：1 满意　2 基本满意　3 不满意`,
+  visitLabel: (result) => VISIT_LABEL[result],
+  visitChoice: (label, options) =>
+    `您有 ${options.length} 个已办结的问题在等待评价，请问“${label}”是对哪一个的评价？请回复序号：\n` +
+    `${options.map((o, i) => `${i + 1} ${o.number}｜${o.title}`).join('\n')}\n` +
+    `也可以直接回复“编号 评价”，例如：${options[0].number} 1。回复“取消”稍后再评价。`,
+  visitChoiceInvalid: (n, example) => `请回复 1 到 ${n} 之间的序号，或回复“编号 评价”，例如：${example} 1。回复“取消”稍后再评价。`,
+  visitNotPending: (number) => `编号为 ${number} 的问题不在等待您评价的问题中。发送“我的”查看您反映过的问题。`,
+  visitRemaining: (options) =>
+    options.length === 1
+      ? `您还有一个问题（${options[0].number}｜${options[0].title}）等待评价。对处理结果满意吗？回复：1 满意　2 基本满意　3 不满意`
+      : `您还有 ${options.length} 个问题等待评价：\n${options.map((o) => `${o.number}｜${o.title}`).join('\n')}\n请回复“编号 评价”，例如：${options[0].number} 1（1 满意　2 基本满意　3 不满意）。`,
+  visitLater: () => `好的，您可以稍后再评价。${NEXT}`,
   bound: (name, unit) => `已绑定：${name}（${unit}）。发送“待办”查看待办案件；新交办、督办和紧急警情会推送到这里。`,
   bindFailed: () => '绑定码不对或已过期。请在系统里重新获取绑定码（10 分钟内有效）后发送“绑定 绑定码”。',
   todo: (cases) => `待办案件（按时限排序）：\n${cases.map((c) => `${c.number} ${c.title}｜${STATUS_LABEL[c.status]}｜${day(c.dueAt)}前`).join('\n')}`,
   todoEmpty: () => '目前没有待办案件。',
   todoNotOfficer: () => `“待办”是工作人员的功能：请先用系统里获取的绑定码发送“绑定 绑定码”。${NEXT}`,
-  officerPush: (topic, p) => {
-    const ref = `${String(p.number ?? '')}｜${String(p.title ?? '')}`;
-    if (topic === 'case.emergency') return `【紧急】${String(p.unit ?? '')}：${ref}。请立即处置，${day(new Date(String(p.acceptDueAt)))}${new Date(new Date(String(p.acceptDueAt)).getTime() + 8 * 3600_000).toISOString().slice(11, 16)}前受理。`;
-    if (topic === 'case.assigned') return `新交办：${ref}，请于${day(new Date(String(p.dueAt)))}前办结。发送“待办”查看。`;
-    if (topic === 'case.supervised') return `督办提醒：${ref} 已被${String(p.level) === 'LISTED' ? '挂牌督办' : String(p.level) === 'SUPERVISED' ? '督办' : '催办'}，请加快办理。`;
-    return undefined;
+  push: (message) => {
+    if (message.topic === 'digest.daily') {
+      const p = message.payload;
+      const list = p.numbers.length ? `\n${p.numbers.slice(0, 10).join('、')}${p.numbers.length > 10 ? ' 等' : ''}` : '';
+      return `早上好。${p.date} 待办：新案件 ${p.newCases} 件，一天内到期 ${p.dueSoon} 件，已超期 ${p.overdue} 件。${list}\n发送“待办”查看。`;
+    }
+    if (message.topic === 'report.weekly') {
+      const p = message.payload;
+      return `【周动态】${p.unit}（${p.weekStart} 起一周）：新受理 ${p.reported} 件，办结 ${p.resolved} 件，销号 ${p.closed} 件；目前超期 ${p.overdue} 件，其中督办 ${p.supervised} 件、挂牌督办 ${p.listed} 件。`;
+    }
+    const p = message.payload;
+    const ref = `${p.number}｜${p.title}`;
+    switch (message.topic) {
+      case 'case.status':
+        return `您反映的问题（${ref}）有新进展：${STATUS_LABEL[message.payload.status]}。发送“查询 ${p.number}”查看详情。`;
+      case 'case.return_visit': {
+        const again = (message.payload.round ?? 1) > 1 ? '再次请您评价：' : '';
+        const note = message.payload.note ? `：${message.payload.note}` : '';
+        return `${again}您反映的问题（${ref}）已经办结${note}。对处理结果满意吗？回复：1 满意　2 基本满意　3 不满意`;
+      }
+      case 'case.emergency': {
+        const due = new Date(message.payload.acceptDueAt);
+        const again = (message.payload.round ?? 1) > 1 ? `（第 ${message.payload.round} 次提醒，仍未受理）` : '';
+        return `【紧急】${message.payload.unit}：${ref}${again}。请立即处置，${day(due)}${clock(due)}前受理。`;
+      }
+      case 'case.assigned':
+        return `新交办：${ref}，请于${day(new Date(message.payload.dueAt))}前办结。发送“待办”查看。`;
+      case 'case.supervised':
+        return `${SUPERVISION_LABEL[message.payload.level]}：${ref}，时限 ${day(new Date(message.payload.dueAt))}，请加快办理。`;
+      case 'case.escalated':
+        return `上报：${message.payload.fromUnit} 将 ${ref} 上报至${message.payload.toUnit}（${message.payload.reason}），请受理。`;
+      case 'case.visit_unanswered':
+        return `回访无应答：${ref} 办结后群众三个工作日未评价，可由督导人员写明情况后销号。`;
+    }
   },
+
   rateLimited: () => '您发送得太快了，请稍等一分钟再发。',
   tooManyContacts: () => '这个网络上新开的对话太多了，请稍后再试；已经开始的对话不受影响。',
   busy: () => '现在同时发送照片的人较多，请过几秒钟再发一次。',

@@ -65,9 +65,12 @@ export function webChatRouter(engine: ConversationEngine, orm: MikroORM, clock: 
   router.get('/chat/api/messages', async (req, res) => {
     const contact = req.query.contact;
     if (typeof contact !== 'string' || !CONTACT.test(contact)) return bad(res, 'contact must be the contact id');
-    const messages = await takeWebPushes(orm, engine.messages, Channel.WEB_CHAT, contact, clock.now());
-    // `replies` mirrors POST's shape for clients that read both the same way.
-    res.json({ messages, replies: messages });
+    const ack = req.query.ack;
+    if (ack !== undefined && (typeof ack !== 'string' || !/^\d{0,18}$/.test(ack))) return bad(res, 'ack must be the id of the last push shown (the ack of the previous answer)');
+    const pushes = await takeWebPushes(orm, engine.messages, Channel.WEB_CHAT, contact, clock.now(), ack === undefined ? undefined : ack || null);
+    const messages = pushes.map((p) => p.text);
+    // `replies` mirrors POST's shape for clients that read both the same way; `ack` goes with the next poll.
+    res.json({ messages, replies: messages, ack: pushes.length ? pushes[pushes.length - 1].id : ack || null });
   });
   return router;
 }

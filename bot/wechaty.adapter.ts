@@ -6,7 +6,8 @@ import { Channel } from '../src/entities';
 import type { Clock } from '../src/domain/actor';
 import { logger } from '../src/logger';
 import type { ConversationEngine } from './engine';
-import { deliverPushes } from './push';
+import { deliverPending, type ChannelAdapter } from '../src/domain/push/delivery';
+import { pushRenderer } from './push';
 
 export interface WechatyAdapterOptions {
   engine: ConversationEngine;
@@ -105,21 +106,29 @@ export class WechatyAdapter {
     }
   }
 
-  /** Sends the pushes queued for WeChat residents; a failed send stays queued for a retry. */
-  async deliverNow(): Promise<{ sent: number; failed: number }> {
-    if (this.delivering || !this.bot.isLoggedIn) return { sent: 0, failed: 0 };
+  /** Sends the pushes queued for WeChat contacts (residents and bound officers); failures are retried by the outbox. */
+  async deliverNow(): Promise<{ sent: number; failed: number; dead: number; dropped: number }> {
+    const none = { sent: 0, failed: 0, dead: 0, dropped: 0 };
+    if (this.delivering || !this.bot.isLoggedIn) return none;
     this.delivering = true;
     try {
-      return await deliverPushes(this.opts.orm, this.opts.engine.messages, Channel.WECHAT, async (externalId, text) => {
-        const contact = await this.bot.Contact.find({ id: externalId });
-        if (!contact) throw new Error(`WeChat contact ${externalId} not found`);
-        await contact.say(text);
-      }, this.opts.clock.now());
+      return await deliverPending(this.opts.orm, this.channel, pushRenderer(this.opts.engine.messages), this.opts.clock.now());
     } catch (err) {
       logger.error('WeChat: push delivery failed:', err);
-      return { sent: 0, failed: 0 };
+      return none;
     } finally {
       this.delivering = false;
     }
   }
+
+  /** The channel as the outbox sees it: all it needs is to send a text to a contact. */
+  private readonly channel: ChannelAdapter = {
+    channel: Channel.WECHAT,
+    send: async (contactId, text) => {
+      const contact = await this.bot.Contact.find({ id: contactId });
+      if (!contact) throw new Error(`WeChat contact ${contactId} not found`);
+      await contact.say(text);
+    },
+  };
+
 }

@@ -5,6 +5,7 @@ import { Migration20261123140457_chat } from './Migration20261123140457_chat';
 import { Migration20261123141847_officerChat } from './Migration20261123141847_officerChat';
 import { Migration20261129120000_loginSecurity } from './Migration20261129120000_loginSecurity';
 import { Migration20261129130000_chatLimits } from './Migration20261129130000_chatLimits';
+import { Migration20261129150000_scheduling } from './Migration20261129150000_scheduling';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs load the same files. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123141847_officerChat', class: Migration20261123141847_officerChat },
   { name: 'Migration20261129120000_loginSecurity', class: Migration20261129120000_loginSecurity },
   { name: 'Migration20261129130000_chatLimits', class: Migration20261129130000_chatLimits },
+  { name: 'Migration20261129150000_scheduling', class: Migration20261129150000_scheduling },
 ];

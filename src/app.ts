@@ -13,6 +13,7 @@ import { limitOptions } from './graphql/limits';
 import { requestScope } from './graphql/request-scope';
 import { getSchema } from './graphql/schema';
 import { healthRouter } from './web/health.route';
+import { photoRouter } from './web/photo.route';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConversationEngine } from '../bot/engine';
@@ -50,6 +51,8 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(healthRouter(orm));
+  // Case photos for officers, by bearer token like GraphQL.
+  app.use(photoRouter(orm, { uploadDir: config.uploadDir, jwtSecret: config.jwtSecret }));
   const chat = new ConversationEngine({
     orm,
     clock,

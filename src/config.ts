@@ -58,6 +58,7 @@ const envSchema = z.object({
   WECHATY_PUPPET_SERVICE_ENDPOINT: z.string().optional(),
   WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
   WECHATY_NAME: z.string().default('sanling'),
+  JOBS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
 });
 
 export interface Config {
@@ -95,6 +96,8 @@ export interface Config {
   readonly chatNewContactsPerHourPerIp: number;
   /** Set only when WeChat should run (WECHATY_PUPPET). */
   readonly wechaty?: { puppet: string; name: string; puppetOptions: Record<string, string> };
+  /** Run the scheduled jobs in this process (JOBS=off: `npm run worker` runs them elsewhere). */
+  readonly jobs: boolean;
 }
 
 /** Validates the environment once; the result is frozen. */
@@ -155,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadQuotaTotalBytes: Math.round(e.UPLOAD_QUOTA_TOTAL_MB * 1024 * 1024),
     uploadMinFreeBytes: Math.round(e.UPLOAD_MIN_FREE_MB * 1024 * 1024),
     chatNewContactsPerHourPerIp: e.CHAT_NEW_CONTACTS_PER_HOUR_PER_IP,
+    jobs: e.JOBS === 'on',
     wechaty: e.WECHATY_PUPPET
       ? {
           puppet: e.WECHATY_PUPPET,

@@ -9,6 +9,7 @@ import { initOrm } from './db/orm';
 import { logger } from './logger';
 import { systemClock } from './domain/actor';
 import { WechatyAdapter } from '../bot/wechaty.adapter';
+import { JobRunner } from './jobs/runner';
 
 /** `npm start`: database (embedded unless DATABASE_URL), migrations, demo data, HTTP. */
 let releaseDb: (() => Promise<void>) | undefined;
@@ -26,6 +27,12 @@ async function main(): Promise<void> {
   const orm = await initOrm({ url: db.url, poolMax: config.dbPoolMax, statementTimeoutMs: config.dbStatementTimeoutMs, onQuery: config.logSql ? (q) => logger.info(q) : undefined });
   if (config.demoData) await loadDemoDataIfEmpty(orm.em.fork());
   const app = await createApp(orm, config);
+  // Scheduled jobs run here unless JOBS=off (then `npm run worker` runs them as a process of their own).
+  let jobs: JobRunner | undefined;
+  if (config.jobs) {
+    jobs = new JobRunner(orm, { url: db.url, clock: systemClock });
+    await jobs.start();
+  } else logger.info('scheduled jobs are off in this process (JOBS=off)');
   // WeChat only when configured: without a puppet wechaty would fall back to one that retries forever offline.
   let wechat: WechatyAdapter | undefined;
   if (config.wechaty) {
@@ -46,6 +53,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: shutting down`);
+    // Jobs first: a run in progress finishes while the database is still there.
+    await jobs?.stop().catch((e) => logger.warn('jobs stop:', e));
     server.close();
     server.closeAllConnections();
     await wechat?.stop().catch((e) => logger.warn('wechat stop:', e));

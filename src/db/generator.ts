@@ -9,11 +9,12 @@ import {
   Escalation,
   OfficerRole,
   ReturnVisitResult,
-  SupervisionLevel,
   UnitKind,
 } from '../entities';
 import { parseCalendarCsv, WorkCalendar, localDate } from '../domain/calendar';
 import { hashPassword } from '../domain/password';
+import { nextCheck } from '../domain/schedule/follow-up';
+import { levelDue } from '../domain/supervision';
 import { deadlines, defaultPolicy } from '../domain/sla';
 import { eventHash, GENESIS_HASH } from '../domain/trail';
 import { importUnits, parseUnitCsv, type UnitRow } from '../domain/unit-import';
@@ -341,19 +342,11 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
         }
       }
       const visit = status === CaseStatus.CLOSED ? (r.next() < 0.72 ? ReturnVisitResult.SATISFIED : ReturnVisitResult.BASICALLY_SATISFIED) : null;
-      const open = [CaseStatus.REPORTED, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS].includes(status);
-      const overdueDays = open && dueAt < opts.now ? calendar.workingDaysBetween(dueAt, opts.now) : -1;
-      const supervision = !open
-        ? SupervisionLevel.NONE
-        : overdueDays >= 10
-          ? SupervisionLevel.LISTED
-          : overdueDays >= 3
-            ? SupervisionLevel.SUPERVISED
-            : overdueDays >= 0
-              ? SupervisionLevel.URGED
-              : dueAt.getTime() - opts.now.getTime() < 86_400_000
-                ? SupervisionLevel.REMINDED
-                : SupervisionLevel.NONE;
+      // The ladder as the deadline sweep would have raised it by now, and when the sweep looks next.
+      const ladderCase = { status, priority, reportedAt, acceptDueAt, dueAt };
+      const supervision = levelDue(ladderCase, opts.now, calendar);
+      const resolvedKept = reached(CaseStatus.RESOLVED) && text.STATUS_ORDER.includes(status) ? resolvedAt : null;
+      const nextCheckAt = nextCheck({ ...ladderCase, supervisionLevel: supervision, resolvedAt: resolvedKept, hasReporter: reporterId !== null }, calendar, opts.now);
 
       let prev = GENESIS_HASH;
       steps.forEach(([type, from, to, at, actor, note], k) => {
@@ -371,9 +364,9 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
         unitId.get(place.code), unitPath.get(place.code), unitId.get(handling), unitPath.get(handling),
         assigneeId, reporterId, reportedById, channel, status, reportedAt, acceptDueAt, dueAt,
         reached(CaseStatus.ACCEPTED) && status !== CaseStatus.REJECTED && status !== CaseStatus.MERGED ? acceptedAt : null,
-        reached(CaseStatus.RESOLVED) && text.STATUS_ORDER.includes(status) ? resolvedAt : null,
+        resolvedKept,
         status === CaseStatus.CLOSED ? closedAt : null,
-        supervision, escalation, escalatedAt, visit, reportedAt, last, steps.length,
+        supervision, nextCheckAt, escalation, escalatedAt, visit, reportedAt, last, steps.length,
       ]);
     }
     // Two batches in flight on two connections: the next batch is generated while these insert.
@@ -406,7 +399,7 @@ const CASE_COLUMNS = [
   ['assignee_id', 'int'], ['reporter_id', 'int'], ['reported_by_id', 'int'], ['channel', 'text'], ['status', 'text'],
   ['reported_at', 'timestamptz'], ['accept_due_at', 'timestamptz'], ['due_at', 'timestamptz'],
   ['accepted_at', 'timestamptz'], ['resolved_at', 'timestamptz'], ['closed_at', 'timestamptz'],
-  ['supervision_level', 'text'], ['escalation', 'text'], ['escalated_at', 'timestamptz'], ['return_visit', 'text'],
+  ['supervision_level', 'text'], ['next_check_at', 'timestamptz'], ['escalation', 'text'], ['escalated_at', 'timestamptz'], ['return_visit', 'text'],
   ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['version', 'int'],
 ].map(([name, type]) => ({ name, type }));
 

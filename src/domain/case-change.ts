@@ -3,8 +3,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Case, CaseStatus } from '../entities';
 import { authorizeAction, canReadCase, requireOfficer } from './access';
 import type { Actor, OfficerActor } from './actor';
-import { DomainError, notFound } from './errors';
-import { enqueue } from './outbox';
+import { loadCalendar } from './deadline.service';
+import { DomainError, forbidden, notFound } from './errors';
+import { enqueue } from './push/push';
+import { nextCheck } from './schedule/follow-up';
 import { appendEvents, type NewEvent } from './trail.service';
 import { WORKFLOW, type Action } from './workflow';
 
@@ -21,27 +23,66 @@ export interface ChangeScope {
   now: Date;
 }
 
+/** A resident acting through chat on their own case (the return visit). */
+export interface ResidentChanger {
+  readonly type: 'resident';
+  readonly id: number;
+}
+
+/** The product itself (the deadline sweep): it acts only where the table says so, and is named on the trail by no actor. */
+export interface SystemChanger {
+  readonly type: 'system';
+}
+export const SYSTEM: SystemChanger = { type: 'system' };
+
+/** Who changes a case: an officer, the reporting resident, or the system. */
+export type Changer = OfficerActor | ResidentChanger | SystemChanger;
+
+/** What residents and the system may do through the gate; everything else is an officer's. */
+const RESIDENT_ACTIONS: ReadonlySet<Action> = new Set(['returnVisit']);
+const SYSTEM_ACTIONS: ReadonlySet<Action> = new Set(['supervise']);
+
+type Apply<S> = (c: Case, scope: S) => Promise<Omit<NewEvent, 'fromStatus' | 'toStatus'> & { toStatus?: NewEvent['toStatus'] } | NewEvent[]>;
+
 /**
- * Runs one workflow action in one transaction: locks the case row, checks scope (NOT_FOUND),
- * permission (FORBIDDEN), version (VERSION_CONFLICT) and status (INVALID_TRANSITION), applies
- * the change and appends its trail entries. `apply` returns the entries; the rule's status
+ * Runs one workflow action of an officer in one transaction: locks the case row, checks scope
+ * (NOT_FOUND), permission (FORBIDDEN), version (VERSION_CONFLICT) and status (INVALID_TRANSITION),
+ * applies the change and appends its trail entries. `apply` returns the entries; the rule's status
  * change is made here unless `apply` sets another status itself.
  */
-export async function change(
+export async function change(em: EntityManager, actor: Actor, ref: CaseRef, action: Action, now: Date, apply: Apply<ChangeScope>): Promise<Case> {
+  const officer = requireOfficer(actor);
+  return changeCase(em, officer, ref, action, now, (c, { tx }) => apply(c, { tx, officer, now }));
+}
+
+/**
+ * The one gate every change of a case passes, whoever makes it: an officer (see change), the
+ * reporting resident (their return visit in chat) or the system (the deadline sweep). After the
+ * change, followers are told of a new status and the case's next check by the sweep is worked out
+ * again, in the same transaction.
+ */
+export async function changeCase(
   em: EntityManager,
-  actor: Actor,
+  who: Changer,
   ref: CaseRef,
   action: Action,
   now: Date,
-  apply: (c: Case, scope: ChangeScope) => Promise<Omit<NewEvent, 'fromStatus' | 'toStatus'> & { toStatus?: NewEvent['toStatus'] } | NewEvent[]>,
+  apply: Apply<{ tx: EntityManager; now: Date }>,
 ): Promise<Case> {
-  const officer = requireOfficer(actor);
   const rule = WORKFLOW[action];
   return em.transactional(async (tx) => {
     const c = await tx.findOne(Case, { id: ref.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-    if (!c || !canReadCase(officer, c)) throw notFound('Case');
-    authorizeAction(officer, rule, c);
-    if (action !== 'note' && ref.version == null) throw new DomainError('BAD_USER_INPUT', 'version is required: pass the version of the case you saw');
+    if (!c) throw notFound('Case');
+    if (who.type === 'officer') {
+      if (!canReadCase(who, c)) throw notFound('Case');
+      authorizeAction(who, rule, c);
+      if (action !== 'note' && ref.version == null) throw new DomainError('BAD_USER_INPUT', 'version is required: pass the version of the case you saw');
+    } else if (who.type === 'resident') {
+      // Residents see only their own cases: anyone else's is as good as missing.
+      if (c.reporter?.id !== who.id || !RESIDENT_ACTIONS.has(action)) throw notFound('Case');
+    } else if (!SYSTEM_ACTIONS.has(action)) {
+      throw forbidden(`The system does not ${action} cases`);
+    }
     if (ref.version != null && ref.version !== c.version) {
       throw new DomainError('VERSION_CONFLICT', `The case changed since you loaded it (version ${ref.version}, now ${c.version}): reload and try again`);
     }
@@ -49,7 +90,7 @@ export async function change(
       throw new DomainError('INVALID_TRANSITION', `Cannot ${action} a case that is ${c.status}`, { status: c.status, action });
     }
     const from = c.status;
-    const result = await apply(c, { tx, officer, now });
+    const result = await apply(c, { tx, now });
     if (rule.to && c.status === from && !Array.isArray(result) && result.toStatus === undefined) c.status = rule.to;
     const events: NewEvent[] = Array.isArray(result)
       ? result
@@ -57,10 +98,22 @@ export async function change(
     await appendEvents(tx, c, events, now);
     if (c.status !== from) await notifyFollowers(tx, c, now);
     // A note leaves the case row (and so its version) alone: it does not race with transitions.
-    if (action !== 'note') c.updatedAt = now;
+    if (action !== 'note') {
+      c.updatedAt = now;
+      c.nextCheckAt = await nextCheckOf(tx, c, now);
+    }
     await tx.flush();
     return c;
   });
+}
+
+/** When the deadline sweep next needs to look at the case, on the calendar in force. */
+export async function nextCheckOf(tx: EntityManager, c: Case, now: Date): Promise<Date | null> {
+  return nextCheck(
+    { ...c, hasReporter: Boolean(c.reporter), resolvedAt: c.resolvedAt ?? null },
+    await loadCalendar(tx),
+    now,
+  );
 }
 
 /**

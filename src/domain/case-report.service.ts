@@ -7,9 +7,9 @@ import {
   CasePriority,
   CaseStatus,
   Channel,
-  Officer,
   OfficerRole,
   Resident,
+  SupervisionLevel,
   Unit,
   UnitKind,
 } from '../entities';
@@ -18,7 +18,9 @@ import type { Actor } from './actor';
 import { localDate } from './calendar';
 import { loadCalendar, policyFor } from './deadline.service';
 import { badInput, notFound } from './errors';
-import { enqueue } from './outbox';
+import { enqueue, toOfficers } from './push/push';
+import { emergencyRecipients } from './push/recipients';
+import { nextCheck } from './schedule/follow-up';
 import { deadlines } from './sla';
 import { appendEvents } from './trail.service';
 
@@ -78,18 +80,6 @@ export async function receivingUnit(em: EntityManager, unit: Unit): Promise<Unit
   return unit;
 }
 
-/** Officers to alert at once for an emergency: the handling unit's, and supervisors up to the county. */
-async function emergencyRecipients(em: EntityManager, handling: Unit): Promise<Officer[]> {
-  const ancestorIds = handling.path.split('/').filter(Boolean).map(Number);
-  const officers = await em.find(Officer, { active: true, unit: { id: { $in: ancestorIds } } }, { populate: ['unit'] });
-  return officers.filter((o) => {
-    const u = o.unit.getEntity();
-    if (u.id === handling.id) return true;
-    // Supervisors on the way up, as far as the county (depth 1 under a city root).
-    return o.role === OfficerRole.SUPERVISOR && (u.kind === UnitKind.COUNTY || u.depth >= 1);
-  });
-}
-
 /** An officer files a case (for a resident who called, or an incident they found). */
 export async function reportCase(em: EntityManager, actor: Actor, input: ReportInput, now: Date): Promise<Case> {
   const officer = requireRole(actor, OfficerRole.OFFICER);
@@ -119,7 +109,8 @@ export async function fileCase(
   now: Date,
 ): Promise<Case> {
   const handling = await receivingUnit(tx, f.unit);
-  const { acceptDueAt, dueAt } = deadlines(await loadCalendar(tx), await policyFor(tx, f.kind, f.priority), now);
+  const calendar = await loadCalendar(tx);
+  const { acceptDueAt, dueAt } = deadlines(calendar, await policyFor(tx, f.kind, f.priority), now);
   const c = tx.create(Case, {
     number: await nextCaseNumber(tx, now),
     kind: f.kind,
@@ -138,6 +129,8 @@ export async function fileCase(
     reportedAt: now,
     acceptDueAt,
     dueAt,
+    // The deadline sweep's first look: a reminder before the deadline, or the next emergency round.
+    nextCheckAt: nextCheck({ status: CaseStatus.REPORTED, priority: f.priority, reportedAt: now, acceptDueAt, dueAt, supervisionLevel: SupervisionLevel.NONE, hasReporter: Boolean(f.reporter) }, calendar, now),
     createdAt: now,
     updatedAt: now,
   });
@@ -151,13 +144,9 @@ export async function fileCase(
   }], now);
   if (f.priority === CasePriority.EMERGENCY) {
     // 应急处置: pushed at once to the handling unit and up the chain to the county supervisor.
-    const recipients = await emergencyRecipients(tx, handling);
-    await enqueue(tx, recipients.map((o) => ({
-      topic: 'case.emergency',
-      recipient: `officer:${o.id}` as const,
-      payload: { caseId: c.id, number: c.number, title: c.title, unit: f.unit.name, acceptDueAt: acceptDueAt.toISOString() },
-      dedupeKey: `case:${c.id}:emergency:officer:${o.id}`,
-    })), now);
+    const recipients = await emergencyRecipients(tx, { handlingUnitId: handling.id, handlingPath: handling.path });
+    const message = { topic: 'case.emergency', payload: { caseId: c.id, number: c.number, title: c.title, unit: f.unit.name, acceptDueAt: acceptDueAt.toISOString(), round: 1 } } as const;
+    await enqueue(tx, toOfficers(message, recipients, `case:${c.id}:emergency`), now);
   }
   await tx.flush();
   return c;

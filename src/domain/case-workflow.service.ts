@@ -13,7 +13,9 @@ import type { Actor } from './actor';
 import { change, type CaseRef } from './case-change';
 import { loadCalendar, policyFor } from './deadline.service';
 import { badInput, DomainError } from './errors';
-import { enqueue } from './outbox';
+import { enqueue, toOfficers } from './push/push';
+import { above } from './supervision';
+import { supervisionRecipients } from './push/recipients';
 import { applyLimit } from './sla';
 
 /* The workflow actions over GraphQL (and later chat and jobs): each is one change(). */
@@ -210,6 +212,10 @@ export async function escalateCase(
       c.assignee = undefined;
       data.fromUnitId = handling.id;
       data.toUnitId = parent.id;
+      // The unit it went to hears of it at once.
+      const receivers = await tx.find(Officer, { active: true, unit: parent.id });
+      const message = { topic: 'case.escalated', payload: { caseId: c.id, number: c.number, title: c.title, fromUnit: handling.name, toUnit: parent.name, reason } } as const;
+      await enqueue(tx, toOfficers(message, receivers.map((o) => o.id), `case:${c.id}:escalated:v${c.version}`), now);
     }
     if (ESCALATION_RANK[ref.escalation] >= ESCALATION_RANK[c.escalation]) c.escalation = ref.escalation;
     c.escalatedAt = now;
@@ -217,23 +223,17 @@ export async function escalateCase(
   });
 }
 
-const LEVEL_ORDER = [SupervisionLevel.NONE, SupervisionLevel.REMINDED, SupervisionLevel.URGED, SupervisionLevel.SUPERVISED, SupervisionLevel.LISTED];
-
 /** A supervisor raises the supervision level by hand (督办). */
 export async function superviseCase(em: EntityManager, actor: Actor, ref: CaseRef & { level: SupervisionLevel; note?: string | null }, now: Date) {
   return change(em, actor, ref, 'supervise', now, async (c, { tx, officer }) => {
-    if (LEVEL_ORDER.indexOf(ref.level) <= LEVEL_ORDER.indexOf(c.supervisionLevel)) {
+    if (!above(ref.level, c.supervisionLevel)) {
       throw badInput(`level must be above the current ${c.supervisionLevel}`);
     }
     const from = c.supervisionLevel;
     c.supervisionLevel = ref.level;
-    const officers = await tx.find(Officer, { active: true, unit: c.handlingUnit.id });
-    await enqueue(tx, officers.map((o) => ({
-      topic: 'case.supervised',
-      recipient: `officer:${o.id}` as const,
-      payload: { caseId: c.id, number: c.number, title: c.title, level: ref.level, dueAt: c.dueAt.toISOString() },
-      dedupeKey: `case:${c.id}:supervised:${ref.level}:officer:${o.id}`,
-    })), now);
+    const officers = await supervisionRecipients(tx, { handlingUnitId: c.handlingUnit.id, handlingPath: c.handlingPath, assigneeId: c.assignee?.id }, ref.level);
+    const message = { topic: 'case.supervised', payload: { caseId: c.id, number: c.number, title: c.title, level: ref.level, dueAt: c.dueAt.toISOString() } } as const;
+    await enqueue(tx, toOfficers(message, officers, `case:${c.id}:supervised:${ref.level}`), now);
     return { type: CaseEventType.SUPERVISE, actorOfficerId: officer.id, note: optionalText(ref.note), data: { from, to: ref.level } };
   });
 }

@@ -56,7 +56,8 @@ export function isOverdue(c: Pick<Case, 'status' | 'acceptDueAt' | 'dueAt'>, now
   return WORKING.includes(c.status) && c.dueAt < now;
 }
 
-function overdueSql(alias: string): string {
+/** The same rule in SQL, for `alias`; takes three parameters, each the instant to judge at. */
+export function overdueSql(alias: string): string {
   return `((${alias}.status = 'REPORTED' and (${alias}.accept_due_at < ? or ${alias}.due_at < ?))
     or (${alias}.status in ('ACCEPTED','ASSIGNED','IN_PROGRESS') and ${alias}.due_at < ?))`;
 }

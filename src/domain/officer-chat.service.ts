@@ -1,9 +1,9 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Case, Officer, OfficerRole, type Channel } from '../entities';
-import { hasRole, requireOfficer } from './access';
+import { Case, Officer, type Channel } from '../entities';
+import { requireOfficer } from './access';
 import type { Actor } from './actor';
-import { RUNNING } from './workflow';
+import { workloadSql } from './workload';
 
 // No 0/O, 1/I/L: easy to read off a screen and type into a chat.
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -44,10 +44,9 @@ export async function officerForContact(em: EntityManager, channel: Channel, con
 
 /** 待办: open cases assigned to the officer, and for officers and above those handled at their unit. */
 export async function officerTodo(em: EntityManager, officer: Officer, limit = 10): Promise<Case[]> {
-  const mayHandle = hasRole(officer, OfficerRole.OFFICER);
-  return em.find(
-    Case,
-    { status: { $in: [...RUNNING] }, $or: [{ assignee: officer.id }, ...(mayHandle ? [{ handlingUnit: officer.unit.id, assignee: null }] : [])] },
-    { orderBy: { dueAt: 'asc' }, limit },
+  const rows = await em.execute<Record<string, unknown>[]>(
+    `select c.* from cases c where c.id in (select id from (${workloadSql('c.id as id', 'o.id = ?')}) w) order by c.due_at, c.id limit ?`,
+    [officer.id, officer.id, limit],
   );
+  return rows.map((r) => em.map(Case, r));
 }

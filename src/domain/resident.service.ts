@@ -1,10 +1,10 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Case, CaseEventType, CaseKind, CasePriority, CaseStatus, Channel, Resident, ReturnVisitResult, Unit, type Attachment } from '../entities';
+import { Case, CaseEventType, CaseKind, CaseStatus, Channel, Resident, ReturnVisitResult, Unit, type Attachment } from '../entities';
 import { fileCase } from './case-report.service';
+import { reportPriority } from './report-priority';
 import { applyReturnVisit } from './case-workflow.service';
-import { badInput, notFound } from './errors';
-import { appendEvents } from './trail.service';
+import { changeCase } from './case-change';
+import { badInput, DomainError, notFound } from './errors';
 
 /** The resident behind a chat contact, created on first contact; the display name follows the channel. */
 export async function residentFor(em: EntityManager, channel: Channel, externalId: string, displayName: string): Promise<Resident> {
@@ -40,9 +40,9 @@ export async function myCaseByNumber(em: EntityManager, residentId: number, numb
   return rows[0] ? em.map(Case, rows[0]) : undefined;
 }
 
-/** The latest of the resident's resolved cases waiting for their return visit, if any. */
-export async function pendingReturnVisit(em: EntityManager, residentId: number): Promise<Case | undefined> {
-  return (await em.findOne(Case, { reporter: residentId, status: CaseStatus.RESOLVED }, { orderBy: { resolvedAt: 'desc' } })) ?? undefined;
+/** The resident's resolved cases waiting for their return visit, the latest resolved first. */
+export async function pendingReturnVisits(em: EntityManager, residentId: number, limit = 10): Promise<Case[]> {
+  return em.find(Case, { reporter: residentId, status: CaseStatus.RESOLVED }, { orderBy: { resolvedAt: 'desc', id: 'desc' }, limit });
 }
 
 export interface ResidentReport {
@@ -52,9 +52,14 @@ export interface ResidentReport {
   phone?: string | null;
   anonymous: boolean;
   attachments: Attachment[];
+  /** The resident said it is urgent (an urgency word in the description counts too). */
+  urgent?: boolean;
 }
 
-/** A resident reports through chat; the township of the place receives it. */
+/**
+ * A resident reports through chat; the township of the place receives it. The priority follows
+ * reportPriority, and fileCase queues the emergency pushes, exactly as for a case filed over GraphQL.
+ */
 export async function reportAsResident(em: EntityManager, resident: Resident, r: ResidentReport, now: Date): Promise<{ case: Case; handlingUnit: Unit }> {
   const description = r.description.trim();
   if (!description) throw badInput('description is empty');
@@ -68,7 +73,7 @@ export async function reportAsResident(em: EntityManager, resident: Resident, r:
   const firstSentence = description.split(/[。！？!?\n]/)[0] || description;
   const chars = [...firstSentence];
   const title = chars.length > 30 ? `${chars.slice(0, 30).join('')}…` : firstSentence;
-  const priority = r.kind === CaseKind.ACCIDENT ? CasePriority.URGENT : CasePriority.NORMAL;
+  const { priority } = reportPriority(r.kind, description, Boolean(r.urgent));
   const c = await fileCase(em, { title, description: [...description].slice(0, 5000).join(''), kind: r.kind, priority, unit, channel: resident.channel, reporter: resident, attachments: r.attachments }, now);
   if (r.anonymous) {
     c.anonymous = true;
@@ -77,15 +82,19 @@ export async function reportAsResident(em: EntityManager, resident: Resident, r:
   return { case: c, handlingUnit: await em.findOneOrFail(Unit, { id: c.handlingUnit.id }) };
 }
 
-/** The resident answers the return visit (回访) of one of their resolved cases. */
+/**
+ * The resident answers the return visit (回访) of one of their resolved cases, through the same
+ * gate as officers: the case is locked, its status checked, the trail written and followers told.
+ */
 export async function residentReturnVisit(em: EntityManager, residentId: number, caseId: number, result: ReturnVisitResult, now: Date): Promise<Case> {
-  const c = await em.findOne(Case, { id: caseId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-  if (!c || c.reporter?.id !== residentId) throw notFound('Case');
-  if (c.status !== CaseStatus.RESOLVED) throw badInput('This case is not waiting for a return visit');
-  const from = c.status;
-  const data = await applyReturnVisit(em, c, result, now);
-  await appendEvents(em, c, [{ type: CaseEventType.RETURN_VISIT, actorResidentId: residentId, fromStatus: from, toStatus: c.status, data }], now);
-  c.updatedAt = now;
-  await em.flush();
-  return c;
+  try {
+    return await changeCase(em, { type: 'resident', id: residentId }, { id: caseId }, 'returnVisit', now, async (c, { tx }) => {
+      const data = await applyReturnVisit(tx, c, result, now);
+      return { type: CaseEventType.RETURN_VISIT, actorResidentId: residentId, toStatus: c.status, data };
+    });
+  } catch (err) {
+    // The chat answers in its own words: a case that moved on is "not waiting", not a workflow error.
+    if (err instanceof DomainError && err.code === 'INVALID_TRANSITION') throw badInput('This case is not waiting for a return visit');
+    throw err;
+  }
 }

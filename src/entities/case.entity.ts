@@ -38,6 +38,7 @@ export interface Attachment {
   name: 'cases_accept_due_idx',
   expression: `create index "cases_accept_due_idx" on "cases" ("accept_due_at") where "status" = 'REPORTED'`,
 })
+@Index({ name: 'cases_next_check_idx', expression: 'create index "cases_next_check_idx" on "cases" ("next_check_at") where "next_check_at" is not null' })
 @Index({
   name: 'cases_text_trgm_idx',
   expression: `create index "cases_text_trgm_idx" on "cases" using gin (("title" || ' ' || "description") gin_trgm_ops)`,
@@ -128,6 +129,10 @@ export class Case {
 
   @Enum({ items: () => SupervisionLevel, default: SupervisionLevel.NONE })
   supervisionLevel: SupervisionLevel = SupervisionLevel.NONE;
+
+  /** When the deadline sweep next has something to do with this case (a threshold, a re-push, a reminder); null: nothing. */
+  @Property({ length: 3, nullable: true })
+  nextCheckAt?: Date | null;
 
   @Enum({ items: () => Escalation, default: Escalation.NONE })
   escalation: Escalation = Escalation.NONE;

@@ -143,3 +143,11 @@ export enum CaseEventType {
   JUDICIAL_AID = 'JUDICIAL_AID',
   IMPORTED = 'IMPORTED',
 }
+
+/** Where a push stands: waiting (or being sent), delivered, given up after retries, or no longer wanted. */
+export enum PushState {
+  PENDING = 'PENDING',
+  DELIVERED = 'DELIVERED',
+  DEAD = 'DEAD',
+  DROPPED = 'DROPPED',
+}

@@ -4,6 +4,7 @@ import { CaseEvent } from './case-event.entity';
 import { CaseFollower } from './case-follower.entity';
 import { CaseNumberCounter } from './case-number-counter.entity';
 import { Case } from './case.entity';
+import { JobRun } from './job-run.entity';
 import { LoginAttempt, LoginOutcome, LoginThrottle } from './login-security.entity';
 import { Officer } from './officer.entity';
 import { OutboxMessage } from './outbox.entity';
@@ -11,10 +12,10 @@ import { Resident } from './resident.entity';
 import { SlaPolicyRow } from './sla-policy.entity';
 import { Unit } from './unit.entity';
 
-export { CalendarDay, Case, ChatInboxMessage, ChatRateWindow, ChatSession, ChatUpload, CaseEvent, CaseFollower, CaseNumberCounter, LoginAttempt, LoginOutcome, LoginThrottle, Officer, OutboxMessage, Resident, SlaPolicyRow, Unit };
+export { CalendarDay, Case, ChatInboxMessage, ChatRateWindow, ChatSession, ChatUpload, CaseEvent, CaseFollower, CaseNumberCounter, JobRun, LoginAttempt, LoginOutcome, LoginThrottle, Officer, OutboxMessage, Resident, SlaPolicyRow, Unit };
 export type { LimitUnit } from './sla-policy.entity';
 export * from './enums';
 export type { Attachment } from './case.entity';
 
 /** Every entity, passed explicitly to MikroORM (globs pick up stale build output). */
-export const ENTITIES = [Unit, Officer, Resident, Case, CaseEvent, CaseNumberCounter, CalendarDay, SlaPolicyRow, OutboxMessage, CaseFollower, ChatSession, ChatInboxMessage, ChatUpload, ChatRateWindow, LoginThrottle, LoginAttempt];
+export const ENTITIES = [Unit, Officer, Resident, Case, CaseEvent, CaseNumberCounter, CalendarDay, SlaPolicyRow, OutboxMessage, CaseFollower, ChatSession, ChatInboxMessage, ChatUpload, ChatRateWindow, LoginThrottle, LoginAttempt, JobRun];

@@ -10,6 +10,7 @@ import { CaseResolver } from './resolvers/case.resolver';
 import { CaseEventResolver } from './resolvers/event.resolver';
 import { NodeResolver } from './resolvers/node.resolver';
 import { OfficerResolver } from './resolvers/officer.resolver';
+import { PushResolver } from './resolvers/push.resolver';
 import { SlaResolver } from './resolvers/sla.resolver';
 import { UnitResolver } from './resolvers/unit.resolver';
 
@@ -18,7 +19,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the decorated classes. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, UnitResolver, CaseResolver, CaseMutationResolver, CaseEventResolver, OfficerResolver, SlaResolver],
+    resolvers: [NodeResolver, UnitResolver, CaseResolver, CaseMutationResolver, CaseEventResolver, OfficerResolver, SlaResolver, PushResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
     globalMiddlewares: [requestGuard],

@@ -73,10 +73,10 @@ it('takes a WeChat resident through a report with a photo, and pushes a status c
   const actor: OfficerActor = { type: 'officer', id: o.id, name: 'offA1', role: o.role, unitId: world.units.A1.id, unitPath: world.units.A1.path };
   await acceptCase(db.orm.em.fork(), actor, { id: c.id, version: c.version }, now);
   const before = received.length;
-  expect(await adapter.deliverNow()).toEqual({ sent: 1, failed: 0 });
+  expect(await adapter.deliverNow()).toEqual({ sent: 1, failed: 0, dead: 0, dropped: 0 });
   expect(received.slice(before)).toEqual([{ to: 'wxid_resident_zhang', text: expect.stringMatching(new RegExp(`${number}.*有新进展：已受理`)) }]);
   // Delivered once: nothing left to send.
-  expect(await adapter.deliverNow()).toEqual({ sent: 0, failed: 0 });
+  expect(await adapter.deliverNow()).toEqual({ sent: 0, failed: 0, dead: 0, dropped: 0 });
 });
 
 it('keeps a push for a contact it cannot reach, for a later retry', async () => {
@@ -84,7 +84,7 @@ it('keeps a push for a contact it cannot reach, for a later retry', async () => 
   const ghost = em.create(Resident, { channel: Channel.WECHAT, externalId: 'wxid_gone', displayName: '已删除' });
   await em.flush();
   await em.execute(`insert into outbox (topic, recipient, payload, dedupe_key, available_at) values ('case.status', ?, '{"number":"SL1","title":"t","status":"ACCEPTED"}', 'ghost-1', ?)`, [`resident:${ghost.id}`, now]);
-  expect(await adapter.deliverNow()).toEqual({ sent: 0, failed: 1 });
+  expect(await adapter.deliverNow()).toEqual({ sent: 0, failed: 1, dead: 0, dropped: 0 });
   const [row] = await em.execute<{ delivered_at: Date | null; attempts: number; last_error: string }[]>(`select delivered_at, attempts, last_error from outbox where dedupe_key = 'ghost-1'`);
   expect(row).toMatchObject({ delivered_at: null, attempts: 1, last_error: expect.stringMatching(/not found/) });
 });

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Case, Officer, OfficerRole, Unit } from '../../entities';
+import { Case, Officer, OfficerRole, Unit, type Attachment } from '../../entities';
 import { canReadCase, canSeeReporterPhone, maskPhone, requireOfficer, requireRole } from '../../domain/access';
 import { decodeCursor, encodeCursor, pageSize } from '../../domain/pagination';
 import { loadEventsAfter } from '../../domain/trail.service';
@@ -8,7 +8,8 @@ import { DEFAULT_CASE_ORDER, getCase, isOverdue, listCases } from '../../domain/
 import { notFound } from '../../domain/errors';
 import { actorOf, type GraphQLContext } from '../context';
 import { optionalId, toConnection, toGlobalId } from '../relay';
-import { CaseConnection, CaseFilterInput, CaseOrderInput, CaseType } from '../types/case.type';
+import { AttachmentType, CaseConnection, CaseFilterInput, CaseOrderInput, CaseType } from '../types/case.type';
+import { photoUrl } from '../../web/photo.route';
 import { OfficerType, ResidentType } from '../types/officer.type';
 import { UnitType } from '../types/unit.type';
 import { ForwardPageArgs } from './unit.resolver';
@@ -56,6 +57,11 @@ export class CaseResolver {
   @FieldResolver(() => ID, { description: 'Global id.' })
   id(@Root() c: Case): string {
     return toGlobalId('Case', c.id);
+  }
+
+  @FieldResolver(() => [AttachmentType], { description: 'Photos and documents linked to the case.' })
+  attachments(@Root() c: Case): (Attachment & { url: string })[] {
+    return c.attachments.map((a) => ({ ...a, url: photoUrl(c.id, a.id) }));
   }
 
   @FieldResolver(() => Boolean, { description: 'Past its accept or resolve deadline and not yet resolved.' })

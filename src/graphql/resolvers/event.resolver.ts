@@ -1,8 +1,24 @@
-import { FieldResolver, Float, ID, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Float, ID, Resolver, Root } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import type { Attachment, CaseEvent } from '../../entities';
+import type { Attachment, Case, CaseEvent, Resident } from '../../entities';
+import { canSeeReporterPhone, maskPhone, requireOfficer } from '../../domain/access';
+import type { OfficerActor } from '../../domain/actor';
+import { notFound } from '../../domain/errors';
+import { photoUrl } from '../../web/photo.route';
+import { actorOf, type GraphQLContext } from '../context';
 import { AttachmentType } from '../types/case.type';
-import { CaseEventObject } from '../types/event.type';
+import { ActorKind, CaseEventActor, CaseEventObject } from '../types/event.type';
+import type { ResidentType } from '../types/officer.type';
+
+/** Name shown for entries nobody acted on (deadline sweeps, imports). */
+const SYSTEM_NAME = '系统';
+
+/** A resident as an officer may see them on a case: anonymous reporters stay anonymous, phones masked outside the handling chain. */
+export function residentFor(officer: OfficerActor, c: Case, resident: Resident): ResidentType {
+  if (c.anonymous && c.reporter?.id === resident.id) return { displayName: '匿名', phone: null };
+  const open = canSeeReporterPhone(officer, c);
+  return { displayName: resident.displayName, phone: resident.phone ? (open ? resident.phone : maskPhone(resident.phone)) : null };
+}
 
 /** Trail entries keep their typed details in `data`; these fields read them out. */
 @Resolver(() => CaseEventObject)
@@ -18,8 +34,31 @@ export class CaseEventResolver {
   }
 
   @FieldResolver(() => [AttachmentType], { description: 'Documents recorded with this entry.' })
-  attachments(@Root() e: CaseEvent): Attachment[] {
-    return Array.isArray(e.data?.attachments) ? (e.data.attachments as Attachment[]) : [];
+  attachments(@Root() e: CaseEvent): (Attachment & { url: string })[] {
+    const list = Array.isArray(e.data?.attachments) ? (e.data.attachments as Attachment[]) : [];
+    return list.map((a) => ({ ...a, url: photoUrl(e.case.id, a.id) }));
+  }
+
+  @FieldResolver(() => CaseEventActor, { description: 'Who acted: an officer, the resident, or the system.' })
+  async actor(@Root() e: CaseEvent, @Ctx() ctx: GraphQLContext): Promise<CaseEventActor> {
+    const viewer = requireOfficer(actorOf(ctx));
+    if (e.actorOfficer) {
+      // Batched per request: a page of entries costs one officers statement, however long.
+      const officer = await ctx.loaders.officer.load(e.actorOfficer.id);
+      if (!officer) throw notFound('Officer');
+      return { kind: ActorKind.OFFICER, name: officer.name, officer, resident: null };
+    }
+    if (e.actorResident) {
+      // The case is normally already loaded by this request (the entry came through it).
+      const [resident, c] = await Promise.all([
+        ctx.loaders.resident.load(e.actorResident.id),
+        e.case.isInitialized() ? e.case.getEntity() : ctx.loaders.case.load(e.case.id),
+      ]);
+      if (!resident || !c) throw notFound('Resident');
+      const shown = residentFor(viewer, c, resident);
+      return { kind: ActorKind.RESIDENT, name: shown.displayName, officer: null, resident: shown };
+    }
+    return { kind: ActorKind.SYSTEM, name: SYSTEM_NAME, officer: null, resident: null };
   }
 
   @FieldResolver(() => GraphQLJSONObject, { nullable: true, description: 'Other details of the entry (target unit, escalation type, deadlines, …).' })

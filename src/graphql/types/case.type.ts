@@ -19,6 +19,12 @@ export class AttachmentType {
 
   @Field({ description: 'When it was added (ISO 8601).' })
   addedAt!: string;
+
+  @Field({
+    description:
+      'Where to fetch the file: GET it with the same `Authorization: Bearer <token>` header as GraphQL (in a page, fetch it and show a blob URL). 404 outside your jurisdiction, and for documents recorded by their details only.',
+  })
+  url!: string;
 }
 
 @ObjectType('Case', { implements: Node, description: 'A reported problem and its handling, from report to close-out (案件).' })

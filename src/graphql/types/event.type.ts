@@ -1,9 +1,44 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { CaseEventType, CaseStatus } from '../../entities';
+import { CaseEventType, CaseStatus, type Officer } from '../../entities';
 import { STEP_TYPES, type StepType } from '../../domain/workflow';
 import { connectionType } from '../relay';
 import { AttachmentType } from './case.type';
+import { OfficerType, ResidentType } from './officer.type';
+
+/** Who wrote a trail entry. */
+export enum ActorKind {
+  OFFICER = 'OFFICER',
+  RESIDENT = 'RESIDENT',
+  SYSTEM = 'SYSTEM',
+}
+registerEnumType(ActorKind, {
+  name: 'ActorKind',
+  description: 'Who acted on a trail entry.',
+  valuesConfig: {
+    OFFICER: { description: 'An officer (工作人员), named in `officer`.' },
+    RESIDENT: { description: 'The member of the public who reported the case (群众), shown in `resident`.' },
+    SYSTEM: { description: 'The system itself (系统): deadline sweeps, imports and other automatic entries.' },
+  },
+});
+
+@ObjectType('CaseEventActor', { description: 'Who acted on a trail entry: an officer, the resident, or the system.' })
+export class CaseEventActor {
+  @Field(() => ActorKind, { description: 'Officer, resident or system.' })
+  kind!: ActorKind;
+
+  @Field({ description: 'Name to show: the officer’s name, the resident’s display name (匿名 when they reported anonymously), or 系统.' })
+  name!: string;
+
+  @Field(() => OfficerType, { nullable: true, description: 'The officer, when an officer acted.' })
+  officer?: Officer | null;
+
+  @Field(() => ResidentType, {
+    nullable: true,
+    description: 'The resident, when a resident acted; phone masked as on Case.reporter, nothing but 匿名 when they reported anonymously.',
+  })
+  resident?: ResidentType | null;
+}
 
 registerEnumType(CaseEventType, {
   name: 'CaseEventType',
@@ -79,6 +114,9 @@ export class CaseEventObject {
 
   @Field(() => GraphQLJSONObject, { nullable: true, description: 'Other details of the entry (target unit, escalation type, deadlines, …).' })
   details?: Record<string, unknown> | null;
+
+  @Field(() => CaseEventActor, { description: 'Who acted: an officer, the resident, or the system.' })
+  actor!: CaseEventActor;
 
   @Field({ description: 'When it happened.' })
   createdAt!: Date;

@@ -1,0 +1,72 @@
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Case, Officer } from '../../entities';
+import { canReadCase, requireOfficer } from '../../domain/access';
+import { listPushes, residentRecipientView, retryPush, type PushView } from '../../domain/push/push.query';
+import { pushRenderer } from '../../../bot/push';
+import { zh } from '../../../bot/messages';
+import { actorOf, type GraphQLContext } from '../context';
+import { optionalId, toConnection } from '../relay';
+import { CaseType } from '../types/case.type';
+import { ResidentType } from '../types/officer.type';
+import { PushConnection, PushFilterInput, PushRecipient, PushType, RetryPushInput, RetryPushPayload } from '../types/push.type';
+import { ForwardPageArgs } from './unit.resolver';
+
+const render = pushRenderer(zh);
+
+@Resolver(() => PushType)
+export class PushResolver {
+  @Query(() => PushConnection, {
+    description:
+      'Supervisors and admins: pushes (推送) newest first — those to officers of your unit or below, and those about cases in your jurisdiction. FORBIDDEN for other roles.',
+  })
+  async pushes(
+    @Ctx() ctx: GraphQLContext,
+    @Args() page: ForwardPageArgs,
+    @Arg('filter', () => PushFilterInput, { nullable: true, description: 'Conditions on the pushes.' }) filter?: PushFilterInput,
+  ) {
+    const result = await listPushes(
+      ctx.em,
+      actorOf(ctx),
+      { state: filter?.state, topic: filter?.topic, caseId: optionalId(filter?.caseId, 'Case') },
+      page,
+    );
+    return toConnection(result);
+  }
+
+  @Mutation(() => RetryPushPayload, {
+    description:
+      'Supervisors and admins: send a dead letter (DEAD push) again — it goes back to PENDING with its attempts reset. BAD_USER_INPUT when the push is not DEAD; NOT_FOUND outside your scope.',
+  })
+  async retryPush(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('input', () => RetryPushInput, { description: 'Which push.' }) input: RetryPushInput,
+  ): Promise<{ push: PushView }> {
+    return { push: await retryPush(ctx.em, actorOf(ctx), input.id, ctx.services.clock.now()) };
+  }
+
+  @FieldResolver(() => PushRecipient, {
+    nullable: true,
+    description: 'Who it goes to: the officer, or the resident (shown like Case.reporter: masked phone, nameless when anonymous); null if they no longer exist.',
+  })
+  async recipient(@Root() push: PushView, @Ctx() ctx: GraphQLContext): Promise<Officer | ResidentType | null> {
+    if (push.officerId != null) return (await ctx.loaders.officer.load(push.officerId)) ?? null;
+    if (push.residentId == null) return null;
+    const [resident, c] = await Promise.all([
+      ctx.loaders.resident.load(push.residentId),
+      push.caseId != null ? ctx.loaders.case.load(push.caseId) : undefined,
+    ]);
+    return resident ? residentRecipientView(requireOfficer(actorOf(ctx)), resident, c) : null;
+  }
+
+  @FieldResolver(() => CaseType, { nullable: true, description: 'The case it is about; null for digests and reports, and for cases outside your jurisdiction.' })
+  async case(@Root() push: PushView, @Ctx() ctx: GraphQLContext): Promise<Case | null> {
+    if (push.caseId == null) return null;
+    const c = await ctx.loaders.case.load(push.caseId);
+    return c && canReadCase(requireOfficer(actorOf(ctx)), c) ? c : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The text as the chat shows it (Chinese); null when the topic has nothing to say there.' })
+  text(@Root() push: PushView): string | null {
+    return render(push.message) ?? null;
+  }
+}

@@ -1,0 +1,53 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { DIGEST_TIME, sendDailyDigest } from '../domain/schedule/digest';
+import { dayPeriod, minutePeriod, weekPeriod } from '../domain/schedule/once';
+import { sweepDeadlines } from '../domain/schedule/sweep';
+import { sendWeeklyStatus } from '../domain/schedule/weekly';
+
+/** Cron expressions are read in this zone: the product's local time. */
+export const JOB_TIMEZONE = 'Asia/Shanghai';
+
+/** A scheduled job: when it fires, which period a firing belongs to, and what it does. */
+export interface JobDefinition {
+  name: string;
+  /** Minute-precision cron in JOB_TIMEZONE; none for a queue that only runs what is sent to it. */
+  cron?: string;
+  /** The period a run at `now` belongs to: the job runs once per period across all workers. */
+  period(now: Date): string;
+  /** The work, in the transaction that claimed the period; `orm` for work that needs its own transactions. */
+  run(ctx: { orm: MikroORM; em: EntityManager; now: Date; data: Record<string, unknown> }): Promise<Record<string, unknown>>;
+  /** Runs older than this many days are forgotten (a job that runs every minute); else kept. */
+  keepDays?: number;
+  /** A run with this result did nothing worth a log line at info level. */
+  idle?(result: Record<string, unknown>): boolean;
+  /** pg-boss queue settings. */
+  queue: { policy?: 'standard' | 'stately'; retryLimit: number; retryDelay?: number; retryBackoff?: boolean; expireInSeconds: number };
+}
+
+/** The job table: every scheduled job of the product. */
+export const JOBS: readonly JobDefinition[] = [
+  {
+    name: 'deadline-sweep',
+    cron: '* * * * *',
+    period: minutePeriod,
+    run: async ({ orm, now }) => ({ ...(await sweepDeadlines(orm, now)) }),
+    keepDays: 7,
+    idle: (r) => Object.values(r).every((v) => v === 0),
+    // A missed minute is caught up by the next one; one waiting behind a long sweep is enough.
+    queue: { policy: 'stately', retryLimit: 0, expireInSeconds: 600 },
+  },
+  {
+    name: 'daily-digest',
+    cron: `${DIGEST_TIME.minute} ${DIGEST_TIME.hour} * * *`,
+    period: dayPeriod,
+    run: ({ em, now }) => sendDailyDigest(em, now),
+    queue: { retryLimit: 5, retryDelay: 60, retryBackoff: true, expireInSeconds: 900 },
+  },
+  {
+    name: 'weekly-status',
+    cron: '0 9 * * 1',
+    period: weekPeriod,
+    run: ({ em, now }) => sendWeeklyStatus(em, now),
+    queue: { retryLimit: 5, retryDelay: 60, retryBackoff: true, expireInSeconds: 900 },
+  },
+];

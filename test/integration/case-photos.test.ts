@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Case, CaseEventType } from '../../src/entities';
+import { appendEvents } from '../../src/domain/trail.service';
+import { toGlobalId } from '../../src/graphql/relay';
+import { useWorldApp } from '../support/app';
+
+/* Officers fetch a case's chat photos over HTTP with their token, within their jurisdiction only. */
+
+const now = new Date('2026-11-23T02:00:00Z');
+const t = useWorldApp({ now: () => now });
+let seq = 0;
+
+async function say(contact: string, text: string | null, extra: Record<string, unknown> = {}): Promise<string> {
+  seq += 1;
+  const res = await fetch(`${t.app.url}/chat/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from: contact, name: '王五', text, id: `m-${seq}`, ...extra }),
+  });
+  expect(res.status).toBe(200);
+  const { replies } = (await res.json()) as { replies: string[] };
+  return replies[replies.length - 1];
+}
+
+/** A resident reports with one photo through the web chat; returns the case. */
+async function reportWithPhoto(contact: string, place: string, photo: { name: string; mimeType: string; bytes: Buffer }): Promise<Case> {
+  await say(contact, '反映');
+  await say(contact, '2');
+  await say(contact, place);
+  expect(await say(contact, null, { image: { name: photo.name, mimeType: photo.mimeType, data: photo.bytes.toString('base64') } })).toMatch(/照片已收到/);
+  await say(contact, '墙体出现裂缝，担心倒塌');
+  await say(contact, '匿名');
+  const number = /SL\d{12}/.exec(await say(contact, '1'))?.[0];
+  expect(number).toBeDefined();
+  const c = await t.db.orm.em.fork().findOneOrFail(Case, { number });
+  expect(c.attachments).toHaveLength(1);
+  return c;
+}
+
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+const JPEG = Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex');
+let inA: Case;
+let inB: Case;
+
+beforeAll(async () => {
+  inA = await reportWithPhoto('contact-photo-a01', '磁窑村', { name: '墙体 裂缝.png', mimeType: 'image/png', bytes: PNG });
+  inB = await reportWithPhoto('contact-photo-b01', '温家寨村', { name: 'b.jpg', mimeType: 'image/jpeg', bytes: JPEG });
+});
+
+const get = async (path: string, token?: string) =>
+  fetch(`${t.app.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const urlOf = (c: Case, attachmentId = c.attachments[0].id) => `/cases/${toGlobalId('Case', c.id)}/photos/${attachmentId}`;
+
+it('serves the photo to an officer of the handling unit, with headers that keep it an image', async () => {
+  const res = await get(urlOf(inA), await t.app.login('offA1'));
+  expect(res.status).toBe(200);
+  expect(Buffer.from(await res.arrayBuffer())).toEqual(PNG);
+  expect(res.headers.get('content-type')).toBe('image/png');
+  expect(res.headers.get('content-length')).toBe(String(PNG.length));
+  expect(res.headers.get('content-disposition')).toBe(`inline; filename*=UTF-8''${encodeURIComponent('墙体_裂缝.png')}`);
+  expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(res.headers.get('cache-control')).toBe('private');
+  expect(res.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
+  // Supervisors above see it too.
+  expect((await get(urlOf(inA), await t.app.login('supA'))).status).toBe(200);
+});
+
+it('answers 404 to an officer of another county, exactly as for a case that does not exist', async () => {
+  const token = await t.app.login('offB');
+  const outside = await get(urlOf(inA), token);
+  const missing = await get(`/cases/${toGlobalId('Case', 999_999)}/photos/${inA.attachments[0].id}`, token);
+  expect(outside.status).toBe(404);
+  expect(missing.status).toBe(404);
+  expect(await outside.text()).toBe(await missing.text());
+  // …while their own county's photo is theirs.
+  expect((await get(urlOf(inB), token)).status).toBe(200);
+});
+
+it('answers 401 without a token or with a bad one', async () => {
+  const none = await get(urlOf(inA));
+  expect(none.status).toBe(401);
+  expect(none.headers.get('www-authenticate')).toBe('Bearer');
+  expect(((await none.json()) as { error: string }).error).toMatch(/Authorization: Bearer/);
+  expect((await get(urlOf(inA), 'not-a-token')).status).toBe(401);
+  // The token is taken from the header only, never from the query string.
+  expect((await get(`${urlOf(inA)}?token=${await t.app.login('offA1')}`)).status).toBe(401);
+});
+
+it('refuses ids that are not attachment ids before touching the file system', async () => {
+  const token = await t.app.login('offA1');
+  const caseId = toGlobalId('Case', inA.id);
+  for (const id of ['..%2F..%2F..%2Fetc%2Fpasswd', '%2Fetc%2Fpasswd', '..%5C..%5Cwin.ini', 'x'.repeat(300), `${inA.attachments[0].id}.png`]) {
+    const res = await get(`/cases/${caseId}/photos/${id}`, token);
+    expect([400, 404]).toContain(res.status);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+  }
+  expect((await get(`/cases/..%2F..%2F/photos/${inA.attachments[0].id}`, token)).status).toBe(400);
+  expect((await get(`/cases/${caseId}/photos/..%2F..%2Fetc%2Fpasswd`, token)).status).toBe(400);
+});
+
+it('answers 404 for a photo of another case, even one the officer may read', async () => {
+  const own = await reportWithPhoto('contact-photo-a02', '南通村', { name: 'c.png', mimeType: 'image/png', bytes: PNG });
+  const token = await t.app.login('offA1');
+  expect((await get(urlOf(own), token)).status).toBe(200);
+  expect((await get(urlOf(inA, own.attachments[0].id), token)).status).toBe(404);
+  expect((await get(urlOf(inA, inB.attachments[0].id), token)).status).toBe(404);
+});
+
+it('gives the route in Attachment.url over GraphQL', async () => {
+  const token = await t.app.login('offA1');
+  const res = await t.app.gql(`{ case(number: "${inA.number}") { attachments { id url } } }`, {}, token);
+  expect(res.errors).toBeUndefined();
+  expect(res.data.case.attachments).toEqual([{ id: inA.attachments[0].id, url: urlOf(inA) }]);
+  const fetched = await get(res.data.case.attachments[0].url, token);
+  expect(Buffer.from(await fetched.arrayBuffer())).toEqual(PNG);
+});
+
+it('serves a file recorded on a trail entry of the case, inert even when it is a page', async () => {
+  const id = randomUUID();
+  const html = Buffer.from('<script>alert(1)</script>');
+  await writeFile(path.join(t.app.uploadsDir, id), html);
+  await t.db.orm.em.fork().transactional(async (em) => {
+    const c = await em.findOneOrFail(Case, { id: inA.id });
+    const attachments = [{ id, name: 'report.html', mimeType: 'text/html', size: html.length, addedAt: now.toISOString() }];
+    await appendEvents(em, c, [{ type: CaseEventType.NOTE, note: '附件', data: { attachments } }], now);
+  });
+  const token = await t.app.login('offA1');
+  const res = await t.app.gql(`{ case(number: "${inA.number}") { events { edges { node { attachments { id url } } } } } }`, {}, token);
+  const listed = res.data.case.events.edges.flatMap((e: any) => e.node.attachments);
+  expect(listed).toEqual([{ id, url: urlOf(inA, id) }]);
+  const fetched = await get(urlOf(inA, id), token);
+  expect(fetched.status).toBe(200);
+  expect(fetched.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+  // Not on another case's trail.
+  expect((await get(urlOf(inB, id), await t.app.login('offB'))).status).toBe(404);
+});
+
+it('answers 404 for a document recorded by its details only (no file stored)', async () => {
+  const token = await t.app.login('offA1');
+  const res = await t.app.gql(
+    `mutation($i: AddCaseNoteInput!) { addCaseNote(input: $i) { case { attachments { name url } } } }`,
+    { i: { id: toGlobalId('Case', inA.id), note: '已签署保证书', attachments: [{ name: '保证书.pdf', mimeType: 'application/pdf', size: 1000 }] } },
+    token,
+  );
+  expect(res.errors).toBeUndefined();
+  const doc = res.data.addCaseNote.case.attachments.find((a: { name: string }) => a.name === '保证书.pdf');
+  expect(doc.url).toMatch(/^\/cases\/[^/]+\/photos\/[0-9a-f-]{36}$/);
+  expect((await get(doc.url, token)).status).toBe(404);
+});
