@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OfficerActor } from '../../src/domain/actor';
-import { acceptCase, assignCase, resolveCase, startCase } from '../../src/domain/case-workflow.service';
+import { acceptCase, assignCase, escalateCase, resolveCase, startCase } from '../../src/domain/case-workflow.service';
 import { reportCase } from '../../src/domain/case-report.service';
 import { createOfficer } from '../../src/domain/officer.service';
 import { reportAsResident, residentReturnVisit } from '../../src/domain/resident.service';
 import { sweepDeadlines } from '../../src/domain/schedule/sweep';
-import { Case, CaseKind, CasePriority, Officer, OfficerRole, ReturnVisitResult, SupervisionLevel } from '../../src/entities';
+import { Case, CaseKind, CasePriority, Escalation, Officer, OfficerRole, ReturnVisitResult, SupervisionLevel } from '../../src/entities';
 import { createTestDb, type TestDb } from '../support/db';
 import { buildWorld, PASSWORD, type World } from '../support/fixture';
 
@@ -134,6 +134,19 @@ describe('an emergency', () => {
     await acceptCase(em(), await actor(world.officers.offA1), { id: c.id, version: fresh.version }, new Date(t0.getTime() + 25 * minute));
     expect(await sweepDeadlines(db.orm, new Date(t0.getTime() + 30 * minute))).toMatchObject({ emergencies: 0 });
     expect((await rounds()).filter((r) => r.startsWith('4:'))).toEqual([]);
+  });
+});
+
+describe('an escalation', () => {
+  it('is pushed to the officers of the unit it went to', async () => {
+    const c = await reportNormal(bj('2026-11-24T09:00:00'));
+    const offA1 = await actor(world.officers.offA1);
+    const escalated = await escalateCase(em(), offA1, { id: c.id, version: c.version, escalation: Escalation.REQUIRES_HIGHER_AUTHORITY, reason: '涉及县级部门' }, bj('2026-11-24T09:30:00'));
+    expect(escalated.handlingUnit.id).toBe(world.units.A.id);
+    const pushes = await outbox(em(), c.id, 'case.escalated');
+    // The county's officers: its supervisor (the only officer there in this world).
+    expect(pushes.map((p) => p.recipient)).toEqual([`officer:${world.officers.supA.id}`]);
+    expect(pushes[0].payload).toMatchObject({ fromUnit: '甲一镇', toUnit: '甲县', reason: '涉及县级部门' });
   });
 });
 
