@@ -51,6 +51,21 @@ export function canSeeReporterPhone(actor: OfficerActor, c: { handlingPath: stri
   return c.handlingPath.startsWith(actor.unitPath);
 }
 
+/**
+ * A resident as an officer may see them in connection with a case: the reporter of an anonymous case
+ * is nameless (匿名), and the phone is in full only for the handling unit and the units above it.
+ * Without a case (a push about no case), the phone is masked.
+ */
+export function residentView(
+  actor: OfficerActor,
+  resident: { id: number; displayName: string; phone?: string | null },
+  c?: { anonymous: boolean; handlingPath: string; reporter?: { id: number } | null },
+): { displayName: string; phone: string | null } {
+  if (c?.anonymous && (!c.reporter || c.reporter.id === resident.id)) return { displayName: '匿名', phone: null };
+  if (!resident.phone) return { displayName: resident.displayName, phone: null };
+  return { displayName: resident.displayName, phone: c && canSeeReporterPhone(actor, c) ? resident.phone : maskPhone(resident.phone) };
+}
+
 /** Escapes LIKE metacharacters so a path is matched literally as a prefix. */
 export function likePrefix(path: string): string {
   return `${path.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { Case, Channel, Resident } from '../../src/entities';
 import { acceptCase, assignCase, resolveCase, startCase } from '../../src/domain/case-workflow.service';
 import type { OfficerActor } from '../../src/domain/actor';
-import { loadConfig } from '../../src/config';
 import { startTestApp, useWorldApp, type TestApp } from '../support/app';
 
 // Monday 23 Nov 2026, 10:00 Beijing time; tests move it.

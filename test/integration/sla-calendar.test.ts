@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { toGlobalId } from '../../src/graphql/relay';
-import { startTestApp, useWorldApp, type TestApp } from '../support/app';
+import { useWorldApp } from '../support/app';
 import { ADMIN, runScript } from '../support/server-process';
 
 // Thursday 31 Dec 2026, 10:00 Beijing time.

@@ -6,8 +6,8 @@ import { DomainError } from '../../src/domain/errors';
 import { verifyAllTrails, verifyCaseTrail } from '../../src/domain/trail.service';
 import { toGlobalId } from '../../src/graphql/relay';
 import { OutboxMessage } from '../../src/entities';
-import { startTestApp, useWorldApp, type TestApp } from '../support/app';
-import { insertCase, type World } from '../support/fixture';
+import { useWorldApp, type TestApp } from '../support/app';
+import { insertCase } from '../support/fixture';
 
 // Friday 20 Nov 2026, 16:00 Beijing time.
 let now = new Date('2026-11-20T08:00:00Z');

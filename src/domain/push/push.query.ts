@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { OfficerRole, PushState, type Case, type Resident } from '../../entities';
+import { OfficerRole, PushState } from '../../entities';
 import { logger } from '../../logger';
-import { canSeeReporterPhone, likePrefix, maskPhone, requireRole } from '../access';
+import { likePrefix, requireRole } from '../access';
 import type { Actor, OfficerActor } from '../actor';
 import { badInput, notFound } from '../errors';
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from '../pagination';
@@ -160,14 +160,4 @@ export async function retryPush(em: EntityManager, actor: Actor, id: string, now
     logger.info(`push ${push.id} (${push.topic}) put back in the queue by officer ${officer.id}`);
     return findPush(tx, officer, push.id);
   });
-}
-
-/**
- * How a resident who gets a push is shown: like Case.reporter, nameless for an anonymous case and
- * the phone in full only to the handling unit and the units above it.
- */
-export function residentRecipientView(actor: OfficerActor, resident: Resident, c: Case | undefined): { displayName: string; phone: string | null } {
-  if (c?.anonymous) return { displayName: '匿名', phone: null };
-  if (!resident.phone) return { displayName: resident.displayName, phone: null };
-  return { displayName: resident.displayName, phone: c && canSeeReporterPhone(actor, c) ? resident.phone : maskPhone(resident.phone) };
 }

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Case, Officer, OfficerRole, Unit, type Attachment } from '../../entities';
-import { canReadCase, canSeeReporterPhone, maskPhone, requireOfficer, requireRole } from '../../domain/access';
+import { canReadCase, requireOfficer, requireRole, residentView } from '../../domain/access';
 import { decodeCursor, encodeCursor, pageSize } from '../../domain/pagination';
 import { loadEventsAfter } from '../../domain/trail.service';
 import { CaseEventConnection } from '../types/event.type';
@@ -135,11 +135,10 @@ export class CaseResolver {
   @FieldResolver(() => ResidentType, { nullable: true, description: 'Who reported it; null when anonymous or filed by an officer.' })
   async reporter(@Root() c: Case, @Ctx() ctx: GraphQLContext): Promise<ResidentType | null> {
     if (!c.reporter) return null;
-    if (c.anonymous) return { displayName: '匿名', phone: null };
+    const officer = requireOfficer(actorOf(ctx));
+    if (c.anonymous) return residentView(officer, { id: c.reporter.id, displayName: '' }, c);
     const resident = await ctx.loaders.resident.load(c.reporter.id);
-    if (!resident) return null;
-    const open = canSeeReporterPhone(requireOfficer(actorOf(ctx)), c);
-    return { displayName: resident.displayName, phone: resident.phone ? (open ? resident.phone : maskPhone(resident.phone)) : null };
+    return resident ? residentView(officer, resident, c) : null;
   }
 }
 

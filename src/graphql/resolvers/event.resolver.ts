@@ -1,24 +1,15 @@
 import { Ctx, FieldResolver, Float, ID, Resolver, Root } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import type { Attachment, Case, CaseEvent, Resident } from '../../entities';
-import { canSeeReporterPhone, maskPhone, requireOfficer } from '../../domain/access';
-import type { OfficerActor } from '../../domain/actor';
+import type { Attachment, CaseEvent } from '../../entities';
+import { requireOfficer, residentView } from '../../domain/access';
 import { notFound } from '../../domain/errors';
 import { photoUrl } from '../../web/photo.route';
 import { actorOf, type GraphQLContext } from '../context';
 import { AttachmentType } from '../types/case.type';
 import { ActorKind, CaseEventActor, CaseEventObject } from '../types/event.type';
-import type { ResidentType } from '../types/officer.type';
 
 /** Name shown for entries nobody acted on (deadline sweeps, imports). */
 const SYSTEM_NAME = '系统';
-
-/** A resident as an officer may see them on a case: anonymous reporters stay anonymous, phones masked outside the handling chain. */
-export function residentFor(officer: OfficerActor, c: Case, resident: Resident): ResidentType {
-  if (c.anonymous && c.reporter?.id === resident.id) return { displayName: '匿名', phone: null };
-  const open = canSeeReporterPhone(officer, c);
-  return { displayName: resident.displayName, phone: resident.phone ? (open ? resident.phone : maskPhone(resident.phone)) : null };
-}
 
 /** Trail entries keep their typed details in `data`; these fields read them out. */
 @Resolver(() => CaseEventObject)
@@ -55,7 +46,7 @@ export class CaseEventResolver {
         e.case.isInitialized() ? e.case.getEntity() : ctx.loaders.case.load(e.case.id),
       ]);
       if (!resident || !c) throw notFound('Resident');
-      const shown = residentFor(viewer, c, resident);
+      const shown = residentView(viewer, resident, c);
       return { kind: ActorKind.RESIDENT, name: shown.displayName, officer: null, resident: shown };
     }
     return { kind: ActorKind.SYSTEM, name: SYSTEM_NAME, officer: null, resident: null };

@@ -1,7 +1,8 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Case, Officer } from '../../entities';
 import { canReadCase, requireOfficer } from '../../domain/access';
-import { listPushes, residentRecipientView, retryPush, type PushView } from '../../domain/push/push.query';
+import { listPushes, retryPush, type PushView } from '../../domain/push/push.query';
+import { residentView } from '../../domain/access';
 import { pushRenderer } from '../../../bot/push';
 import { zh } from '../../../bot/messages';
 import { actorOf, type GraphQLContext } from '../context';
@@ -55,7 +56,7 @@ export class PushResolver {
       ctx.loaders.resident.load(push.residentId),
       push.caseId != null ? ctx.loaders.case.load(push.caseId) : undefined,
     ]);
-    return resident ? residentRecipientView(requireOfficer(actorOf(ctx)), resident, c) : null;
+    return resident ? residentView(requireOfficer(actorOf(ctx)), resident, c) : null;
   }
 
   @FieldResolver(() => CaseType, { nullable: true, description: 'The case it is about; null for digests and reports, and for cases outside your jurisdiction.' })
