@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { DIGEST_TIME, sendDailyDigest } from '../domain/schedule/digest';
+import { houseKeeping } from '../domain/schedule/housekeeping';
 import { dayPeriod, minutePeriod, weekPeriod } from '../domain/schedule/once';
 import { sweepDeadlines } from '../domain/schedule/sweep';
 import { sendWeeklyStatus } from '../domain/schedule/weekly';
@@ -49,5 +50,13 @@ export const JOBS: readonly JobDefinition[] = [
     period: weekPeriod,
     run: ({ em, now }) => sendWeeklyStatus(em, now),
     queue: { retryLimit: 5, retryDelay: 60, retryBackoff: true, expireInSeconds: 900 },
+  },
+  {
+    name: 'housekeeping',
+    // At night, when nobody works cases.
+    cron: '0 3 * * *',
+    period: dayPeriod,
+    run: ({ em, now }) => houseKeeping(em, now),
+    queue: { retryLimit: 5, retryDelay: 300, retryBackoff: true, expireInSeconds: 3600 },
   },
 ];

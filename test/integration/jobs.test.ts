@@ -10,6 +10,7 @@ import { createOfficer } from '../../src/domain/officer.service';
 import { sendDailyDigest } from '../../src/domain/schedule/digest';
 import { runOnce } from '../../src/domain/schedule/once';
 import { sendWeeklyStatus } from '../../src/domain/schedule/weekly';
+import { houseKeeping } from '../../src/domain/schedule/housekeeping';
 import { JOB_TIMEZONE, JOBS, type JobDefinition } from '../../src/jobs/jobs';
 import { JobRunner, runJob } from '../../src/jobs/runner';
 import { createTestDb, type TestDb } from '../support/db';
@@ -174,6 +175,27 @@ describe('weekly status', () => {
   });
 });
 
+describe('housekeeping', () => {
+  it('deletes delivered and dropped pushes after 90 days and login records after 180, and keeps the rest', async () => {
+    const em = db.orm.em.fork();
+    const now = at('2026-12-07T19:00:00Z');
+    const days = (n: number) => new Date(now.getTime() - n * 86_400_000);
+    await em.execute(
+      `insert into outbox (topic, recipient, payload, dedupe_key, created_at, available_at, status) values
+       ('case.status', 'resident:1', '{}', 'hk-old-delivered', ?, ?, 'DELIVERED'), ('case.status', 'resident:1', '{}', 'hk-old-dropped', ?, ?, 'DROPPED'),
+       ('case.status', 'resident:1', '{}', 'hk-old-dead', ?, ?, 'DEAD'), ('case.status', 'resident:1', '{}', 'hk-old-pending', ?, ?, 'PENDING'),
+       ('case.status', 'resident:1', '{}', 'hk-recent-delivered', ?, ?, 'DELIVERED')`,
+      [days(91), days(91), days(91), days(91), days(91), days(91), days(91), days(91), days(89), days(89)],
+    );
+    await em.execute(`insert into login_attempts (at, phone, client_address, outcome) values (?, 'hk-old', '10.9.9.9', 'WRONG_PASSWORD'), (?, 'hk-recent', '10.9.9.9', 'WRONG_PASSWORD')`, [days(181), days(179)]);
+    const result = await houseKeeping(em, now);
+    expect(result.pushes).toBeGreaterThanOrEqual(2);
+    const left = (await em.execute<{ dedupe_key: string }[]>(`select dedupe_key from outbox where dedupe_key like 'hk-%' order by dedupe_key`)).map((r) => r.dedupe_key);
+    expect(left).toEqual(['hk-old-dead', 'hk-old-pending', 'hk-recent-delivered']);
+    expect((await em.execute<{ phone: string }[]>(`select phone from login_attempts where phone like 'hk-%'`)).map((r) => r.phone)).toEqual(['hk-recent']);
+  });
+});
+
 describe('runOnce', () => {
   it('runs the work of a period once when two workers call it at the same time', async () => {
     let runs = 0;
@@ -225,7 +247,7 @@ describe('a simulated day with two workers', () => {
           await Promise.all([runJob(db.orm, job, clock), runJob(orm2, job, clock)]);
         }
       }
-      expect(runs).toEqual({ 'deadline-sweep': 1440, 'daily-digest': 1, 'weekly-status': 1 });
+      expect(runs).toEqual({ 'deadline-sweep': 1440, 'daily-digest': 1, 'weekly-status': 1, housekeeping: 1 });
       const em = db.orm.em.fork();
       const periods = await em.execute(
         `select job, count(*)::int as n, count(finished_at)::int as finished from job_runs
@@ -330,11 +352,12 @@ describe('processes', () => {
     const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
     try {
       expect(await waitFor(() => /job worker running/.test(log), 60_000)).toBe(true);
-      expect(log).toMatch(/job schedules registered \(Asia\/Shanghai\): deadline-sweep \(\* \* \* \* \*\), daily-digest \(30 8 \* \* \*\), weekly-status \(0 9 \* \* 1\)/);
+      expect(log).toMatch(/job schedules registered \(Asia\/Shanghai\): deadline-sweep \(\* \* \* \* \*\), daily-digest \(30 8 \* \* \*\), weekly-status \(0 9 \* \* 1\), housekeeping \(0 3 \* \* \*\)/);
       const schedules = await other.orm.em.fork().execute(`select name, cron, timezone from pgboss.schedule order by name`);
       expect(schedules).toEqual([
         { name: 'daily-digest', cron: '30 8 * * *', timezone: 'Asia/Shanghai' },
         { name: 'deadline-sweep', cron: '* * * * *', timezone: 'Asia/Shanghai' },
+        { name: 'housekeeping', cron: '0 3 * * *', timezone: 'Asia/Shanghai' },
         { name: 'weekly-status', cron: '0 9 * * 1', timezone: 'Asia/Shanghai' },
       ]);
       proc.kill('SIGINT');
