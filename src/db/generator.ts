@@ -290,7 +290,10 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
       const priority = demoCycle ? text.PRIORITIES[cycle % 3] : (r.weighted(text.PRIORITY_WEIGHTS) as CasePriority);
       const place = pickPlace();
       const ageDays = (opts.now.getTime() - reportedAt.getTime()) / 86_400_000;
-      const status = demoCycle ? text.STATUSES[Math.floor(cycle / 8)] : (r.weighted(text.statusWeights(ageDays)) as CaseStatus);
+      const drawn = demoCycle ? text.STATUSES[Math.floor(cycle / 8)] : (r.weighted(text.statusWeights(ageDays)) as CaseStatus);
+      // An emergency is accepted within its half hour; one left waiting for months is no history anyone has
+      // (and would be pushed up the chain every ten minutes).
+      const status = priority === CasePriority.EMERGENCY && drawn === CaseStatus.REPORTED && ageDays > 1 ? CaseStatus.ACCEPTED : drawn;
       const { acceptDueAt, dueAt } = deadlines(calendar, defaultPolicy(kind, priority), reportedAt);
       const channel = r.weighted(text.CHANNEL_WEIGHTS) as Channel;
       const byResident = channel === Channel.WECHAT || channel === Channel.WEB_CHAT;
