@@ -6,8 +6,7 @@ import { Channel } from '../src/entities';
 import type { Clock } from '../src/domain/actor';
 import { logger } from '../src/logger';
 import type { ConversationEngine } from './engine';
-import { deliverPending, type ChannelAdapter } from '../src/domain/push/delivery';
-import { pushRenderer } from './push';
+import type { ChannelAdapter } from '../src/domain/push/delivery';
 
 export interface WechatyAdapterOptions {
   engine: ConversationEngine;
@@ -17,18 +16,14 @@ export interface WechatyAdapterOptions {
   /** A puppet package name (WECHATY_PUPPET) or a puppet instance (the mock, in tests). */
   puppet: string | object;
   puppetOptions?: Record<string, unknown>;
-  /** How often queued pushes are sent; 0 turns the loop off (tests call deliverNow). */
-  pushIntervalMs?: number;
 }
 
 /**
  * WeChat through wechaty: messages from residents go to the conversation engine, replies go back
- * to the same chat, and queued pushes (status changes, return visits) are sent from the outbox.
+ * to the same chat; `channel` sends the pushes the dispatcher hands it.
  */
 export class WechatyAdapter {
   readonly bot: Wechaty;
-  private timer?: NodeJS.Timeout;
-  private delivering = false;
   private stopping = false;
 
   constructor(private readonly opts: WechatyAdapterOptions) {
@@ -51,15 +46,10 @@ export class WechatyAdapter {
 
   async start(): Promise<void> {
     await this.bot.start();
-    if (this.opts.pushIntervalMs) {
-      this.timer = setInterval(() => void this.deliverNow(), this.opts.pushIntervalMs);
-      this.timer.unref();
-    }
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearInterval(this.timer);
     await this.bot.stop();
   }
 
@@ -106,24 +96,10 @@ export class WechatyAdapter {
     }
   }
 
-  /** Sends the pushes queued for WeChat contacts (residents and bound officers); failures are retried by the outbox. */
-  async deliverNow(): Promise<{ sent: number; failed: number; dead: number; dropped: number }> {
-    const none = { sent: 0, failed: 0, dead: 0, dropped: 0 };
-    if (this.delivering || !this.bot.isLoggedIn) return none;
-    this.delivering = true;
-    try {
-      return await deliverPending(this.opts.orm, this.channel, pushRenderer(this.opts.engine.messages), this.opts.clock.now());
-    } catch (err) {
-      logger.error('WeChat: push delivery failed:', err);
-      return none;
-    } finally {
-      this.delivering = false;
-    }
-  }
-
-  /** The channel as the outbox sees it: all it needs is to send a text to a contact. */
-  private readonly channel: ChannelAdapter = {
+  /** The channel as the outbox sees it: all it does is send a text to a contact (src/jobs/dispatcher.ts delivers). */
+  readonly channel: ChannelAdapter = {
     channel: Channel.WECHAT,
+    ready: () => this.bot.isLoggedIn,
     send: async (contactId, text) => {
       const contact = await this.bot.Contact.find({ id: contactId });
       if (!contact) throw new Error(`WeChat contact ${contactId} not found`);

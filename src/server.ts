@@ -9,6 +9,8 @@ import { initOrm } from './db/orm';
 import { logger } from './logger';
 import { systemClock } from './domain/actor';
 import { WechatyAdapter } from '../bot/wechaty.adapter';
+import { pushRenderer } from '../bot/push';
+import { Dispatcher } from './jobs/dispatcher';
 import { JobRunner } from './jobs/runner';
 
 /** `npm start`: database (embedded unless DATABASE_URL), migrations, demo data, HTTP. */
@@ -38,11 +40,16 @@ async function main(): Promise<void> {
   if (config.wechaty) {
     wechat = new WechatyAdapter({
       engine: app.chat, orm, clock: systemClock, name: config.wechaty.name,
-      puppet: config.wechaty.puppet, puppetOptions: config.wechaty.puppetOptions, pushIntervalMs: 3000,
+      puppet: config.wechaty.puppet, puppetOptions: config.wechaty.puppetOptions,
     });
     await wechat.start();
     logger.info(`WeChat adapter started with ${config.wechaty.puppet}`);
   }
+  // Pushes leave through the channels this process holds (the web chat hands its own over when polled).
+  const dispatcher = wechat
+    ? new Dispatcher({ orm, channels: [wechat.channel], render: pushRenderer(app.chat.messages), clock: systemClock, intervalMs: 3000 })
+    : undefined;
+  dispatcher?.start();
   const server: Server = await new Promise((resolve, reject) => {
     // Express 5 hands a listen error (a port in use) to this callback rather than throwing it.
     const s = app.express.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
@@ -57,6 +64,7 @@ async function main(): Promise<void> {
     await jobs?.stop().catch((e) => logger.warn('jobs stop:', e));
     server.close();
     server.closeAllConnections();
+    await dispatcher?.stop().catch((e) => logger.warn('dispatcher stop:', e));
     await wechat?.stop().catch((e) => logger.warn('wechat stop:', e));
     await app.stop().catch((e) => logger.warn('apollo stop:', e));
     logger.debug('shutdown: apollo stopped');

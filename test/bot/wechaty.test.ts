@@ -2,7 +2,9 @@ import path from 'node:path';
 import { FileBox } from 'file-box';
 import PuppetMock, { mock } from 'wechaty-puppet-mock';
 import { ConversationEngine } from '../../bot/engine';
+import { pushRenderer } from '../../bot/push';
 import { WechatyAdapter } from '../../bot/wechaty.adapter';
+import { Dispatcher } from '../../src/jobs/dispatcher';
 import type { OfficerActor } from '../../src/domain/actor';
 import { acceptCase } from '../../src/domain/case-workflow.service';
 import { Case, Channel, Resident } from '../../src/entities';
@@ -16,6 +18,7 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 let db: TestDb;
 let world: World;
 let adapter: WechatyAdapter;
+let dispatcher: Dispatcher;
 let mocker: mock.Mocker;
 let botUser: mock.ContactMock;
 const received: { to: string; text: string }[] = [];
@@ -25,7 +28,8 @@ beforeAll(async () => {
   world = await buildWorld(db.orm.em.fork());
   mocker = new mock.Mocker();
   const engine = new ConversationEngine({ orm: db.orm, clock: { now: () => now }, uploadsDir: path.join(__dirname, '../../.data/test-uploads') });
-  adapter = new WechatyAdapter({ engine, orm: db.orm, clock: { now: () => now }, name: 'sanling-test', puppet: new PuppetMock({ mocker }), pushIntervalMs: 0 });
+  adapter = new WechatyAdapter({ engine, orm: db.orm, clock: { now: () => now }, name: 'sanling-test', puppet: new PuppetMock({ mocker }) });
+  dispatcher = new Dispatcher({ orm: db.orm, channels: [adapter.channel], render: pushRenderer(engine.messages), clock: { now: () => now }, intervalMs: 60_000 });
   // The mock puppet never emits 'ready': wait for 'login'.
   const loggedIn = new Promise((resolve) => adapter.bot.once('login', resolve));
   await adapter.start();
@@ -73,10 +77,10 @@ it('takes a WeChat resident through a report with a photo, and pushes a status c
   const actor: OfficerActor = { type: 'officer', id: o.id, name: 'offA1', role: o.role, unitId: world.units.A1.id, unitPath: world.units.A1.path };
   await acceptCase(db.orm.em.fork(), actor, { id: c.id, version: c.version }, now);
   const before = received.length;
-  expect(await adapter.deliverNow()).toEqual({ sent: 1, failed: 0, dead: 0, dropped: 0 });
+  expect(await dispatcher.runOnce()).toEqual({ sent: 1, failed: 0, dead: 0, dropped: 0 });
   expect(received.slice(before)).toEqual([{ to: 'wxid_resident_zhang', text: expect.stringMatching(new RegExp(`${number}.*有新进展：已受理`)) }]);
   // Delivered once: nothing left to send.
-  expect(await adapter.deliverNow()).toEqual({ sent: 0, failed: 0, dead: 0, dropped: 0 });
+  expect(await dispatcher.runOnce()).toEqual({ sent: 0, failed: 0, dead: 0, dropped: 0 });
 });
 
 it('keeps a push for a contact it cannot reach, for a later retry', async () => {
@@ -84,7 +88,7 @@ it('keeps a push for a contact it cannot reach, for a later retry', async () => 
   const ghost = em.create(Resident, { channel: Channel.WECHAT, externalId: 'wxid_gone', displayName: '已删除' });
   await em.flush();
   await em.execute(`insert into outbox (topic, recipient, payload, dedupe_key, available_at) values ('case.status', ?, '{"number":"SL1","title":"t","status":"ACCEPTED"}', 'ghost-1', ?)`, [`resident:${ghost.id}`, now]);
-  expect(await adapter.deliverNow()).toEqual({ sent: 0, failed: 1, dead: 0, dropped: 0 });
+  expect(await dispatcher.runOnce()).toEqual({ sent: 0, failed: 1, dead: 0, dropped: 0 });
   const [row] = await em.execute<{ delivered_at: Date | null; attempts: number; last_error: string }[]>(`select delivered_at, attempts, last_error from outbox where dedupe_key = 'ghost-1'`);
   expect(row).toMatchObject({ delivered_at: null, attempts: 1, last_error: expect.stringMatching(/not found/) });
 });

@@ -3,6 +3,7 @@ import { backoffMs, deliverPending, type ChannelAdapter } from '../../src/domain
 import { enqueue, type Push } from '../../src/domain/push/push';
 import { pushRenderer } from '../../bot/push';
 import { zh } from '../../bot/messages';
+import { Dispatcher } from '../../src/jobs/dispatcher';
 import { useWorldApp } from '../support/app';
 import { insertCase } from '../support/fixture';
 
@@ -307,5 +308,25 @@ describe('web chat hand-over', () => {
     const res = await fetch(`${ctx.app.url}/chat/api/messages?contact=${CONTACT}&ack=abc`);
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/ack must be/);
+  });
+});
+
+describe('the dispatcher', () => {
+  it('skips a channel that cannot send (logged out): its pushes wait without spending their tries', async () => {
+    const c = await newCase();
+    await queue([statusPush(c)]);
+    const adapter = new FakeAdapter();
+    let loggedIn = false;
+    const channel: ChannelAdapter = { channel: adapter.channel, send: (to, text) => adapter.send(to, text), ready: () => loggedIn };
+    const dispatcher = new Dispatcher({ orm: ctx.db.orm, channels: [channel], render, clock, intervalMs: 60_000 });
+    expect(await dispatcher.runOnce()).toEqual({ sent: 0, failed: 0, dead: 0, dropped: 0 });
+    expect((await rows()).map((r) => [r.status, r.attempts])).toEqual([['PENDING', 0]]);
+    loggedIn = true;
+    // Two rounds asked for at once are one round: nothing is sent twice.
+    const [a, b] = await Promise.all([dispatcher.runOnce(), dispatcher.runOnce()]);
+    expect(a).toEqual({ sent: 1, failed: 0, dead: 0, dropped: 0 });
+    expect(b).toBe(a);
+    expect(adapter.sent).toHaveLength(1);
+    expect((await rows()).map((r) => r.status)).toEqual(['DELIVERED']);
   });
 });

@@ -7,6 +7,8 @@ import type { PushMessage } from './push';
 export interface ChannelAdapter {
   readonly channel: Channel;
   send(contactId: string, text: string): Promise<void>;
+  /** False while the channel cannot send at all (logged out): its pushes wait instead of spending tries. */
+  ready?(): boolean;
 }
 
 /** Text of a push for a chat, or undefined when the topic has nothing to say there. */
