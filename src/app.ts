@@ -1,11 +1,11 @@
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { type Express } from 'express';
 import type { Config } from './config';
 import { systemClock, type Clock } from './domain/actor';
-import { authenticate } from './domain/auth.service';
+import { authenticate, tokenKey } from './domain/auth.service';
 import { DomainError, unauthenticated } from './domain/errors';
 import { createLoaders, type GraphQLContext } from './graphql/context';
 import { formatError, internalError } from './graphql/errors';
@@ -32,6 +32,7 @@ export interface App {
 /** Composition root of the HTTP side: health, GraphQL; later the dashboard and web chat. */
 export async function createApp(orm: MikroORM, config: Config, clock: Clock = systemClock): Promise<App> {
   const limits = limitOptions(config.graphql, config.env === 'production');
+  const tokenSecret = tokenKey(config.jwtSecret);
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await getSchema(),
     formatError: formatError(config.dbStatementTimeoutMs),
@@ -43,7 +44,8 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
     parseOptions: limits.parseOptions,
     // The composition root owns shutdown order (HTTP, Apollo, ORM, database).
     stopOnTerminationSignals: false,
-    plugins: [...limits.plugins, ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    // No cache hints are set anywhere: the cache-control plugin would only cost time per request.
+    plugins: [...limits.plugins, ApolloServerPluginCacheControlDisabled(), ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [])],
   });
   await apollo.start();
 
@@ -52,7 +54,7 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
   app.set('trust proxy', 'loopback');
   app.use(healthRouter(orm));
   // Case photos for officers, by bearer token like GraphQL.
-  app.use(photoRouter(orm, { uploadDir: config.uploadDir, jwtSecret: config.jwtSecret }));
+  app.use(photoRouter(orm, { uploadDir: config.uploadDir, jwtSecret: tokenSecret }));
   const chat = new ConversationEngine({
     orm,
     clock,
@@ -87,7 +89,7 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
           em,
           actor: null,
           loaders: createLoaders(em, () => ctx.actor),
-          services: { tokens: { secret: config.jwtSecret, ttlHours: config.tokenTtlHours, limits: config.loginLimits }, clock },
+          services: { tokens: { secret: tokenSecret, ttlHours: config.tokenTtlHours, limits: config.loginLimits }, clock },
           clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
           requestId,
           deadline: Date.now() + config.graphql.timeoutMs,
@@ -98,7 +100,7 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
           const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
           try {
             if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
-            ctx.actor = await authenticate(em, config.jwtSecret, match[1]);
+            ctx.actor = await authenticate(em, tokenSecret, match[1]);
           } catch (err) {
             if (!(err instanceof DomainError)) {
               // Apollo would answer this itself, with the cause (e.g. the database's address) in the message.

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { LoginOutcome, Officer } from '../entities';
 import type { OfficerActor } from './actor';
@@ -7,8 +8,16 @@ import { recordLoginAttempt } from './login-audit';
 import { admitAddress, admitPhone, clearPhone, DEFAULT_LOGIN_LIMITS, refundAddress, type LoginLimits } from './login-throttle';
 import { dummyHash, verifyPassword } from './password';
 
+/**
+ * The token secret as a key object, made once: jsonwebtoken would otherwise turn a string secret
+ * into a key on every sign and verify (measured ~400 µs a call, ~9 µs with the key object).
+ */
+export function tokenKey(secret: string): KeyObject {
+  return createSecretKey(Buffer.from(secret, 'utf8'));
+}
+
 export interface TokenSettings {
-  secret: string;
+  secret: KeyObject;
   ttlHours: number;
   /** Login throttling; the defaults when not given. */
   limits?: LoginLimits;
@@ -77,7 +86,7 @@ export async function login(
 }
 
 /** Resolves a bearer token to the acting officer (re-read from the database: deactivation is immediate). */
-export async function authenticate(em: EntityManager, secret: string, token: string): Promise<OfficerActor> {
+export async function authenticate(em: EntityManager, secret: KeyObject, token: string): Promise<OfficerActor> {
   let officerId: number;
   try {
     const payload = jwt.verify(token, secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });

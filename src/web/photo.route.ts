@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -46,7 +47,7 @@ function refuse(res: Response, status: number, error: string): void {
  * The token comes in the Authorization header only (never the query string, which ends up in logs);
  * anything the officer may not see is the same 404 as what does not exist.
  */
-export function photoRouter(orm: MikroORM, opts: { uploadDir: string; jwtSecret: string }): Router {
+export function photoRouter(orm: MikroORM, opts: { uploadDir: string; jwtSecret: KeyObject }): Router {
   const router = Router();
   router.get('/cases/:caseId/photos/:attachmentId', async (req, res, next) => {
     try {

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ADMIN, SERVER, alive, freshDataDir, postmasterPid as pidIn, runScript, startServer, userEnv } from '../support/server-process';
+import { ADMIN, ROOT, SERVER, alive, freshDataDir, postmasterPid as pidIn, runScript, startServer, userEnv } from '../support/server-process';
 
 /* The compiled entry points as a user runs them (npm start, npm run admin), in a fresh DATA_DIR. */
 
@@ -102,4 +102,25 @@ it('refuses to start in production without JWT_SECRET, naming the variable', asy
   const res = await run(SERVER, [], { NODE_ENV: 'production' });
   expect(res.code).toBe(1);
   expect(res.err).toMatch(/JWT_SECRET: required in production/);
+});
+
+it('builds before a start only when a source is newer than the last build', async () => {
+  const script = path.join(ROOT, 'src/cli/build-if-stale.mjs');
+  const stamp = path.join(ROOT, 'dist/.build-stamp');
+  const check = async () => (await runScript(script, ['--check'], process.env)).out.trim();
+  const had = existsSync(stamp) ? statSync(stamp).mtime : undefined;
+  try {
+    writeFileSync(stamp, '');
+    utimesSync(stamp, new Date(Date.now() + 3600_000), new Date(Date.now() + 3600_000));
+    expect(await check()).toBe('fresh');
+    utimesSync(stamp, new Date(0), new Date(0));
+    expect(await check()).toBe('stale');
+    rmSync(stamp);
+    expect(await check()).toBe('stale');
+  } finally {
+    if (had) {
+      writeFileSync(stamp, '');
+      utimesSync(stamp, had, had);
+    }
+  }
 });
