@@ -11,6 +11,7 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
   cacheDirectory: '<rootDir>/.cache/jest',
   maxWorkers: 2,
-  testTimeout: 60_000,
+  // Generous: process tests start servers, and a loaded CI machine is slow; a hung test still ends.
+  testTimeout: 180_000,
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.data/'],
 };
