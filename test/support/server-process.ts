@@ -75,7 +75,9 @@ export async function startServer(dataDir: string, extra: Record<string, string>
     log: () => log,
     exited,
     rss: () => {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
+      // 0 once the process is gone (a sampler may outlive it).
+      const status = existsSync(`/proc/${proc.pid}/status`) ? readFileSync(`/proc/${proc.pid}/status`, 'utf8') : '';
+      const m = /VmRSS:\s+(\d+) kB/.exec(status);
       return m ? Number(m[1]) * 1024 : 0;
     },
     gql,
