@@ -76,7 +76,12 @@ export async function startServer(dataDir: string, extra: Record<string, string>
     exited,
     rss: () => {
       // 0 once the process is gone (a sampler may outlive it).
-      const status = existsSync(`/proc/${proc.pid}/status`) ? readFileSync(`/proc/${proc.pid}/status`, 'utf8') : '';
+      let status = '';
+      try {
+        status = readFileSync(`/proc/${proc.pid}/status`, 'utf8');
+      } catch {
+        // gone
+      }
       const m = /VmRSS:\s+(\d+) kB/.exec(status);
       return m ? Number(m[1]) * 1024 : 0;
     },
