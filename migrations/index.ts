@@ -6,6 +6,7 @@ import { Migration20261123141847_officerChat } from './Migration20261123141847_o
 import { Migration20261129120000_loginSecurity } from './Migration20261129120000_loginSecurity';
 import { Migration20261129130000_chatLimits } from './Migration20261129130000_chatLimits';
 import { Migration20261129150000_scheduling } from './Migration20261129150000_scheduling';
+import { Migration20261129170000_search } from './Migration20261129170000_search';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs load the same files. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129120000_loginSecurity', class: Migration20261129120000_loginSecurity },
   { name: 'Migration20261129130000_chatLimits', class: Migration20261129130000_chatLimits },
   { name: 'Migration20261129150000_scheduling', class: Migration20261129150000_scheduling },
+  { name: 'Migration20261129170000_search', class: Migration20261129170000_search },
 ];

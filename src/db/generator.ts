@@ -16,10 +16,10 @@ import { hashPassword } from '../domain/password';
 import { nextCheck } from '../domain/schedule/follow-up';
 import { levelDue } from '../domain/supervision';
 import { deadlines, defaultPolicy } from '../domain/sla';
-import { eventHash, GENESIS_HASH } from '../domain/trail';
 import { importUnits, parseUnitCsv, type UnitRow } from '../domain/unit-import';
 import { dataFile } from '../paths';
-import { bulkInsert } from './bulk';
+import { acquireConnection, copyLine, copyLines, copyRows, CopyIn, type BulkColumn } from './bulk';
+import { TrailHasher, type TrailEvent } from './trail.worker';
 import * as text from './generator.text';
 
 /*
@@ -81,6 +81,17 @@ export function rng(seed: number) {
   return { next, int, pick, weighted };
 }
 type Rng = ReturnType<typeof rng>;
+
+/** The calendar with each day's answer kept: a million cases ask about the same few hundred days. */
+class RememberingCalendar extends WorkCalendar {
+  private readonly known = new Map<string, boolean>();
+
+  override isWorkingDay(date: string): boolean {
+    let working = this.known.get(date);
+    if (working === undefined) this.known.set(date, (working = super.isWorkingDay(date)));
+    return working;
+  }
+}
 
 interface PlaceUnit {
   code: string;
@@ -182,7 +193,7 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
   const r = rng(opts.seed ?? 20261123);
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
-  const calendar = new WorkCalendar(parseCalendarCsv(readFileSync(dataFile('cn-holidays-2026.csv'), 'utf8')));
+  const calendar = new RememberingCalendar(parseCalendarCsv(readFileSync(dataFile('cn-holidays-2026.csv'), 'utf8')));
 
   // Units: through the same import path as the admin CLI.
   const tree = buildUnits(opts.scale, r);
@@ -205,7 +216,7 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
     officerRows.push([`${v.name}网格员${text.personName(r)}`, nextPhone(), hash, OfficerRole.GRID_WORKER, unitId.get(v.code)]);
   }
   await em.transactional(async (tx) => {
-    await bulkInsert(tx, 'officers', [
+    await copyInto(tx, 'officers', [
       { name: 'name', type: 'text' },
       { name: 'phone', type: 'text' },
       { name: 'password_hash', type: 'text' },
@@ -232,14 +243,12 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
     const channel = r.next() < 0.8 ? Channel.WECHAT : Channel.WEB_CHAT;
     residentRows.push([channel, `${channel === Channel.WECHAT ? 'wxid_demo' : 'web-demo-'}${pad(i + 1, 7)}`, text.personName(r), r.next() < 0.6 ? `13${pad(r.int(1e9), 9)}` : null]);
   }
-  for (let i = 0; i < residentRows.length; i += 20_000) {
-    await bulkInsert(em, 'residents', [
-      { name: 'channel', type: 'text' },
-      { name: 'external_id', type: 'text' },
-      { name: 'display_name', type: 'text' },
-      { name: 'phone', type: 'text' },
-    ], residentRows.slice(i, i + 20_000));
-  }
+  await copyInto(em, 'residents', [
+    { name: 'channel', type: 'text' },
+    { name: 'external_id', type: 'text' },
+    { name: 'display_name', type: 'text' },
+    { name: 'phone', type: 'text' },
+  ], residentRows);
   const residentIds = (await em.execute<{ id: number }[]>('select id from residents order by id')).map((x) => x.id);
   say(`residents: ${residentIds.length} ${elapsed()}`);
 
@@ -256,27 +265,32 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
   };
   const counters = new Map<string, number>();
   let events = 0;
-  const BATCH = 5000;
   const [{ start: firstCaseId }] = await em.execute<{ start: number }[]>(
     `select nextval('cases_id_seq')::int as start`,
   );
   await em.execute(`select setval('cases_id_seq', ?)`, [firstCaseId + opts.cases]);
   const countyOf = (code: string) => `${code.slice(0, 6)}000000`;
 
-  // Large loads: build secondary indexes once at the end instead of maintaining them per row.
-  const deferred = opts.cases >= 50_000 ? await dropSecondaryIndexes(em, ['cases', 'case_events']) : [];
+  // Large loads: indexes (unique ones too) are built once at the end instead of maintained per row.
+  const large = opts.cases >= 50_000;
+  const deferred = large ? await dropIndexesForLoad(em, ['cases', 'case_events']) : [];
   if (deferred.length) say(`deferred ${deferred.length} indexes until the cases are in ${elapsed()}`);
-  // Per-row foreign-key checks dominate a bulk load. The generated rows reference only ids read
-  // back above, so a superuser may skip those triggers for the load (the constraints stay).
+  // Per-row foreign-key checks dominate a bulk load, and on two connections a trail row's case is
+  // not yet visible to the other's check. The rows reference only ids read back above, so a
+  // superuser loads without those triggers (the constraints stay).
   const [{ superuser }] = await em.execute<{ superuser: boolean }[]>('select rolsuper as superuser from pg_roles where rolname = current_user');
-  const skipFkChecks = superuser && opts.cases >= 50_000;
+  const sink = large && superuser && !em.getTransactionContext() ? await twoStreamSink(em) : await oneConnectionSink(em);
 
-  const inFlight: Promise<void>[] = [];
-  for (let b = 0; b < opts.cases; b += BATCH) {
-    const caseRows: unknown[][] = [];
-    const eventRows: unknown[][] = [];
-    const t0 = Date.now();
-    for (let i = b; i < Math.min(b + BATCH, opts.cases); i++) {
+  // Blocks small enough that the server is never idle while the next one is generated; a few
+  // blocks may wait for their trail hashes and the server, in order.
+  const BLOCK = 1000;
+  const trail = new TrailHasher(large);
+  let caseLines = '';
+  let blockEvents: TrailEvent[] = [];
+  let written: Promise<void> = Promise.resolve();
+  const pending: Promise<void>[] = [];
+  try {
+    for (let i = 0; i < opts.cases; i++) {
       const id = firstCaseId + i;
       const reportedAt = new Date(times[i]);
       const day = localDate(reportedAt);
@@ -351,18 +365,14 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
       const resolvedKept = reached(CaseStatus.RESOLVED) && text.STATUS_ORDER.includes(status) ? resolvedAt : null;
       const nextCheckAt = nextCheck({ ...ladderCase, supervisionLevel: supervision, resolvedAt: resolvedKept, hasReporter: reporterId !== null }, calendar, opts.now);
 
-      let prev = GENESIS_HASH;
       steps.forEach(([type, from, to, at, actor, note], k) => {
         const data = type === CaseEventType.RETURN_VISIT ? { result: visit } : type === CaseEventType.ESCALATE ? { escalation } : null;
         const actorResident = type === CaseEventType.REPORT ? reporterId : null;
-        const hashed = { caseId: id, seq: k + 1, type, actorOfficerId: actor, actorResidentId: actorResident, fromStatus: from, toStatus: to, note, data, createdAt: at };
-        const h = eventHash(prev, hashed);
-        eventRows.push([id, k + 1, type, actor, actorResident, from, to, note, data, at, prev, h]);
-        prev = h;
+        blockEvents.push([id, k + 1, type, actor, actorResident, from, to, note, data, at]);
       });
       events += steps.length;
       const last = steps[steps.length - 1][3];
-      caseRows.push([
+      caseLines += copyLine([
         id, number, kind, priority, title, description,
         unitId.get(place.code), unitPath.get(place.code), unitId.get(handling), unitPath.get(handling),
         assigneeId, reporterId, reportedById, channel, status, reportedAt, acceptDueAt, dueAt,
@@ -371,26 +381,32 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
         status === CaseStatus.CLOSED ? closedAt : null,
         supervision, nextCheckAt, escalation, escalatedAt, visit, reportedAt, last, steps.length,
       ]);
+      if ((i + 1) % BLOCK === 0 || i + 1 === opts.cases) {
+        const [cases, eventLines] = [caseLines, trail.lines(blockEvents)];
+        eventLines.catch(() => undefined); // awaited in turn below; a failure surfaces there
+        written = written.then(async () => sink.write(cases, await eventLines));
+        written.catch(() => undefined);
+        pending.push(written);
+        caseLines = '';
+        blockEvents = [];
+        if (pending.length > 3) await pending.shift();
+        if (opts.cases >= 20_000 && ((i + 1) % 100_000 === 0 || i + 1 === opts.cases)) say(`cases: ${i + 1}/${opts.cases}, trail events: ${events} ${elapsed()}`);
+      }
     }
-    // Two batches in flight on two connections: the next batch is generated while these insert.
-    const batchEnd = Math.min(b + BATCH, opts.cases);
-    const t1 = Date.now();
-    // Inside a caller's transaction (demo loading) everything stays on its connection.
-    const batchEm = em.getTransactionContext() ? em : em.fork();
-    inFlight.push(
-      batchEm.transactional(async (tx) => {
-        if (skipFkChecks) await tx.execute('set local session_replication_role = replica');
-        await bulkInsert(tx, 'cases', CASE_COLUMNS, caseRows);
-        await bulkInsert(tx, 'case_events', EVENT_COLUMNS, eventRows);
-        if (opts.cases >= 20_000) say(`cases: ${batchEnd}/${opts.cases} ${elapsed()} (generated in ${t1 - t0} ms, inserted in ${Date.now() - t1} ms)`);
-      }),
-    );
-    if (inFlight.length >= (batchEm === em ? 1 : 2)) await inFlight.shift();
+    await written;
+    await sink.finish();
+  } catch (err) {
+    await Promise.allSettled(pending);
+    await sink.abort(err as Error);
+    throw err;
+  } finally {
+    await trail.close();
   }
-  await Promise.all(inFlight);
-  for (const def of deferred) await em.execute(def);
-  if (deferred.length) say(`rebuilt ${deferred.length} indexes ${elapsed()}`);
-  await bulkInsert(em, 'case_number_counters', [{ name: 'day', type: 'date' }, { name: 'last', type: 'int' }], [...counters]);
+  if (deferred.length) {
+    await rebuildIndexes(em, deferred, (name, ms) => say(`  index ${name}: ${(ms / 1000).toFixed(1)}s`));
+    say(`rebuilt ${deferred.length} indexes ${elapsed()}`);
+  }
+  await copyInto(em, 'case_number_counters', [{ name: 'day', type: 'date' }, { name: 'last', type: 'int' }], [...counters]);
   await em.execute('analyze');
   say(`cases: ${opts.cases}, trail events: ${events} ${elapsed()}`);
   return { units: idRows.length, officers: officers.length, residents: residentIds.length, cases: opts.cases, events };
@@ -412,14 +428,145 @@ const EVENT_COLUMNS = [
   ['prev_hash', 'text'], ['hash', 'text'],
 ].map(([name, type]) => ({ name, type }));
 
-/** Drops the non-constraint indexes of the tables and returns the statements that recreate them. */
-async function dropSecondaryIndexes(em: EntityManager, tables: string[]): Promise<string[]> {
-  const rows = await em.execute<{ indexname: string; indexdef: string }[]>(
-    `select i.indexname, i.indexdef from pg_indexes i
-     where i.schemaname = current_schema() and i.tablename in (?)
-       and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`,
+/** Copies rows into a table on the entity manager's connection (its transaction's, if any). */
+async function copyInto(em: EntityManager, table: string, columns: BulkColumn[], rows: unknown[][]): Promise<void> {
+  const conn = await acquireConnection(em);
+  try {
+    await copyRows(conn.client, table, columns, rows);
+  } finally {
+    await conn.release();
+  }
+}
+
+/** Where the generated case and trail rows go. */
+interface CaseSink {
+  /** Takes a block of case rows and the trail rows of those cases, as COPY text lines. */
+  write(cases: string, events: string): Promise<void>;
+  finish(): Promise<void>;
+  abort(err: Error): Promise<void>;
+}
+
+/**
+ * Two connections with one COPY each, committed together at the end: the server takes cases and
+ * trail rows at once while this process generates the next block. Foreign-key triggers are off on
+ * both (a trail row's case is in the other, uncommitted transaction).
+ */
+async function twoStreamSink(em: EntityManager): Promise<CaseSink> {
+  const conns = [await acquireConnection(em), await acquireConnection(em)];
+  const copies: CopyIn[] = [];
+  const close = async (end: 'commit' | 'rollback') => {
+    const results = await Promise.allSettled(conns.map((c) => c.client.query(end).finally(() => c.release())));
+    const failed = results.find((x) => x.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+  try {
+    for (const [i, c] of conns.entries()) {
+      await c.client.query('begin');
+      await c.client.query('set local session_replication_role = replica');
+      copies.push(i === 0 ? new CopyIn(c.client, 'cases', CASE_COLUMNS) : new CopyIn(c.client, 'case_events', EVENT_COLUMNS));
+    }
+  } catch (err) {
+    await Promise.all(copies.map((c) => c.abort(err as Error)));
+    await close('rollback').catch(() => undefined);
+    throw err;
+  }
+  return {
+    write: async (cases, events) => void (await Promise.all([copies[0].write(cases), copies[1].write(events)])),
+    finish: async () => {
+      await Promise.all(copies.map((c) => c.end()));
+      await close('commit');
+    },
+    abort: async (err) => {
+      await Promise.all(copies.map((c) => c.abort(err)));
+      await close('rollback').catch(() => undefined);
+    },
+  };
+}
+
+/** One connection, a COPY per table and block, in one transaction (the caller's, if it has one). */
+async function oneConnectionSink(em: EntityManager): Promise<CaseSink> {
+  const own = !em.getTransactionContext();
+  const conn = await acquireConnection(em);
+  try {
+    if (own) await conn.client.query('begin');
+  } catch (err) {
+    await conn.release();
+    throw err;
+  }
+  return {
+    write: async (cases, events) => {
+      await copyLines(conn.client, 'cases', CASE_COLUMNS, cases);
+      await copyLines(conn.client, 'case_events', EVENT_COLUMNS, events);
+    },
+    finish: async () => {
+      if (own) await conn.client.query('commit').finally(() => conn.release());
+      else await conn.release();
+    },
+    abort: async () => {
+      if (own) await conn.client.query('rollback').catch(() => undefined);
+      await conn.release();
+    },
+  };
+}
+
+interface DeferredIndex {
+  table: string;
+  name: string;
+  /** CREATE INDEX statement. */
+  create: string;
+  /** The unique constraint the index backs, re-attached once it is built. */
+  unique: boolean;
+  /** Rows of the table when it was dropped, to start with the largest builds. */
+  weight: number;
+}
+
+/**
+ * Drops the indexes of the tables that no foreign key needs (plain ones and unique constraints;
+ * primary keys stay) and returns how to build them again.
+ */
+async function dropIndexesForLoad(em: EntityManager, tables: string[]): Promise<DeferredIndex[]> {
+  const rows = await em.execute<{ table: string; name: string; create: string; unique: boolean; gin: boolean }[]>(
+    `select t.relname as "table", i.relname as name, pg_get_indexdef(x.indexrelid) as "create",
+            c.oid is not null as "unique", am.amname = 'gin' as gin
+     from pg_index x
+     join pg_class i on i.oid = x.indexrelid
+     join pg_class t on t.oid = x.indrelid
+     join pg_am am on am.oid = i.relam
+     left join pg_constraint c on c.conindid = x.indexrelid and c.conrelid = x.indrelid and c.contype = 'u' and not c.condeferrable
+     where t.relnamespace = current_schema()::regnamespace and t.relname in (?)
+       and not x.indisprimary
+       and (c.oid is not null or not exists (select 1 from pg_constraint k where k.conindid = x.indexrelid))
+       and not exists (select 1 from pg_constraint f where f.contype = 'f' and f.conindid = x.indexrelid)`,
     [tables],
   );
-  for (const r of rows) await em.execute(`drop index "${r.indexname}"`);
-  return rows.map((r) => r.indexdef);
+  for (const r of rows) {
+    await em.execute(r.unique ? `alter table "${r.table}" drop constraint "${r.name}"` : `drop index "${r.name}"`);
+  }
+  // Trail rows outnumber cases about six to one; a trigram index costs several btrees.
+  return rows.map((r) => ({ ...r, weight: (r.table === 'case_events' ? 6 : 1) * (r.gin ? 8 : 1) }));
+}
+
+/** Builds the deferred indexes on two connections at once, largest first, then re-attaches the unique constraints. */
+async function rebuildIndexes(em: EntityManager, defs: DeferredIndex[], built: (name: string, ms: number) => void): Promise<void> {
+  const queue = [...defs].sort((a, b) => b.weight - a.weight);
+  const worker = async () => {
+    const conn = await acquireConnection(em);
+    try {
+      // Sorts and gram lists in memory instead of temporary files; the server may add parallel workers
+      // to a large build, so the longest one does not hold up the end alone.
+      await conn.client.query(`set maintenance_work_mem = '512MB'`);
+      for (let d = queue.shift(); d; d = queue.shift()) {
+        const t = Date.now();
+        await conn.client.query(d.create);
+        built(d.name, Date.now() - t);
+      }
+    } finally {
+      await conn.client.query('reset all').catch(() => undefined);
+      await conn.release();
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  for (const d of defs.filter((x) => x.unique)) {
+    await em.execute(`alter table "${d.table}" add constraint "${d.name}" unique using index "${d.name}"`);
+  }
 }

@@ -43,6 +43,11 @@ export interface Attachment {
   name: 'cases_text_trgm_idx',
   expression: `create index "cases_text_trgm_idx" on "cases" using gin (("title" || ' ' || "description") gin_trgm_ops)`,
 })
+// Every 1- and 2-character substring (case_search_grams, made by the search migration): trigrams cannot serve searches that short.
+@Index({
+  name: 'cases_text_grams_idx',
+  expression: `create index "cases_text_grams_idx" on "cases" using gin ("case_search_grams"("title" || ' ' || "description"))`,
+})
 export class Case {
   [OptionalProps]?: 'createdAt' | 'updatedAt' | 'attachments' | 'anonymous' | 'deadlineExtended' | 'supervisionLevel' | 'escalation' | 'version';
 

@@ -2,6 +2,7 @@ import { Field, ID, InterfaceType, Int, ObjectType, type ClassType } from 'type-
 import { Case, Officer, Unit } from '../entities';
 import { badInput } from '../domain/errors';
 import type { Page } from '../domain/pagination';
+import { EXACT_COUNT_LIMIT, type CaseCount } from '../domain/case.query';
 
 /** Types reachable through node(id). */
 export type NodeTypeName = 'Unit' | 'Case' | 'Officer';
@@ -61,6 +62,8 @@ export interface ConnectionShape<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: PageInfo;
   readonly totalCount: Promise<number>;
+  readonly totalCountIsEstimate: Promise<boolean>;
+  readonly totalCountExact: Promise<number>;
 }
 
 /** Builds `<Name>Connection` and `<Name>Edge` object types for a node type. */
@@ -82,15 +85,27 @@ export function connectionType<T extends object>(name: string, nodeType: ClassTy
     @Field(() => PageInfo, { description: 'Whether more pages follow, and the cursors to fetch them.' })
     pageInfo!: PageInfo;
 
-    @Field(() => Int, { description: `How many ${what}s match in all (across every page).` })
+    @Field(() => Int, {
+      description: `How many ${what}s match in all (across every page): exact up to ${EXACT_COUNT_LIMIT.toLocaleString('en')}; above that it may be an estimate from a sample of the table (usually within ten per cent), which totalCountIsEstimate says.`,
+    })
     totalCount!: Promise<number>;
+
+    @Field(() => Boolean, { description: 'totalCount is an estimate (more than ' + EXACT_COUNT_LIMIT.toLocaleString('en') + ' match); ask for totalCountExact for the exact figure.' })
+    totalCountIsEstimate!: Promise<boolean>;
+
+    @Field(() => Int, { description: `How many ${what}s match in all, always counted exactly: slower than totalCount on large lists (a whole city).` })
+    totalCountExact!: Promise<number>;
   }
   return Connection as unknown as ClassType<ConnectionShape<T>>;
 }
 
-/** Maps a domain page to a connection object; totalCount runs its query only when selected. */
-export function toConnection<T>(page: Page<T>): ConnectionShape<T> {
-  let count: Promise<number> | undefined;
+/** Maps a domain page to a connection object; each count runs its query only when selected, once. */
+export function toConnection<T>(page: Page<T> & { boundedCount?: () => Promise<CaseCount> }): ConnectionShape<T> {
+  let exact: Promise<number> | undefined;
+  let bounded: Promise<CaseCount> | undefined;
+  const exactCount = () => (exact ??= page.totalCount());
+  // Lists whose domain gives no bounded count are counted exactly: none grows to where that is slow.
+  const boundedCount = () => (bounded ??= page.boundedCount?.() ?? exactCount().then((count) => ({ count, estimated: false })));
   return {
     edges: page.nodes.map((node, i) => ({ node, cursor: page.cursors[i] })),
     pageInfo: {
@@ -100,8 +115,13 @@ export function toConnection<T>(page: Page<T>): ConnectionShape<T> {
       endCursor: page.cursors[page.cursors.length - 1] ?? null,
     },
     get totalCount() {
-      count ??= page.totalCount();
-      return count;
+      return boundedCount().then((c) => c.count);
+    },
+    get totalCountIsEstimate() {
+      return boundedCount().then((c) => c.estimated);
+    },
+    get totalCountExact() {
+      return exactCount();
     },
   };
 }
