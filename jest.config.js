@@ -6,6 +6,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ["<rootDir>/test/{unit,integration,bot,web}/**/*.test.ts"],
+  // Latency-asserting tests run alone afterwards (jest.serial.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '\\.serial\\.test\\.ts$'],
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
