@@ -61,24 +61,42 @@ async function current(em: EntityManager, key: string): Promise<Row | undefined>
   return (await exec<Row[]>(em, 'select failures, window_start, last_failure_at from login_throttles where key = ?', [key]))[0];
 }
 
+/**
+ * Counts a failed attempt against a key in one atomic statement, starting afresh when `reset` holds,
+ * but only while `admit` holds: answers whether the attempt was let through.
+ */
+async function countAttempt(
+  em: EntityManager,
+  key: string,
+  now: Date,
+  reset: { sql: string; params: unknown[] },
+  admit: { sql: string; params: unknown[] },
+): Promise<boolean> {
+  const rows = await exec<unknown[]>(
+    em,
+    `insert into login_throttles as t (key, failures, window_start, last_failure_at) values (?, 1, ?, ?)
+     on conflict (key) do update set
+       failures = case when ${reset.sql} then 1 else t.failures + 1 end,
+       window_start = case when ${reset.sql} then excluded.window_start else t.window_start end,
+       last_failure_at = excluded.last_failure_at
+     where ${admit.sql}
+     returning failures`,
+    [key, now, now, ...reset.params, ...reset.params, ...admit.params],
+  );
+  return rows.length > 0;
+}
+
 /** Counts an attempt for a phone, or refuses it while the phone must wait or is locked. */
 export async function admitPhone(em: EntityManager, phone: string, now: Date, limits: LoginLimits): Promise<Admission> {
   const key = phoneKey(phone);
   const lock = limits.lockAfterFailures || NEVER;
   const stale = `t.last_failure_at <= excluded.last_failure_at - make_interval(secs => ${FAILURE_MEMORY_SECONDS})`;
-  const admitted = await exec<unknown[]>(
-    em,
-    `insert into login_throttles as t (key, failures, window_start, last_failure_at) values (?, 1, ?, ?)
-     on conflict (key) do update set
-       failures = case when ${stale} then 1 else t.failures + 1 end,
-       window_start = case when ${stale} then excluded.window_start else t.window_start end,
-       last_failure_at = excluded.last_failure_at
-     where t.failures < ?::int and (${stale} or t.failures < ?::int
-       or t.last_failure_at + make_interval(secs => least(?::float8, ?::float8 * power(2, least(t.failures - ?::int, 40)))) <= excluded.last_failure_at)
-     returning failures`,
-    [key, now, now, lock, limits.freeFailures, limits.backoffMaxSeconds, limits.backoffBaseSeconds, limits.freeFailures],
-  );
-  if (admitted.length) return { ok: true };
+  const admitted = await countAttempt(em, key, now, { sql: stale, params: [] }, {
+    sql: `t.failures < ?::int and (${stale} or t.failures < ?::int
+       or t.last_failure_at + make_interval(secs => least(?::float8, ?::float8 * power(2, least(t.failures - ?::int, 40)))) <= excluded.last_failure_at)`,
+    params: [lock, limits.freeFailures, limits.backoffMaxSeconds, limits.backoffBaseSeconds, limits.freeFailures],
+  });
+  if (admitted) return { ok: true };
   const row = await current(em, key);
   if (!row) return { ok: true };
   const locked = row.failures >= lock;
@@ -89,19 +107,12 @@ export async function admitPhone(em: EntityManager, phone: string, now: Date, li
 /** Counts an attempt for a client address in its fixed window, or refuses it when the window is used up. */
 export async function admitAddress(em: EntityManager, address: string, now: Date, limits: LoginLimits): Promise<Admission> {
   const key = addressKey(address);
-  const expired = `t.window_start <= excluded.window_start - make_interval(secs => ?::float8)`;
-  const admitted = await exec<unknown[]>(
-    em,
-    `insert into login_throttles as t (key, failures, window_start, last_failure_at) values (?, 1, ?, ?)
-     on conflict (key) do update set
-       failures = case when ${expired} then 1 else t.failures + 1 end,
-       window_start = case when ${expired} then excluded.window_start else t.window_start end,
-       last_failure_at = excluded.last_failure_at
-     where ${expired} or t.failures < ?::int
-     returning failures`,
-    [key, now, now, limits.addressWindowSeconds, limits.addressWindowSeconds, limits.addressWindowSeconds, limits.addressMaxFailures],
-  );
-  if (admitted.length) return { ok: true };
+  const expired = { sql: 't.window_start <= excluded.window_start - make_interval(secs => ?::float8)', params: [limits.addressWindowSeconds] };
+  const admitted = await countAttempt(em, key, now, expired, {
+    sql: `${expired.sql} or t.failures < ?::int`,
+    params: [...expired.params, limits.addressMaxFailures],
+  });
+  if (admitted) return { ok: true };
   const row = await current(em, key);
   const ends = row ? new Date(row.window_start).getTime() + limits.addressWindowSeconds * 1000 : now.getTime();
   return { ok: false, locked: false, retryAfterSeconds: Math.max(1, (ends - now.getTime()) / 1000) };
