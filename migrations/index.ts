@@ -7,6 +7,7 @@ import { Migration20261129120000_loginSecurity } from './Migration20261129120000
 import { Migration20261129130000_chatLimits } from './Migration20261129130000_chatLimits';
 import { Migration20261129150000_scheduling } from './Migration20261129150000_scheduling';
 import { Migration20261129170000_search } from './Migration20261129170000_search';
+import { Migration20261130010000_officerNotify } from './Migration20261130010000_officerNotify';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs load the same files. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129130000_chatLimits', class: Migration20261129130000_chatLimits },
   { name: 'Migration20261129150000_scheduling', class: Migration20261129150000_scheduling },
   { name: 'Migration20261129170000_search', class: Migration20261129170000_search },
+  { name: 'Migration20261130010000_officerNotify', class: Migration20261130010000_officerNotify },
 ];

@@ -6,6 +6,8 @@ import express, { type Express } from 'express';
 import type { Config } from './config';
 import { systemClock, type Clock } from './domain/actor';
 import { authenticate, tokenKey } from './domain/auth.service';
+import { ActorCache } from './domain/actor-cache';
+import { listen } from './db/listen';
 import { DomainError, unauthenticated } from './domain/errors';
 import { createLoaders, type GraphQLContext } from './graphql/context';
 import { formatError, internalError } from './graphql/errors';
@@ -33,6 +35,16 @@ export interface App {
 export async function createApp(orm: MikroORM, config: Config, clock: Clock = systemClock): Promise<App> {
   const limits = limitOptions(config.graphql, config.env === 'production');
   const tokenSecret = tokenKey(config.jwtSecret);
+  const actors = new ActorCache(config.officerCacheMs);
+  const officerChanges =
+    config.officerCacheMs > 0
+      ? listen(
+          orm.config.get('clientUrl')!,
+          'sanling_officer',
+          (payload) => actors.invalidate(payload === '*' ? '*' : Number(payload)),
+          (listening) => actors.setListening(listening),
+        )
+      : undefined;
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await getSchema(),
     formatError: formatError(config.dbStatementTimeoutMs),
@@ -54,7 +66,7 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
   app.set('trust proxy', 'loopback');
   app.use(healthRouter(orm));
   // Case photos for officers, by bearer token like GraphQL.
-  app.use(photoRouter(orm, { uploadDir: config.uploadDir, jwtSecret: tokenSecret }));
+  app.use(photoRouter(orm, { uploadDir: config.uploadDir, jwtSecret: tokenSecret, actors }));
   const chat = new ConversationEngine({
     orm,
     clock,
@@ -100,7 +112,7 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
           const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
           try {
             if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
-            ctx.actor = await authenticate(em, tokenSecret, match[1]);
+            ctx.actor = await authenticate(em, tokenSecret, match[1], actors);
           } catch (err) {
             if (!(err instanceof DomainError)) {
               // Apollo would answer this itself, with the cause (e.g. the database's address) in the message.
@@ -124,9 +136,10 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
     express: app,
     apollo,
     chat,
-    stop: () => {
+    stop: async () => {
       chat.stopSweeper();
-      return apollo.stop();
+      await officerChanges?.close();
+      await apollo.stop();
     },
   };
 }

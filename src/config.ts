@@ -29,6 +29,7 @@ const envSchema = z.object({
   DB_POOL_MAX: z.coerce.number({ message: 'must be a number' }).int().min(1).max(200).default(10),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TOKEN_TTL_HOURS: z.coerce.number({ message: 'must be a number' }).positive().max(24 * 30).default(12),
+  OFFICER_CACHE_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0).max(300).default(5),
   DEMO_DATA: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
   LOG_SQL: bool(false),
   // Read by the logger itself (it must work before config loads); validated here all the same.
@@ -73,6 +74,8 @@ export interface Config {
   /** True when no JWT_SECRET was given and a throw-away one was generated (development and test only). */
   readonly jwtSecretGenerated: boolean;
   readonly tokenTtlHours: number;
+  /** How long a token's officer is kept between lookups (0: looked up on every request). */
+  readonly officerCacheMs: number;
   readonly demoData: boolean;
   readonly logSql: boolean;
   readonly introspection: boolean;
@@ -131,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: e.JWT_SECRET ?? randomBytes(32).toString('base64url'),
     jwtSecretGenerated: !e.JWT_SECRET,
     tokenTtlHours: e.TOKEN_TTL_HOURS,
+    officerCacheMs: e.OFFICER_CACHE_SECONDS * 1000,
     demoData: e.NODE_ENV !== 'production' && e.DEMO_DATA !== 'false',
     logSql: e.LOG_SQL,
     introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === 'true' : e.NODE_ENV !== 'production',

@@ -59,9 +59,9 @@ export function canSeeReporterPhone(actor: OfficerActor, c: { handlingPath: stri
 export function residentView(
   actor: OfficerActor,
   resident: { id: number; displayName: string; phone?: string | null },
-  c?: { anonymous: boolean; handlingPath: string; reporter?: { id: number } | null },
+  c?: { anonymous: boolean; handlingPath: string; reporterId: number | null },
 ): { displayName: string; phone: string | null } {
-  if (c?.anonymous && (!c.reporter || c.reporter.id === resident.id)) return { displayName: '匿名', phone: null };
+  if (c?.anonymous && (c.reporterId == null || c.reporterId === resident.id)) return { displayName: '匿名', phone: null };
   if (!resident.phone) return { displayName: resident.displayName, phone: null };
   return { displayName: resident.displayName, phone: c && canSeeReporterPhone(actor, c) ? resident.phone : maskPhone(resident.phone) };
 }

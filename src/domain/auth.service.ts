@@ -3,6 +3,7 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { LoginOutcome, Officer } from '../entities';
 import type { OfficerActor } from './actor';
+import type { ActorCache } from './actor-cache';
 import { badInput, DomainError, rateLimited, unauthenticated } from './errors';
 import { recordLoginAttempt } from './login-audit';
 import { admitAddress, admitPhone, clearPhone, DEFAULT_LOGIN_LIMITS, refundAddress, type LoginLimits } from './login-throttle';
@@ -85,8 +86,11 @@ export async function login(
   return { token, expiresAt, officer, actor };
 }
 
-/** Resolves a bearer token to the acting officer (re-read from the database: deactivation is immediate). */
-export async function authenticate(em: EntityManager, secret: KeyObject, token: string): Promise<OfficerActor> {
+/**
+ * Resolves a bearer token to the acting officer, re-read from the database unless `cache` holds them
+ * (it forgets an officer the moment the database reports a change, so deactivation is immediate).
+ */
+export async function authenticate(em: EntityManager, secret: KeyObject, token: string, cache?: ActorCache): Promise<OfficerActor> {
   let officerId: number;
   try {
     const payload = jwt.verify(token, secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
@@ -96,11 +100,16 @@ export async function authenticate(em: EntityManager, secret: KeyObject, token: 
     throw unauthenticated(expired ? 'Your session has expired: log in again' : 'Invalid token: log in again');
   }
   if (!Number.isSafeInteger(officerId)) throw unauthenticated('Invalid token: log in again');
+  const cached = cache?.get(officerId);
+  if (cached) return cached;
+  const mark = cache?.mark() ?? 0;
   const rows = await em.execute<{ id: number; name: string; role: OfficerActor['role']; unit_id: number; path: string }[]>(
       'select o.id, o.name, o.role, o.unit_id, u.path from officers o join units u on u.id = o.unit_id where o.id = ? and o.active',
       [officerId],
     );
   const row = rows[0];
   if (!row) throw unauthenticated('This account is no longer active');
-  return { type: 'officer', id: row.id, name: row.name, role: row.role, unitId: row.unit_id, unitPath: row.path };
+  const actor: OfficerActor = { type: 'officer', id: row.id, name: row.name, role: row.role, unitId: row.unit_id, unitPath: row.path };
+  cache?.set(actor, mark);
+  return actor;
 }

@@ -7,6 +7,7 @@ import type { Actor } from './actor';
 import { change, type CaseRef } from './case-change';
 import { badInput, DomainError, notFound } from './errors';
 import { appendEvents } from './trail.service';
+import { CASE_ROW, type CaseRow } from './read/rows';
 import { STEP_TYPES, type StepType } from './workflow';
 
 export interface StepAttachment {
@@ -80,7 +81,7 @@ export async function mergeCase(em: EntityManager, actor: Actor, ref: CaseRef & 
 }
 
 /** Likely duplicates of many cases at once (one statement): same kind, same unit or a sibling, similar text, ±90 days. */
-export async function loadSimilarCases(em: EntityManager, actor: Actor, ids: readonly number[]): Promise<Case[][]> {
+export async function loadSimilarCases(em: EntityManager, actor: Actor, ids: readonly number[]): Promise<CaseRow[][]> {
   const officer = requireOfficer(actor);
   if (!ids.length) return [];
   const [scope, params] = caseScopeSql(officer, 'c');
@@ -88,7 +89,7 @@ export async function loadSimilarCases(em: EntityManager, actor: Actor, ids: rea
     `select s.id as source_id, m.* from cases s
      join units su on su.id = s.unit_id
      cross join lateral (
-       select c.* from cases c join units cu on cu.id = c.unit_id
+       select ${CASE_ROW.columns('c')} from cases c join units cu on cu.id = c.unit_id
        where c.id <> s.id and c.kind = s.kind and c.status <> 'MERGED'
          and c.reported_at > s.reported_at - interval '90 days' and c.reported_at < s.reported_at + interval '90 days'
          and (cu.id = su.id or cu.parent_id = su.parent_id)
@@ -100,10 +101,10 @@ export async function loadSimilarCases(em: EntityManager, actor: Actor, ids: rea
      where s.id in (?)`,
     [...params, [...ids]],
   );
-  const byId = new Map<number, Case[]>(ids.map((id) => [id, []]));
+  const byId = new Map<number, CaseRow[]>(ids.map((id) => [id, []]));
   for (const r of rows) {
     const { source_id: sourceId, ...fields } = r;
-    byId.get(sourceId)!.push(em.map(Case, fields));
+    byId.get(sourceId)!.push(CASE_ROW.fromRaw(fields));
   }
   return ids.map((id) => byId.get(id)!);
 }

@@ -1,5 +1,7 @@
-import type { EntityManager, QueryBuilder } from '@mikro-orm/postgresql';
-import { Case, CaseKind, CasePriority, CaseStatus, SupervisionLevel, Unit } from '../entities';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { CaseKind, CasePriority, CaseStatus, SupervisionLevel } from '../entities';
+import { selectRows } from './read/load';
+import { CASE_ROW, type CaseRow } from './read/rows';
 import { canReadCase, canReadUnit, caseScopeSql, likePrefix, requireOfficer, likeContains } from './access';
 import type { Actor } from './actor';
 import { badInput, notFound } from './errors';
@@ -40,7 +42,7 @@ export interface CaseOrder {
 
 export const DEFAULT_CASE_ORDER: CaseOrder = { field: CaseOrderField.REPORTED_AT, direction: SortDirection.DESC };
 
-const ORDER_COLUMN: Record<CaseOrderField, { column: string; prop: keyof Case }> = {
+const ORDER_COLUMN: Record<CaseOrderField, { column: string; prop: 'reportedAt' | 'dueAt' | 'updatedAt' | 'number' }> = {
   REPORTED_AT: { column: 'reported_at', prop: 'reportedAt' },
   DUE_AT: { column: 'due_at', prop: 'dueAt' },
   UPDATED_AT: { column: 'updated_at', prop: 'updatedAt' },
@@ -51,7 +53,7 @@ const ORDER_COLUMN: Record<CaseOrderField, { column: string; prop: keyof Case }>
 const WORKING = [CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS];
 
 /** Overdue: not accepted by acceptDueAt, or not resolved by dueAt. */
-export function isOverdue(c: Pick<Case, 'status' | 'acceptDueAt' | 'dueAt'>, now: Date): boolean {
+export function isOverdue(c: { status: CaseStatus; acceptDueAt: Date; dueAt: Date }, now: Date): boolean {
   if (c.status === CaseStatus.REPORTED) return c.acceptDueAt < now || c.dueAt < now;
   return WORKING.includes(c.status) && c.dueAt < now;
 }
@@ -64,14 +66,42 @@ export function overdueSql(alias: string): string {
 
 const CASE_NUMBER = /^SL\d{8,}$/i;
 
-/** One case by id or number, if in the actor's jurisdiction; otherwise NOT_FOUND (nothing leaked). */
-export async function getCase(em: EntityManager, actor: Actor, by: { id?: number; number?: string }): Promise<Case> {
+/**
+ * One case by id or number, if in the actor's jurisdiction; otherwise NOT_FOUND (nothing leaked).
+ * By id it goes through `byId` when given (the request's batching loader).
+ */
+export async function getCase(
+  em: EntityManager,
+  actor: Actor,
+  by: { id?: number; number?: string },
+  byId: (id: number) => Promise<CaseRow | undefined> = async (id) => (await selectRows(em, CASE_ROW, 'c', 'where c.id = ?', [id]))[0],
+): Promise<CaseRow> {
   const officer = requireOfficer(actor);
   if ((by.id == null) === (by.number == null)) throw badInput('Give exactly one of id or number');
   const found =
-    by.id != null ? await em.findOne(Case, { id: by.id }) : await em.findOne(Case, { number: by.number!.trim().toUpperCase() });
+    by.id != null ? await byId(by.id) : (await selectRows(em, CASE_ROW, 'c', 'where c.number = ?', [by.number!.trim().toUpperCase()]))[0];
   if (!found || !canReadCase(officer, found)) throw notFound('Case');
   return found;
+}
+
+/** SQL conditions joined by `and`, with their `?` parameters in order. */
+class Conditions {
+  readonly sql: string[] = [];
+  readonly params: unknown[] = [];
+
+  add(sql: string, params: unknown[] = []): this {
+    this.sql.push(sql);
+    this.params.push(...params);
+    return this;
+  }
+
+  clone(): Conditions {
+    return new Conditions().add(this.text(), this.params);
+  }
+
+  text(): string {
+    return this.sql.length ? this.sql.map((s) => `(${s})`).join(' and ') : 'true';
+  }
 }
 
 /** Cases in the actor's jurisdiction matching the filter, keyset-paginated in the given order. */
@@ -85,60 +115,55 @@ export async function listCases(
 ): Promise<CasePage> {
   const officer = requireOfficer(actor);
   const first = pageSize(args);
-  const qb = em.createQueryBuilder(Case, 'c');
+  const where = new Conditions();
   // The conditions a sample of rows is tested against when estimating; a short search leaves out its index condition.
-  let sampleQb: QueryBuilder<Case> | undefined;
-  qb.where(...caseScopeSql(officer, 'c'));
-  if (filter.status?.length) qb.andWhere({ status: { $in: filter.status } });
-  if (filter.kind?.length) qb.andWhere({ kind: { $in: filter.kind } });
-  if (filter.priority?.length) qb.andWhere({ priority: { $in: filter.priority } });
-  if (filter.supervisionLevel?.length) qb.andWhere({ supervisionLevel: { $in: filter.supervisionLevel } });
-  if (filter.assigneeId != null) qb.andWhere({ assignee: filter.assigneeId });
+  let sample: Conditions | undefined;
+  where.add(...caseScopeSql(officer, 'c'));
+  if (filter.status?.length) where.add('c.status in (?)', [filter.status]);
+  if (filter.kind?.length) where.add('c.kind in (?)', [filter.kind]);
+  if (filter.priority?.length) where.add('c.priority in (?)', [filter.priority]);
+  if (filter.supervisionLevel?.length) where.add('c.supervision_level in (?)', [filter.supervisionLevel]);
+  if (filter.assigneeId != null) where.add('c.assignee_id = ?', [filter.assigneeId]);
   if (filter.unitId != null) {
-    const unit = await em.findOne(Unit, { id: filter.unitId });
+    const [unit] = await em.execute<{ path: string }[]>('select path from units where id = ?', [filter.unitId]);
     if (!unit || !canReadUnit(officer, unit)) throw notFound('Unit');
-    qb.andWhere('c.unit_path like ?', [likePrefix(unit.path)]);
+    where.add('c.unit_path like ?', [likePrefix(unit.path)]);
   }
-  if (filter.overdue != null) {
-    const params = [now, now, now];
-    if (filter.overdue) qb.andWhere(overdueSql('c'), params);
-    else qb.andWhere(`not ${overdueSql('c')}`, params);
-  }
-  if (filter.reportedAfter) qb.andWhere({ reportedAt: { $gte: filter.reportedAfter } });
-  if (filter.reportedBefore) qb.andWhere({ reportedAt: { $lt: filter.reportedBefore } });
+  if (filter.overdue != null) where.add(filter.overdue ? overdueSql('c') : `not ${overdueSql('c')}`, [now, now, now]);
+  if (filter.reportedAfter) where.add('c.reported_at >= ?', [filter.reportedAfter]);
+  if (filter.reportedBefore) where.add('c.reported_at < ?', [filter.reportedBefore]);
   const search = filter.search?.trim();
   if (search) {
     if (search.length > 100) throw badInput('search is limited to 100 characters');
-    if (CASE_NUMBER.test(search)) qb.andWhere({ number: search.toUpperCase() });
+    if (CASE_NUMBER.test(search)) where.add('c.number = ?', [search.toUpperCase()]);
     else if (Array.from(search).length <= SHORT_SEARCH) {
       // Trigrams need three characters: one or two go through the index of 1- and 2-character substrings.
       // The length guard is evaluated by the planner on the value, so the index condition stays plain.
       // The substring test decides. It is ilike's own test (a UTF-8 database lower-cases both sides),
       // spelled so the planner does not read the whole trigram index for a pattern with no trigram.
       const contains = `strpos(lower(c.title || ' ' || c.description), lower(?)) > 0`;
-      sampleQb = qb.clone().andWhere(contains, [search]);
-      qb.andWhere(`(length(lower(?)) > ${SHORT_SEARCH} or ${SEARCH_GRAMS_SQL('c')} @> array[lower(?)])`, [search, search]);
-      qb.andWhere(contains, [search]);
-    } else qb.andWhere(`(c.title || ' ' || c.description) ilike ?`, [likeContains(search)]);
+      sample = where.clone().add(contains, [search]);
+      where.add(`length(lower(?)) > ${SHORT_SEARCH} or ${SEARCH_GRAMS_SQL('c')} @> array[lower(?)]`, [search, search]);
+      where.add(contains, [search]);
+    } else where.add(`(c.title || ' ' || c.description) ilike ?`, [likeContains(search)]);
   }
-  const countQb = qb.clone();
-  sampleQb ??= countQb;
+  const matching = where.clone();
+  sample ??= matching;
 
   const { column, prop } = ORDER_COLUMN[order.field];
   const orderKey = `case:${order.field}:${order.direction}`;
-  const cmp = order.direction === SortDirection.DESC ? '<' : '>';
+  const dir = order.direction === SortDirection.DESC ? 'desc' : 'asc';
   if (args.after) {
     const [value, id] = decodeCursor(args.after, orderKey, [order.field === CaseOrderField.NUMBER ? 'text' : 'timestamp', 'int']);
-    qb.andWhere(`(c.${column}, c.id) ${cmp} (?, ?)`, [value, id]);
+    where.add(`(c.${column}, c.id) ${dir === 'desc' ? '<' : '>'} (?, ?)`, [value, id]);
   }
-  const dir = order.direction === SortDirection.DESC ? 'desc' : 'asc';
-  const rows = await qb
-    .orderBy([{ [prop]: dir }, { id: dir }])
-    .limit(first + 1)
-    .getResultList();
+  const rows = await selectRows(em, CASE_ROW, 'c', `where ${where.text()} order by c.${column} ${dir}, c.id ${dir} limit ?`, [
+    ...where.params,
+    first + 1,
+  ]);
   const nodes = rows.slice(0, first);
-  const keyOf = (c: Case) => {
-    const v = c[prop] as Date | string;
+  const keyOf = (c: CaseRow) => {
+    const v = c[prop];
     return v instanceof Date ? v.toISOString() : v;
   };
   return {
@@ -146,9 +171,9 @@ export async function listCases(
     cursors: nodes.map((c) => encodeCursor(orderKey, [keyOf(c), c.id])),
     hasNextPage: rows.length > first,
     hasPreviousPage: Boolean(args.after),
-    // getCount changes the builder it is called on, and the other counts may run beside it.
-    totalCount: () => countQb.clone().getCount(),
-    boundedCount: () => boundedCount(em, countQb, sampleQb),
+    totalCount: async () =>
+      (await em.execute<{ n: number }[]>(`select count(*)::int as n from cases c where ${matching.text()}`, matching.params))[0].n,
+    boundedCount: () => boundedCount(em, matching, sample),
   };
 }
 
@@ -159,7 +184,7 @@ export interface CaseCount {
 }
 
 /** A page of cases; boundedCount answers quickly at any scale, totalCount always counts exactly. */
-export interface CasePage extends Page<Case> {
+export interface CasePage extends Page<CaseRow> {
   boundedCount: () => Promise<CaseCount>;
 }
 
@@ -183,22 +208,18 @@ const SAMPLE_ROWS = 10_000;
  * and scales up. The planner's own estimate was measured twice too high for a county (it takes where
  * a case happened and who handles it as independent); the sample was within 10%.
  */
-async function boundedCount(em: EntityManager, countQb: QueryBuilder<Case>, sampleQb: QueryBuilder<Case>): Promise<CaseCount> {
-  const { sql, bindings } = countQb.clone().select('c.id').getKnexQuery().toSQL();
+async function boundedCount(em: EntityManager, matching: Conditions, sample: Conditions): Promise<CaseCount> {
   const [{ n }] = await em.execute<{ n: number }[]>(
-    `select count(*)::int as n from (${sql} limit ${EXACT_COUNT_LIMIT + 1}) s`,
-    bindings as unknown[],
+    `select count(*)::int as n from (select c.id from cases c where ${matching.text()} limit ${EXACT_COUNT_LIMIT + 1}) s`,
+    matching.params,
   );
   if (n <= EXACT_COUNT_LIMIT) return { count: n, estimated: false };
-  const sample = sampleQb.clone().select('c.id').getKnexQuery().toSQL();
-  const from = 'select "c"."id" from "cases" as "c" where ';
-  if (!sample.sql.startsWith(from)) throw new Error(`unexpected count query shape: ${sample.sql.slice(0, 80)}`);
   // Same pages every time (repeatable), so the figure does not jump between requests.
   const [row] = await em.execute<{ hits: number; seen: number; total: number }[]>(
-    `select count(*) filter (where ${sample.sql.slice(from.length)})::float8 as hits, count(*)::float8 as seen,
+    `select count(*) filter (where ${sample.text()})::float8 as hits, count(*)::float8 as seen,
        (select reltuples from pg_class where oid = 'cases'::regclass)::float8 as total
      from cases c tablesample system ((select least(100, ${SAMPLE_ROWS * 100} / greatest(reltuples, 1))::float4 from pg_class where oid = 'cases'::regclass)) repeatable (0)`,
-    sample.bindings as unknown[],
+    sample.params,
   );
   const estimate = row.seen > 0 ? (row.hits / row.seen) * Math.max(row.total, row.seen) : 0;
   // Known to exceed the limit, so a sample that says less is raised to just above it.

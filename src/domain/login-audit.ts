@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { LoginOutcome, Officer, OfficerRole } from '../entities';
+import { LoginOutcome, OfficerRole } from '../entities';
+import { selectRows } from './read/load';
+import { OFFICER_ROW, type OfficerRow } from './read/rows';
 import { likePrefix, requireRole } from './access';
 import type { Actor } from './actor';
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from './pagination';
@@ -11,7 +13,7 @@ export interface LoginAttemptView {
   phone: string;
   clientAddress: string;
   outcome: LoginOutcome;
-  officer: Officer | null;
+  officer: OfficerRow | null;
 }
 
 /**
@@ -66,7 +68,7 @@ export async function listLoginAttempts(em: EntityManager, actor: Actor, args: P
   );
   const page = rows.slice(0, first);
   const officerIds = [...new Set(page.map((r) => r.officer_id).filter((id): id is number => id != null))];
-  const officers = new Map((officerIds.length ? await em.find(Officer, { id: { $in: officerIds } }) : []).map((o) => [o.id, o]));
+  const officers = new Map((officerIds.length ? await selectRows(em, OFFICER_ROW, 'o', 'where o.id in (?)', [officerIds]) : []).map((o) => [o.id, o]));
   const nodes = page.map((r) => ({
     id: Number(r.id),
     at: new Date(r.at),

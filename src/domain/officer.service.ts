@@ -5,6 +5,8 @@ import { canReadUnit, inJurisdiction, maskPhone, requireOfficer, requireRole } f
 import type { Actor, OfficerActor } from './actor';
 import { badInput, notFound } from './errors';
 import { unlockPhone } from './login-throttle';
+import { selectRows } from './read/load';
+import { OFFICER_ROW, officerRowOf, type OfficerRow } from './read/rows';
 import { hashPassword } from './password';
 import { passwordProblems } from './password-policy';
 
@@ -54,25 +56,27 @@ export async function createOfficer(em: EntityManager, input: NewOfficer): Promi
 }
 
 /** An officer the actor may see: anyone in their jurisdiction or in the chain above them. */
-export async function getOfficer(em: EntityManager, actor: Actor, id: number): Promise<Officer> {
+export async function getOfficer(em: EntityManager, actor: Actor, id: number): Promise<OfficerRow> {
   const me = requireOfficer(actor);
-  const officer = await em.findOne(Officer, { id }, { populate: ['unit'] });
-  if (!officer || !(officer.id === me.id || canReadUnit(me, officer.unit.getEntity()))) throw notFound('Officer');
+  const [officer] = await selectRows(em, OFFICER_ROW, 'o', 'where o.id = ?', [id]);
+  if (!officer) throw notFound('Officer');
+  const [unit] = await em.execute<{ path: string }[]>('select path from units where id = ?', [officer.unitId]);
+  if (!(officer.id === me.id || canReadUnit(me, unit))) throw notFound('Officer');
   return officer;
 }
 
 /** Officer phones are shown in full to the officer themself and to admins. */
-export function officerPhoneFor(actor: OfficerActor, officer: Officer): string {
+export function officerPhoneFor(actor: OfficerActor, officer: { id: number; phone: string }): string {
   return actor.id === officer.id || actor.role === OfficerRole.ADMIN ? officer.phone : maskPhone(officer.phone);
 }
 
 /** Lifts the login lock (or back-off) of an officer in the admin's jurisdiction; NOT_FOUND otherwise. */
-export async function unlockLogin(em: EntityManager, actor: Actor, phone: string): Promise<Officer> {
+export async function unlockLogin(em: EntityManager, actor: Actor, phone: string): Promise<OfficerRow> {
   const admin = requireRole(actor, OfficerRole.ADMIN);
   const officer = await em.findOne(Officer, { phone: phone.trim() }, { populate: ['unit'] });
   if (!officer || !inJurisdiction(admin, officer.unit.getEntity().path)) throw notFound('Officer');
   await unlockPhone(em, officer.phone);
-  return officer;
+  return officerRowOf(officer);
 }
 
 /** Lifts the login lock on a phone, registered or not (admin CLI); false when it was not throttled. */

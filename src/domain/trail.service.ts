@@ -148,27 +148,3 @@ export async function verifyAllTrails(
   return { checked, broken };
 }
 
-/** Trail pages of many cases at once (one statement), first `first` entries each, with totals. */
-export async function loadEventPages(em: EntityManager, ids: readonly number[], first: number): Promise<{ events: CaseEvent[]; total: number }[]> {
-  if (!ids.length) return [];
-  const rows = await em.execute<(Record<string, unknown> & { total: string; case_id: number })[]>(
-    `select * from (
-       select e.*, row_number() over (partition by e.case_id order by e.seq) as rn, count(*) over (partition by e.case_id) as total
-       from case_events e where e.case_id in (?)
-     ) x where x.rn <= ? order by x.case_id, x.seq`,
-    [[...ids], first + 1],
-  );
-  const byCase = new Map<number, { events: CaseEvent[]; total: number }>(ids.map((id) => [id, { events: [], total: 0 }]));
-  for (const { rn: _rn, total, ...r } of rows) {
-    const page = byCase.get(r.case_id)!;
-    page.total = Number(total);
-    page.events.push(em.map(CaseEvent, r));
-  }
-  return ids.map((id) => byCase.get(id)!);
-}
-
-/** Trail entries of one case after a position (for paging past the first page). */
-export async function loadEventsAfter(em: EntityManager, caseId: number, afterSeq: number, first: number): Promise<{ events: CaseEvent[]; total: number }> {
-  const events = await em.find(CaseEvent, { case: caseId, seq: { $gt: afterSeq } }, { orderBy: { seq: 'asc' }, limit: first + 1 });
-  return { events, total: await em.count(CaseEvent, { case: caseId }) };
-}

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Unit, UnitCategory, UnitKind } from '../entities';
+import { UnitCategory, UnitKind } from '../entities';
+import { selectRows } from './read/load';
+import { UNIT_ROW, type UnitRow } from './read/rows';
 import { canReadUnit, likePrefix, requireOfficer, unitScopeSql, likeContains } from './access';
 import type { Actor } from './actor';
 import { badInput, notFound } from './errors';
@@ -17,10 +19,13 @@ export interface UnitFilter {
 }
 
 /** One unit by id or code, if the actor may read it; otherwise NOT_FOUND (no detail leaked). */
-export async function getUnit(em: EntityManager, actor: Actor, by: { id?: number; code?: string }): Promise<Unit> {
+export async function getUnit(em: EntityManager, actor: Actor, by: { id?: number; code?: string }): Promise<UnitRow> {
   const officer = requireOfficer(actor);
   if ((by.id == null) === (by.code == null)) throw badInput('Give exactly one of id or code');
-  const unit = by.id != null ? await em.findOne(Unit, { id: by.id }) : await em.findOne(Unit, { code: by.code!.trim() });
+  const [unit] =
+    by.id != null
+      ? await selectRows(em, UNIT_ROW, 'u', 'where u.id = ?', [by.id])
+      : await selectRows(em, UNIT_ROW, 'u', 'where u.code = ?', [by.code!.trim()]);
   if (!unit || !canReadUnit(officer, unit)) throw notFound('Unit');
   return unit;
 }
@@ -33,37 +38,51 @@ export async function listUnits(
   actor: Actor,
   filter: UnitFilter,
   args: PageArgs,
-): Promise<Page<Unit>> {
+): Promise<Page<UnitRow>> {
   const officer = requireOfficer(actor);
   const first = pageSize(args);
-  const qb = em.createQueryBuilder(Unit, 'u');
-  qb.where(...unitScopeSql(officer, 'u'));
-  if (filter.parentId != null) qb.andWhere({ parent: filter.parentId });
-  if (filter.withinId != null) {
-    const within = await em.findOne(Unit, { id: filter.withinId });
-    if (!within || !canReadUnit(officer, within)) throw notFound('Unit');
-    qb.andWhere('u.path like ?', [likePrefix(within.path)]);
+  const [scope, scopeParams] = unitScopeSql(officer, 'u');
+  const where = [scope];
+  const params: unknown[] = [...scopeParams];
+  if (filter.parentId != null) {
+    where.push('u.parent_id = ?');
+    params.push(filter.parentId);
   }
-  if (filter.kind?.length) qb.andWhere({ kind: { $in: filter.kind } });
-  if (filter.category?.length) qb.andWhere({ category: { $in: filter.category } });
+  if (filter.withinId != null) {
+    const [within] = await em.execute<{ path: string }[]>('select path from units where id = ?', [filter.withinId]);
+    if (!within || !canReadUnit(officer, within)) throw notFound('Unit');
+    where.push('u.path like ?');
+    params.push(likePrefix(within.path));
+  }
+  if (filter.kind?.length) {
+    where.push('u.kind in (?)');
+    params.push(filter.kind);
+  }
+  if (filter.category?.length) {
+    where.push('u.category in (?)');
+    params.push(filter.category);
+  }
   const search = filter.search?.trim();
   if (search) {
     if (search.length > 100) throw badInput('search is limited to 100 characters');
-    qb.andWhere('(u.name like ? or u.code = ?)', [likeContains(search), search]);
+    where.push('(u.name like ? or u.code = ?)');
+    params.push(likeContains(search), search);
   }
-  const countQb = qb.clone();
+  const matching = where.join(' and ');
+  const countParams = [...params];
   if (args.after) {
     const [code] = decodeCursor(args.after, UNIT_ORDER, ['text']);
-    qb.andWhere('u.code > ?', [String(code)]);
+    where.push('u.code > ?');
+    params.push(String(code));
   }
-  const rows = await qb.orderBy({ code: 'asc' }).limit(first + 1).getResultList();
+  const rows = await selectRows(em, UNIT_ROW, 'u', `where ${where.join(' and ')} order by u.code limit ?`, [...params, first + 1]);
   const nodes = rows.slice(0, first);
   return {
     nodes,
     cursors: nodes.map((u) => encodeCursor(UNIT_ORDER, [u.code])),
     hasNextPage: rows.length > first,
     hasPreviousPage: Boolean(args.after),
-    totalCount: () => countQb.getCount(),
+    totalCount: async () => (await em.execute<{ n: number }[]>(`select count(*)::int as n from units u where ${matching}`, countParams))[0].n,
   };
 }
 
@@ -76,7 +95,7 @@ export async function loadChildren(
   actor: Actor,
   parentIds: readonly number[],
   opts: { first: number; kind?: UnitKind[] | null },
-): Promise<Unit[][]> {
+): Promise<UnitRow[][]> {
   const officer = requireOfficer(actor);
   if (!parentIds.length) return [];
   const params: unknown[] = [[...new Set(parentIds)]];
@@ -86,14 +105,14 @@ export async function loadChildren(
     params.push(opts.kind);
   }
   params.push(likePrefix(officer.unitPath), officer.unitPath, opts.first);
-  const rows = await em.execute(
+  const raw = await em.execute<Record<string, unknown>[]>(
     `select * from (
-       select u.*, row_number() over (partition by u.parent_id order by u.code) as rn
+       select ${UNIT_ROW.columns('u')}, row_number() over (partition by u.parent_id order by u.code) as rn
        from units u
        where u.parent_id in (?) ${kindSql} and (u.path like ? or starts_with(?, u.path))
-     ) x where x.rn <= ?`,
+     ) x where x.rn <= ? order by x.code`,
     params,
   );
-  const units = rows.map((r: Record<string, unknown>) => em.map(Unit, r));
-  return parentIds.map((id) => units.filter((u) => u.parent?.id === id));
+  const units = raw.map(({ rn: _rn, ...r }) => UNIT_ROW.fromRaw(r));
+  return parentIds.map((id) => units.filter((u) => u.parentId === id));
 }

@@ -1,54 +1,63 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { Case, Officer, Resident, Unit, type UnitKind } from '../entities';
+import type { UnitKind } from '../entities';
 import type { Actor, Clock } from '../domain/actor';
 import { DomainError } from '../domain/errors';
 import { loadChildren } from '../domain/unit.service';
 import { loadRepeatedPetition, loadSimilarCases } from '../domain/case-steps.service';
-import { loadEventPages, verifyTrails, type BrokenTrail } from '../domain/trail.service';
+import { verifyTrails, type BrokenTrail } from '../domain/trail.service';
+import { sqlRowSource, type EventPage, type RowSource } from '../domain/read/load';
+import type { CaseRow, OfficerRow, ResidentRow, UnitRow } from '../domain/read/rows';
 import type { TokenSettings } from '../domain/auth.service';
 
-/** Per-request batching: one statement per kind of nested lookup, however long the page. */
-export function createLoaders(em: EntityManager, actor: () => Actor) {
-  // Loads by id in the order asked; no access check here, resolvers apply it.
-  const byIds = <T extends { id: number }>(entity: new () => T) =>
-    new DataLoader<number, T | undefined>(async (ids) => {
-      const rows = await em.find(entity as never, { id: { $in: [...new Set(ids)] } } as never);
-      const byId = new Map((rows as T[]).map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id));
-    });
-  const childLoaders = new Map<string, DataLoader<number, Unit[]>>();
-  const eventLoaders = new Map<number, DataLoader<number, Awaited<ReturnType<typeof loadEventPages>>[number]>>();
+/**
+ * Per-request batching over plain rows: one statement per kind of nested lookup, however long the
+ * page. No access checks here: resolvers apply access.ts to what they get.
+ */
+export function createLoaders(em: EntityManager, actor: () => Actor, source: RowSource = sqlRowSource(em)) {
+  const unit: DataLoader<number, UnitRow | undefined> = new DataLoader(async (ids) => {
+    // Parents come with their units: `unit { parent { name } }` costs no second statement.
+    const rows = await source.unitsWithParents(ids);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const asked = new Set(ids);
+    for (const r of rows) if (!asked.has(r.id)) unit.prime(r.id, r);
+    return ids.map((id) => byId.get(id));
+  });
+  const childLoaders = new Map<string, DataLoader<number, UnitRow[]>>();
+  const eventLoaders = new Map<number, DataLoader<number, EventPage>>();
   return {
-    unit: byIds(Unit),
-    case: byIds(Case),
-    officer: byIds(Officer),
-    resident: byIds(Resident),
-    similarCases: new DataLoader<number, Case[]>((ids) => loadSimilarCases(em, actor(), ids)),
+    unit,
+    case: new DataLoader<number, CaseRow | undefined>((ids) => source.cases(ids)),
+    officer: new DataLoader<number, OfficerRow | undefined>((ids) => source.officers(ids)),
+    resident: new DataLoader<number, ResidentRow | undefined>((ids) => source.residents(ids)),
+    similarCases: new DataLoader<number, CaseRow[]>((ids) => loadSimilarCases(em, actor(), ids)),
     repeatedPetition: new DataLoader<number, boolean>((ids) => loadRepeatedPetition(em, ids)),
     trail: new DataLoader<number, BrokenTrail | undefined>((ids) => verifyTrails(em, ids)),
     /** First page of trail entries of cases, one loader per page size. */
     events(first: number) {
       let loader = eventLoaders.get(first);
       if (!loader) {
-        loader = new DataLoader((ids: readonly number[]) => loadEventPages(em, ids, first));
+        loader = new DataLoader((ids: readonly number[]) => source.eventPages(ids, first));
         eventLoaders.set(first, loader);
       }
       return loader;
     },
     /** Children of units, one loader per distinct (first, kind) argument set. */
-    children(first: number, kind?: UnitKind[] | null): DataLoader<number, Unit[]> {
+    children(first: number, kind?: UnitKind[] | null): DataLoader<number, UnitRow[]> {
       const key = `${first}|${(kind ?? []).join(',')}`;
       let loader = childLoaders.get(key);
       if (!loader) {
-        loader = new DataLoader<number, Unit[]>((ids) => loadChildren(em, actor(), ids, { first, kind }));
+        loader = new DataLoader<number, UnitRow[]>((ids) => loadChildren(em, actor(), ids, { first, kind }));
         childLoaders.set(key, loader);
       }
       return loader;
     },
+    /** Remembers rows a list just read, so nested fields that point back at them need no statement. */
+    primeCases(rows: readonly CaseRow[]) {
+      for (const r of rows) this.case.prime(r.id, r);
+    },
   };
 }
-
 export type Loaders = ReturnType<typeof createLoaders>;
 
 export interface Services {

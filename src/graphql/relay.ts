@@ -1,5 +1,4 @@
 import { Field, ID, InterfaceType, Int, ObjectType, type ClassType } from 'type-graphql';
-import { Case, Officer, Unit } from '../entities';
 import { badInput } from '../domain/errors';
 import type { Page } from '../domain/pagination';
 import { EXACT_COUNT_LIMIT, type CaseCount } from '../domain/case.query';
@@ -31,12 +30,8 @@ export function optionalId(globalId: string | null | undefined, expected: NodeTy
 
 @InterfaceType('Node', {
   description: 'An object with a global id, fetchable with node(id) (Relay Global Object Identification).',
-  resolveType: (value: unknown) => {
-    if (value instanceof Case) return 'Case';
-    if (value instanceof Unit) return 'Unit';
-    if (value instanceof Officer) return 'Officer';
-    return undefined;
-  },
+  // Read rows carry the name of their type.
+  resolveType: (value: { __typename?: string }) => (NODE_TYPES as readonly string[]).includes(value.__typename ?? '') ? value.__typename : undefined,
 })
 export abstract class Node {
   @Field(() => ID, { description: 'Global id, opaque; pass it to node(id) or to arguments that take an ID.' })

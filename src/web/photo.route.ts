@@ -4,9 +4,11 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Router, type Response } from 'express';
-import type { Attachment, Case } from '../entities';
+import type { Attachment } from '../entities';
+import type { CaseRow } from '../domain/read/rows';
 import type { OfficerActor } from '../domain/actor';
 import { authenticate } from '../domain/auth.service';
+import type { ActorCache } from '../domain/actor-cache';
 import { getCase } from '../domain/case.query';
 import { DomainError } from '../domain/errors';
 import { fromGlobalId, toGlobalId } from '../graphql/relay';
@@ -21,7 +23,7 @@ export function photoUrl(caseId: number, attachmentId: string): string {
 }
 
 /** The attachment of the case (on the case itself or on one of its trail entries), if it is one. */
-async function findAttachment(em: EntityManager, c: Case, id: string): Promise<Attachment | undefined> {
+async function findAttachment(em: EntityManager, c: CaseRow, id: string): Promise<Attachment | undefined> {
   const own = c.attachments.find((a) => a.id === id);
   if (own) return own;
   const [row] = await em.execute<{ a: Attachment }[]>(
@@ -47,7 +49,7 @@ function refuse(res: Response, status: number, error: string): void {
  * The token comes in the Authorization header only (never the query string, which ends up in logs);
  * anything the officer may not see is the same 404 as what does not exist.
  */
-export function photoRouter(orm: MikroORM, opts: { uploadDir: string; jwtSecret: KeyObject }): Router {
+export function photoRouter(orm: MikroORM, opts: { uploadDir: string; jwtSecret: KeyObject; actors?: ActorCache }): Router {
   const router = Router();
   router.get('/cases/:caseId/photos/:attachmentId', async (req, res, next) => {
     try {
@@ -56,7 +58,7 @@ export function photoRouter(orm: MikroORM, opts: { uploadDir: string; jwtSecret:
       const em = orm.em.fork();
       let officer: OfficerActor;
       try {
-        officer = await authenticate(em, opts.jwtSecret, match[1]);
+        officer = await authenticate(em, opts.jwtSecret, match[1], opts.actors);
       } catch (err) {
         if (err instanceof DomainError) return refuse(res, 401, err.message);
         throw err;
@@ -70,7 +72,7 @@ export function photoRouter(orm: MikroORM, opts: { uploadDir: string; jwtSecret:
       } catch {
         return refuse(res, 400, 'caseId must be a case’s global id (Case.id)');
       }
-      let c: Case;
+      let c: CaseRow;
       try {
         c = await getCase(em, officer, { id });
       } catch (err) {

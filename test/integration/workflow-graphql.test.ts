@@ -6,7 +6,7 @@ import { DomainError } from '../../src/domain/errors';
 import { verifyAllTrails, verifyCaseTrail } from '../../src/domain/trail.service';
 import { toGlobalId } from '../../src/graphql/relay';
 import { OutboxMessage } from '../../src/entities';
-import { useWorldApp, type TestApp } from '../support/app';
+import { keepToken, useWorldApp, type TestApp } from '../support/app';
 import { insertCase } from '../support/fixture';
 
 // Friday 20 Nov 2026, 16:00 Beijing time.
@@ -271,6 +271,7 @@ describe('tamper-evident trail', () => {
 describe('batching', () => {
   it('loads trails, similar cases and repeated-petition flags of a page in constant SQL', async () => {
     const token = await t.app.login('admin');
+    await keepToken(t.app, t.db, token);
     const q = (first: number) => `{ cases(first: ${first}) { edges { node { repeatedPetition similarCases { number } events(first: 3) { totalCount edges { node { type } } } } } } }`;
     t.db.queries.length = 0;
     const small = await t.app.gql(q(2), {}, token);

@@ -83,3 +83,17 @@ export function useWorldApp(clock?: Clock): { db: TestDb; app: TestApp; world: W
   });
   return ctx;
 }
+
+/**
+ * Waits until the server keeps the officer of `token` between requests (it does once it hears the
+ * database's officer-change notices), so SQL counted afterwards is the request's own.
+ */
+export async function keepToken(app: TestApp, db: TestDb, token: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    db.queries.length = 0;
+    await app.gql('{ __typename }', {}, token);
+    if (db.queries.length === 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the server never keeps the officer of the token');
+}

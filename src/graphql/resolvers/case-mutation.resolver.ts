@@ -1,5 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { Case, Unit } from '../../entities';
+import type { Case } from '../../entities';
+import { caseRowOf, unitRowOf, type CaseRow, type UnitRow } from '../../domain/read/rows';
 import { requireOfficer } from '../../domain/access';
 import { reportCase } from '../../domain/case-report.service';
 import { addCaseNote, mergeCase, setResponsibleOfficer } from '../../domain/case-steps.service';
@@ -17,17 +18,17 @@ export class CaseMutationResolver {
     input: I,
     fn: (em: GraphQLContext['em'], actor: ReturnType<typeof actorOf>, ref: Omit<I, 'id'> & { id: number } & X, now: Date) => Promise<Case>,
     extra?: X,
-  ): Promise<{ case: Case }> {
+  ): Promise<{ case: CaseRow }> {
     requireOfficer(actorOf(ctx)); // who you are is checked before what you sent
     const ref = { ...input, ...extra, id: fromGlobalId(input.id, "Case").id } as unknown as Omit<I, "id"> & { id: number } & X;
-    return fn(ctx.em, actorOf(ctx), ref, ctx.services.clock.now()).then((c) => ({ case: c }));
+    return fn(ctx.em, actorOf(ctx), ref, ctx.services.clock.now()).then((c) => ({ case: caseRowOf(c) }));
   }
 
   @Mutation(() => t.ReportCasePayload, { description: 'File a case (OFFICER and above, in your jurisdiction); the township of its place receives it.' })
   async reportCase(@Ctx() ctx: GraphQLContext, @Arg('input', () => t.ReportCaseInput, { description: 'The case.' }) input: t.ReportCaseInput) {
     requireOfficer(actorOf(ctx));
     const c = await reportCase(ctx.em, actorOf(ctx), { ...input, priority: input.priority!, unitId: fromGlobalId(input.unitId, 'Unit').id }, ctx.services.clock.now());
-    return { case: c };
+    return { case: caseRowOf(c) };
   }
 
   @Mutation(() => t.AcceptCasePayload, { description: 'REPORTED → ACCEPTED (受理). OFFICER and above of the handling unit.' })
@@ -99,8 +100,8 @@ export class CaseMutationResolver {
   setResponsibleOfficer(
     @Ctx() ctx: GraphQLContext,
     @Arg('input', () => t.SetResponsibleOfficerInput, { description: 'Unit and officer.' }) input: t.SetResponsibleOfficerInput,
-  ): Promise<Unit> {
+  ): Promise<UnitRow> {
     requireOfficer(actorOf(ctx));
-    return setResponsibleOfficer(ctx.em, actorOf(ctx), { unitId: fromGlobalId(input.unitId, 'Unit').id, officerId: optionalId(input.officerId, 'Officer') ?? null });
+    return setResponsibleOfficer(ctx.em, actorOf(ctx), { unitId: fromGlobalId(input.unitId, 'Unit').id, officerId: optionalId(input.officerId, 'Officer') ?? null }).then(unitRowOf);
   }
 }

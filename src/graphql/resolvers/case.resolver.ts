@@ -1,8 +1,9 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Case, Officer, OfficerRole, Unit, type Attachment } from '../../entities';
+import { OfficerRole, type Attachment } from '../../entities';
 import { canReadCase, requireOfficer, requireRole, residentView } from '../../domain/access';
 import { decodeCursor, encodeCursor, pageSize } from '../../domain/pagination';
-import { loadEventsAfter } from '../../domain/trail.service';
+import { loadEventsAfter } from '../../domain/read/load';
+import type { CaseRow, OfficerRow, UnitRow } from '../../domain/read/rows';
 import { CaseEventConnection } from '../types/event.type';
 import { DEFAULT_CASE_ORDER, getCase, isOverdue, listCases } from '../../domain/case.query';
 import { notFound } from '../../domain/errors';
@@ -24,9 +25,9 @@ export class CaseResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('id', () => ID, { nullable: true, description: 'Global id of the case.' }) id?: string,
     @Arg('number', () => String, { nullable: true, description: 'Case number, e.g. SL202611230001.' }) number?: string,
-  ): Promise<Case> {
+  ): Promise<CaseRow> {
     const actor = requireOfficer(actorOf(ctx));
-    return getCase(ctx.em, actor, { id: optionalId(id, 'Case'), number: number ?? undefined });
+    return getCase(ctx.em, actor, { id: optionalId(id, 'Case'), number: number ?? undefined }, (caseId) => ctx.loaders.case.load(caseId));
   }
 
   @Query(() => CaseConnection, { description: 'Cases in your jurisdiction (where they happened or who handles them).' })
@@ -51,42 +52,43 @@ export class CaseResolver {
       page,
       ctx.services.clock.now(),
     );
+    ctx.loaders.primeCases(result.nodes);
     return toConnection(result);
   }
 
   @FieldResolver(() => ID, { description: 'Global id.' })
-  id(@Root() c: Case): string {
+  id(@Root() c: CaseRow): string {
     return toGlobalId('Case', c.id);
   }
 
   @FieldResolver(() => [AttachmentType], { description: 'Photos and documents linked to the case.' })
-  attachments(@Root() c: Case): (Attachment & { url: string })[] {
+  attachments(@Root() c: CaseRow): (Attachment & { url: string })[] {
     return c.attachments.map((a) => ({ ...a, url: photoUrl(c.id, a.id) }));
   }
 
   @FieldResolver(() => Boolean, { description: 'Past its accept or resolve deadline and not yet resolved.' })
-  overdue(@Root() c: Case, @Ctx() ctx: GraphQLContext): boolean {
+  overdue(@Root() c: CaseRow, @Ctx() ctx: GraphQLContext): boolean {
     return isOverdue(c, ctx.services.clock.now());
   }
 
   @FieldResolver(() => UnitType, { description: 'Where it happened: the creation subject it counts against.' })
-  async unit(@Root() c: Case, @Ctx() ctx: GraphQLContext): Promise<Unit> {
-    return required(await ctx.loaders.unit.load(c.unit.id));
+  async unit(@Root() c: CaseRow, @Ctx() ctx: GraphQLContext): Promise<UnitRow> {
+    return required(await ctx.loaders.unit.load(c.unitId));
   }
 
   @FieldResolver(() => UnitType, { description: 'Who works it now (the township’s governance centre at first).' })
-  async handlingUnit(@Root() c: Case, @Ctx() ctx: GraphQLContext): Promise<Unit> {
-    return required(await ctx.loaders.unit.load(c.handlingUnit.id));
+  async handlingUnit(@Root() c: CaseRow, @Ctx() ctx: GraphQLContext): Promise<UnitRow> {
+    return required(await ctx.loaders.unit.load(c.handlingUnitId));
   }
 
   @FieldResolver(() => OfficerType, { nullable: true, description: 'The officer it is assigned to, if any.' })
-  async assignee(@Root() c: Case, @Ctx() ctx: GraphQLContext): Promise<Officer | null> {
-    return c.assignee ? ((await ctx.loaders.officer.load(c.assignee.id)) ?? null) : null;
+  async assignee(@Root() c: CaseRow, @Ctx() ctx: GraphQLContext): Promise<OfficerRow | null> {
+    return c.assigneeId != null ? ((await ctx.loaders.officer.load(c.assigneeId)) ?? null) : null;
   }
 
   @FieldResolver(() => CaseEventConnection, { description: 'The trail (全程留痕), oldest first.' })
   async events(
-    @Root() c: Case,
+    @Root() c: CaseRow,
     @Ctx() ctx: GraphQLContext,
     @Args() args: ForwardPageArgs,
   ) {
@@ -109,35 +111,35 @@ export class CaseResolver {
     // A list of up to MOST_SIMILAR cases: what is selected inside is paid that many times.
     complexity: ({ childComplexity }) => 1 + MOST_SIMILAR * childComplexity,
   })
-  async similarCases(@Root() c: Case, @Ctx() ctx: GraphQLContext): Promise<Case[]> {
+  async similarCases(@Root() c: CaseRow, @Ctx() ctx: GraphQLContext): Promise<CaseRow[]> {
     return ctx.loaders.similarCases.load(c.id);
   }
 
   @FieldResolver(() => Boolean, { description: 'A petition repeated by the same reporter or at the same place within 90 days (重复信访).' })
-  async repeatedPetition(@Root() c: Case, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+  async repeatedPetition(@Root() c: CaseRow, @Ctx() ctx: GraphQLContext): Promise<boolean> {
     return ctx.loaders.repeatedPetition.load(c.id);
   }
 
   @FieldResolver(() => CaseType, { nullable: true, description: 'The case this one was merged into, if MERGED (null if outside your jurisdiction).' })
-  async mergedInto(@Root() c: Case, @Ctx() ctx: GraphQLContext): Promise<Case | null> {
-    if (!c.mergedInto) return null;
-    const target = await ctx.loaders.case.load(c.mergedInto.id);
+  async mergedInto(@Root() c: CaseRow, @Ctx() ctx: GraphQLContext): Promise<CaseRow | null> {
+    if (c.mergedIntoId == null) return null;
+    const target = await ctx.loaders.case.load(c.mergedIntoId);
     return target && canReadCase(requireOfficer(actorOf(ctx)), target) ? target : null;
   }
 
   @FieldResolver(() => TrailCheck, { description: 'Checks the hash chain of the trail. SUPERVISOR and above.' })
-  async trailCheck(@Root() c: Case, @Ctx() ctx: GraphQLContext): Promise<TrailCheck> {
+  async trailCheck(@Root() c: CaseRow, @Ctx() ctx: GraphQLContext): Promise<TrailCheck> {
     requireRole(actorOf(ctx), OfficerRole.SUPERVISOR);
     const broken = await ctx.loaders.trail.load(c.id);
     return { intact: !broken, brokenAtSeq: broken?.seq ?? null, reason: broken?.reason ?? null };
   }
 
   @FieldResolver(() => ResidentType, { nullable: true, description: 'Who reported it; null when anonymous or filed by an officer.' })
-  async reporter(@Root() c: Case, @Ctx() ctx: GraphQLContext): Promise<ResidentType | null> {
-    if (!c.reporter) return null;
+  async reporter(@Root() c: CaseRow, @Ctx() ctx: GraphQLContext): Promise<ResidentType | null> {
+    if (c.reporterId == null) return null;
     const officer = requireOfficer(actorOf(ctx));
-    if (c.anonymous) return residentView(officer, { id: c.reporter.id, displayName: '' }, c);
-    const resident = await ctx.loaders.resident.load(c.reporter.id);
+    if (c.anonymous) return residentView(officer, { id: c.reporterId, displayName: '' }, c);
+    const resident = await ctx.loaders.resident.load(c.reporterId);
     return resident ? residentView(officer, resident, c) : null;
   }
 }

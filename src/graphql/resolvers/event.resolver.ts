@@ -1,6 +1,7 @@
 import { Ctx, FieldResolver, Float, ID, Resolver, Root } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import type { Attachment, CaseEvent } from '../../entities';
+import type { Attachment } from '../../entities';
+import type { EventRow } from '../../domain/read/rows';
 import { requireOfficer, residentView } from '../../domain/access';
 import { notFound } from '../../domain/errors';
 import { photoUrl } from '../../web/photo.route';
@@ -15,36 +16,33 @@ const SYSTEM_NAME = '系统';
 @Resolver(() => CaseEventObject)
 export class CaseEventResolver {
   @FieldResolver(() => ID, { description: 'Id of the entry.' })
-  id(@Root() e: CaseEvent): string {
+  id(@Root() e: EventRow): string {
     return String(e.id);
   }
 
   @FieldResolver(() => Float, { nullable: true, description: 'Amount in yuan (JUDICIAL_AID).' })
-  amount(@Root() e: CaseEvent): number | null {
+  amount(@Root() e: EventRow): number | null {
     return typeof e.data?.amount === 'number' ? e.data.amount : null;
   }
 
   @FieldResolver(() => [AttachmentType], { description: 'Documents recorded with this entry.' })
-  attachments(@Root() e: CaseEvent): (Attachment & { url: string })[] {
+  attachments(@Root() e: EventRow): (Attachment & { url: string })[] {
     const list = Array.isArray(e.data?.attachments) ? (e.data.attachments as Attachment[]) : [];
-    return list.map((a) => ({ ...a, url: photoUrl(e.case.id, a.id) }));
+    return list.map((a) => ({ ...a, url: photoUrl(e.caseId, a.id) }));
   }
 
   @FieldResolver(() => CaseEventActor, { description: 'Who acted: an officer, the resident, or the system.' })
-  async actor(@Root() e: CaseEvent, @Ctx() ctx: GraphQLContext): Promise<CaseEventActor> {
+  async actor(@Root() e: EventRow, @Ctx() ctx: GraphQLContext): Promise<CaseEventActor> {
     const viewer = requireOfficer(actorOf(ctx));
-    if (e.actorOfficer) {
+    if (e.actorOfficerId != null) {
       // Batched per request: a page of entries costs one officers statement, however long.
-      const officer = await ctx.loaders.officer.load(e.actorOfficer.id);
+      const officer = await ctx.loaders.officer.load(e.actorOfficerId);
       if (!officer) throw notFound('Officer');
       return { kind: ActorKind.OFFICER, name: officer.name, officer, resident: null };
     }
-    if (e.actorResident) {
-      // The case is normally already loaded by this request (the entry came through it).
-      const [resident, c] = await Promise.all([
-        ctx.loaders.resident.load(e.actorResident.id),
-        e.case.isInitialized() ? e.case.getEntity() : ctx.loaders.case.load(e.case.id),
-      ]);
+    if (e.actorResidentId != null) {
+      // The case is normally already in the request's loader (the entry came through it).
+      const [resident, c] = await Promise.all([ctx.loaders.resident.load(e.actorResidentId), ctx.loaders.case.load(e.caseId)]);
       if (!resident || !c) throw notFound('Resident');
       const shown = residentView(viewer, resident, c);
       return { kind: ActorKind.RESIDENT, name: shown.displayName, officer: null, resident: shown };
@@ -53,7 +51,7 @@ export class CaseEventResolver {
   }
 
   @FieldResolver(() => GraphQLJSONObject, { nullable: true, description: 'Other details of the entry (target unit, escalation type, deadlines, …).' })
-  details(@Root() e: CaseEvent): Record<string, unknown> | null {
+  details(@Root() e: EventRow): Record<string, unknown> | null {
     if (!e.data) return null;
     const { amount: _a, attachments: _t, ...rest } = e.data;
     return Object.keys(rest).length ? rest : null;

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Officer, Unit } from '../../entities';
+import { officerRowOf, type OfficerRow, type UnitRow } from '../../domain/read/rows';
 import { requireOfficer } from '../../domain/access';
 import { login } from '../../domain/auth.service';
 import { listLoginAttempts } from '../../domain/login-audit';
@@ -14,7 +14,7 @@ import { UnitType } from '../types/unit.type';
 @Resolver(() => OfficerType)
 export class OfficerResolver {
   @Query(() => OfficerType, { nullable: true, description: 'The officer you are logged in as; null without a token.' })
-  async me(@Ctx() ctx: GraphQLContext): Promise<Officer | null> {
+  async me(@Ctx() ctx: GraphQLContext): Promise<OfficerRow | null> {
     const actor = actorOf(ctx);
     if (!actor) return null;
     return (await ctx.loaders.officer.load(actor.id)) ?? null;
@@ -32,14 +32,14 @@ export class OfficerResolver {
     // The rest of this request sees the officer who just proved who they are.
     ctx.actor = result.actor;
     ctx.authError = undefined;
-    return result;
+    return { ...result, officer: officerRowOf(result.officer) };
   }
 
   @Mutation(() => OfficerType, { description: 'Admins: lift the login lock (and any back-off) of an officer in your jurisdiction after repeated wrong passwords.' })
   async unlockLogin(
     @Ctx() ctx: GraphQLContext,
     @Arg('input', () => UnlockLoginInput, { description: 'Whose login to unlock.' }) input: UnlockLoginInput,
-  ): Promise<Officer> {
+  ): Promise<OfficerRow> {
     return unlockLogin(ctx.em, actorOf(ctx), input.phone);
   }
 
@@ -58,18 +58,18 @@ export class OfficerResolver {
   }
 
   @FieldResolver(() => ID, { description: 'Global id.' })
-  id(@Root() officer: Officer): string {
+  id(@Root() officer: OfficerRow): string {
     return toGlobalId('Officer', officer.id);
   }
 
   @FieldResolver(() => String, { description: 'Mobile phone; masked unless it is you or you are an admin.' })
-  phone(@Root() officer: Officer, @Ctx() ctx: GraphQLContext): string {
+  phone(@Root() officer: OfficerRow, @Ctx() ctx: GraphQLContext): string {
     return officerPhoneFor(requireOfficer(actorOf(ctx)), officer);
   }
 
   @FieldResolver(() => UnitType, { description: 'Their unit: their jurisdiction is it and everything under it.' })
-  async unit(@Root() officer: Officer, @Ctx() ctx: GraphQLContext): Promise<Unit> {
-    const unit = await ctx.loaders.unit.load(officer.unit.id);
+  async unit(@Root() officer: OfficerRow, @Ctx() ctx: GraphQLContext): Promise<UnitRow> {
+    const unit = await ctx.loaders.unit.load(officer.unitId);
     if (!unit) throw notFound('Unit');
     return unit;
   }

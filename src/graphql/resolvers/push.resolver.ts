@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Case, Officer } from '../../entities';
+import type { CaseRow, OfficerRow } from '../../domain/read/rows';
 import { canReadCase, requireOfficer } from '../../domain/access';
 import { listPushes, retryPush, type PushView } from '../../domain/push/push.query';
 import { residentView } from '../../domain/access';
@@ -49,7 +49,7 @@ export class PushResolver {
     nullable: true,
     description: 'Who it goes to: the officer, or the resident (shown like Case.reporter: masked phone, nameless when anonymous); null if they no longer exist.',
   })
-  async recipient(@Root() push: PushView, @Ctx() ctx: GraphQLContext): Promise<Officer | ResidentType | null> {
+  async recipient(@Root() push: PushView, @Ctx() ctx: GraphQLContext): Promise<OfficerRow | ResidentType | null> {
     if (push.officerId != null) return (await ctx.loaders.officer.load(push.officerId)) ?? null;
     if (push.residentId == null) return null;
     const [resident, c] = await Promise.all([
@@ -60,7 +60,7 @@ export class PushResolver {
   }
 
   @FieldResolver(() => CaseType, { nullable: true, description: 'The case it is about; null for digests and reports, and for cases outside your jurisdiction.' })
-  async case(@Root() push: PushView, @Ctx() ctx: GraphQLContext): Promise<Case | null> {
+  async case(@Root() push: PushView, @Ctx() ctx: GraphQLContext): Promise<CaseRow | null> {
     if (push.caseId == null) return null;
     const c = await ctx.loaders.case.load(push.caseId);
     return c && canReadCase(requireOfficer(actorOf(ctx)), c) ? c : null;

@@ -1,5 +1,6 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { Officer, Unit, UnitKind } from '../../entities';
+import { UnitKind } from '../../entities';
+import type { OfficerRow, UnitRow } from '../../domain/read/rows';
 import { OfficerType } from '../types/officer.type';
 import { canReadUnit, requireOfficer } from '../../domain/access';
 import { pageSize } from '../../domain/pagination';
@@ -24,7 +25,7 @@ export class UnitResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('id', () => ID, { nullable: true, description: 'Global id of the unit.' }) id?: string,
     @Arg('code', () => String, { nullable: true, description: 'Code of the unit, e.g. 141122000000.' }) code?: string,
-  ): Promise<Unit> {
+  ): Promise<UnitRow> {
     const actor = requireOfficer(actorOf(ctx));
     return getUnit(ctx.em, actor, { id: optionalId(id, 'Unit'), code: code ?? undefined });
   }
@@ -52,30 +53,30 @@ export class UnitResolver {
   }
 
   @FieldResolver(() => ID, { description: 'Global id.' })
-  id(@Root() unit: Unit): string {
+  id(@Root() unit: UnitRow): string {
     return toGlobalId('Unit', unit.id);
   }
 
   @FieldResolver(() => UnitType, { nullable: true, description: 'The unit above; null for a root or when outside what you may see.' })
-  async parent(@Root() unit: Unit, @Ctx() ctx: GraphQLContext): Promise<Unit | null> {
-    if (!unit.parent) return null;
-    const parent = await ctx.loaders.unit.load(unit.parent.id);
+  async parent(@Root() unit: UnitRow, @Ctx() ctx: GraphQLContext): Promise<UnitRow | null> {
+    if (unit.parentId == null) return null;
+    const parent = await ctx.loaders.unit.load(unit.parentId);
     return parent && canReadUnit(requireOfficer(actorOf(ctx)), parent) ? parent : null;
   }
 
   @FieldResolver(() => OfficerType, { nullable: true, description: 'Responsible officer (驻村民警/网格员) of a village or community: default assignee of its cases.' })
-  async responsibleOfficer(@Root() unit: Unit, @Ctx() ctx: GraphQLContext): Promise<Officer | null> {
+  async responsibleOfficer(@Root() unit: UnitRow, @Ctx() ctx: GraphQLContext): Promise<OfficerRow | null> {
     requireOfficer(actorOf(ctx));
-    return unit.responsibleOfficer ? ((await ctx.loaders.officer.load(unit.responsibleOfficer.id)) ?? null) : null;
+    return unit.responsibleOfficerId != null ? ((await ctx.loaders.officer.load(unit.responsibleOfficerId)) ?? null) : null;
   }
 
   @FieldResolver(() => [UnitType], { description: 'Units directly under this one that you may see, ordered by code.' })
   async children(
-    @Root() unit: Unit,
+    @Root() unit: UnitRow,
     @Ctx() ctx: GraphQLContext,
     @Arg('first', () => Int, { nullable: true, description: 'At most this many, 0 to 100 (default 20).' }) first?: number,
     @Arg('kind', () => [UnitKind], { nullable: true, description: 'Only children of these kinds.' }) kind?: UnitKind[],
-  ): Promise<Unit[]> {
+  ): Promise<UnitRow[]> {
     requireOfficer(actorOf(ctx));
     return ctx.loaders.children(pageSize({ first }), kind).load(unit.id);
   }

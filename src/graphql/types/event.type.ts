@@ -1,6 +1,7 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { CaseEventType, CaseStatus, type Officer } from '../../entities';
+import { CaseEventType, CaseStatus } from '../../entities';
+import type { OfficerRow } from '../../domain/read/rows';
 import { STEP_TYPES, type StepType } from '../../domain/workflow';
 import { connectionType } from '../relay';
 import { AttachmentType } from './case.type';
@@ -31,7 +32,7 @@ export class CaseEventActor {
   name!: string;
 
   @Field(() => OfficerType, { nullable: true, description: 'The officer, when an officer acted.' })
-  officer?: Officer | null;
+  officer?: OfficerRow | null;
 
   @Field(() => ResidentType, {
     nullable: true,

@@ -1,5 +1,5 @@
 import { createUnionType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Officer, PushState } from '../../entities';
+import { PushState } from '../../entities';
 import { connectionType } from '../relay';
 import { OfficerType, ResidentType } from './officer.type';
 
@@ -19,7 +19,7 @@ export const PushRecipient = createUnionType({
   description:
     'Who a push goes to: an officer (on the chat they bound) or a resident (群众) on the chat they reported from. Officer.phone is non-null and Resident.phone nullable: alias one when selecting both.',
   types: () => [OfficerType, ResidentType] as const,
-  resolveType: (value) => (value instanceof Officer ? 'Officer' : 'Resident'),
+  resolveType: (value) => ((value as { __typename?: string }).__typename === 'Officer' ? 'Officer' : 'Resident'),
 });
 
 @ObjectType('Push', { description: 'A chat message (推送) to an officer or a resident, queued with the change that caused it and delivered later.' })
