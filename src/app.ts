@@ -12,7 +12,7 @@ import { DomainError, unauthenticated } from './domain/errors';
 import { createLoaders, type GraphQLContext } from './graphql/context';
 import { formatError, internalError } from './graphql/errors';
 import { limitOptions } from './graphql/limits';
-import { requestScope } from './graphql/request-scope';
+import { requestIdPlugin, requestScope } from './graphql/request-scope';
 import { getSchema } from './graphql/schema';
 import { healthRouter } from './web/health.route';
 import { photoRouter } from './web/photo.route';
@@ -57,12 +57,14 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
     // The composition root owns shutdown order (HTTP, Apollo, ORM, database).
     stopOnTerminationSignals: false,
     // No cache hints are set anywhere: the cache-control plugin would only cost time per request.
-    plugins: [...limits.plugins, ApolloServerPluginCacheControlDisabled(), ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    plugins: [...limits.plugins, requestIdPlugin, ApolloServerPluginCacheControlDisabled(), ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [])],
   });
   await apollo.start();
 
   const app = express();
   app.disable('x-powered-by');
+  // GraphQL answers are not cached by validators: hashing every body for an ETag is wasted work.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.use(healthRouter(orm));
   // Case photos for officers, by bearer token like GraphQL.
@@ -97,15 +99,15 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
         const requestId = String(res.locals.requestId);
         // One EntityManager fork per request: its identity map dies with the request.
         const em = orm.em.fork();
+        const limit = { deadline: Date.now() + config.graphql.timeoutMs, timeoutMs: config.graphql.timeoutMs };
         const ctx: GraphQLContext = {
           em,
           actor: null,
-          loaders: createLoaders(em, () => ctx.actor),
+          loaders: createLoaders(em, () => ctx.actor, undefined, limit),
           services: { tokens: { secret: tokenSecret, ttlHours: config.tokenTtlHours, limits: config.loginLimits }, clock },
           clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
           requestId,
-          deadline: Date.now() + config.graphql.timeoutMs,
-          timeoutMs: config.graphql.timeoutMs,
+          ...limit,
         };
         const header = req.headers.authorization;
         if (header) {

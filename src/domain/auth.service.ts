@@ -1,3 +1,4 @@
+import { query } from '../db/sql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
@@ -103,7 +104,7 @@ export async function authenticate(em: EntityManager, secret: KeyObject, token: 
   const cached = cache?.get(officerId);
   if (cached) return cached;
   const mark = cache?.mark() ?? 0;
-  const rows = await em.execute<{ id: number; name: string; role: OfficerActor['role']; unit_id: number; path: string }[]>(
+  const rows = await query<{ id: number; name: string; role: OfficerActor['role']; unit_id: number; path: string }>(em, 
       'select o.id, o.name, o.role, o.unit_id, u.path from officers o join units u on u.id = o.unit_id where o.id = ? and o.active',
       [officerId],
     );

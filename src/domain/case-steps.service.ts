@@ -1,3 +1,4 @@
+import { query } from '../db/sql';
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -85,7 +86,7 @@ export async function loadSimilarCases(em: EntityManager, actor: Actor, ids: rea
   const officer = requireOfficer(actor);
   if (!ids.length) return [];
   const [scope, params] = caseScopeSql(officer, 'c');
-  const rows = await em.execute<(Record<string, unknown> & { source_id: number })[]>(
+  const rows = await query<Record<string, unknown> & { source_id: number }>(em, 
     `select s.id as source_id, m.* from cases s
      join units su on su.id = s.unit_id
      cross join lateral (
@@ -98,7 +99,7 @@ export async function loadSimilarCases(em: EntityManager, actor: Actor, ids: rea
        order by similarity(c.title || ' ' || c.description, s.title || ' ' || s.description) desc, c.reported_at desc
        limit 5
      ) m
-     where s.id in (?)`,
+     where s.id = any(?)`,
     [...params, [...ids]],
   );
   const byId = new Map<number, CaseRow[]>(ids.map((id) => [id, []]));
@@ -112,8 +113,8 @@ export async function loadSimilarCases(em: EntityManager, actor: Actor, ids: rea
 /** 重复信访: for petitions, another petition by the same reporter or at the same unit within 90 days. */
 export async function loadRepeatedPetition(em: EntityManager, ids: readonly number[]): Promise<boolean[]> {
   if (!ids.length) return [];
-  const rows = await em.execute<{ id: number }[]>(
-    `select s.id from cases s where s.id in (?) and s.kind = 'PETITION' and exists (
+  const rows = await query<{ id: number }>(em, 
+    `select s.id from cases s where s.id = any(?) and s.kind = 'PETITION' and exists (
        select 1 from cases c where c.id <> s.id and c.kind = 'PETITION' and c.status <> 'MERGED'
          and c.reported_at > s.reported_at - interval '90 days' and c.reported_at < s.reported_at + interval '90 days'
          and (c.unit_id = s.unit_id or (s.reporter_id is not null and c.reporter_id = s.reporter_id)))`,

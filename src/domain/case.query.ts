@@ -1,3 +1,4 @@
+import { query } from '../db/sql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CaseKind, CasePriority, CaseStatus, SupervisionLevel } from '../entities';
 import { selectRows } from './read/load';
@@ -119,13 +120,13 @@ export async function listCases(
   // The conditions a sample of rows is tested against when estimating; a short search leaves out its index condition.
   let sample: Conditions | undefined;
   where.add(...caseScopeSql(officer, 'c'));
-  if (filter.status?.length) where.add('c.status in (?)', [filter.status]);
-  if (filter.kind?.length) where.add('c.kind in (?)', [filter.kind]);
-  if (filter.priority?.length) where.add('c.priority in (?)', [filter.priority]);
-  if (filter.supervisionLevel?.length) where.add('c.supervision_level in (?)', [filter.supervisionLevel]);
+  if (filter.status?.length) where.add('c.status = any(?)', [filter.status]);
+  if (filter.kind?.length) where.add('c.kind = any(?)', [filter.kind]);
+  if (filter.priority?.length) where.add('c.priority = any(?)', [filter.priority]);
+  if (filter.supervisionLevel?.length) where.add('c.supervision_level = any(?)', [filter.supervisionLevel]);
   if (filter.assigneeId != null) where.add('c.assignee_id = ?', [filter.assigneeId]);
   if (filter.unitId != null) {
-    const [unit] = await em.execute<{ path: string }[]>('select path from units where id = ?', [filter.unitId]);
+    const [unit] = await query<{ path: string }>(em, 'select path from units where id = ?', [filter.unitId]);
     if (!unit || !canReadUnit(officer, unit)) throw notFound('Unit');
     where.add('c.unit_path like ?', [likePrefix(unit.path)]);
   }
@@ -172,7 +173,7 @@ export async function listCases(
     hasNextPage: rows.length > first,
     hasPreviousPage: Boolean(args.after),
     totalCount: async () =>
-      (await em.execute<{ n: number }[]>(`select count(*)::int as n from cases c where ${matching.text()}`, matching.params))[0].n,
+      (await query<{ n: number }>(em, `select count(*)::int as n from cases c where ${matching.text()}`, matching.params))[0].n,
     boundedCount: () => boundedCount(em, matching, sample),
   };
 }
@@ -209,13 +210,13 @@ const SAMPLE_ROWS = 10_000;
  * a case happened and who handles it as independent); the sample was within 10%.
  */
 async function boundedCount(em: EntityManager, matching: Conditions, sample: Conditions): Promise<CaseCount> {
-  const [{ n }] = await em.execute<{ n: number }[]>(
+  const [{ n }] = await query<{ n: number }>(em, 
     `select count(*)::int as n from (select c.id from cases c where ${matching.text()} limit ${EXACT_COUNT_LIMIT + 1}) s`,
     matching.params,
   );
   if (n <= EXACT_COUNT_LIMIT) return { count: n, estimated: false };
   // Same pages every time (repeatable), so the figure does not jump between requests.
-  const [row] = await em.execute<{ hits: number; seen: number; total: number }[]>(
+  const [row] = await query<{ hits: number; seen: number; total: number }>(em, 
     `select count(*) filter (where ${sample.text()})::float8 as hits, count(*)::float8 as seen,
        (select reltuples from pg_class where oid = 'cases'::regclass)::float8 as total
      from cases c tablesample system ((select least(100, ${SAMPLE_ROWS * 100} / greatest(reltuples, 1))::float4 from pg_class where oid = 'cases'::regclass)) repeatable (0)`,

@@ -68,7 +68,7 @@ export async function listLoginAttempts(em: EntityManager, actor: Actor, args: P
   );
   const page = rows.slice(0, first);
   const officerIds = [...new Set(page.map((r) => r.officer_id).filter((id): id is number => id != null))];
-  const officers = new Map((officerIds.length ? await selectRows(em, OFFICER_ROW, 'o', 'where o.id in (?)', [officerIds]) : []).map((o) => [o.id, o]));
+  const officers = new Map((officerIds.length ? await selectRows(em, OFFICER_ROW, 'o', 'where o.id = any(?)', [officerIds]) : []).map((o) => [o.id, o]));
   const nodes = page.map((r) => ({
     id: Number(r.id),
     at: new Date(r.at),

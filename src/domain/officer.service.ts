@@ -1,3 +1,4 @@
+import { query } from '../db/sql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Officer, OfficerRole, Unit } from '../entities';
@@ -60,7 +61,7 @@ export async function getOfficer(em: EntityManager, actor: Actor, id: number): P
   const me = requireOfficer(actor);
   const [officer] = await selectRows(em, OFFICER_ROW, 'o', 'where o.id = ?', [id]);
   if (!officer) throw notFound('Officer');
-  const [unit] = await em.execute<{ path: string }[]>('select path from units where id = ?', [officer.unitId]);
+  const [unit] = await query<{ path: string }>(em, 'select path from units where id = ?', [officer.unitId]);
   if (!(officer.id === me.id || canReadUnit(me, unit))) throw notFound('Officer');
   return officer;
 }

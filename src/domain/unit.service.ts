@@ -1,3 +1,4 @@
+import { query } from '../db/sql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UnitCategory, UnitKind } from '../entities';
 import { selectRows } from './read/load';
@@ -49,17 +50,17 @@ export async function listUnits(
     params.push(filter.parentId);
   }
   if (filter.withinId != null) {
-    const [within] = await em.execute<{ path: string }[]>('select path from units where id = ?', [filter.withinId]);
+    const [within] = await query<{ path: string }>(em, 'select path from units where id = ?', [filter.withinId]);
     if (!within || !canReadUnit(officer, within)) throw notFound('Unit');
     where.push('u.path like ?');
     params.push(likePrefix(within.path));
   }
   if (filter.kind?.length) {
-    where.push('u.kind in (?)');
+    where.push('u.kind = any(?)');
     params.push(filter.kind);
   }
   if (filter.category?.length) {
-    where.push('u.category in (?)');
+    where.push('u.category = any(?)');
     params.push(filter.category);
   }
   const search = filter.search?.trim();
@@ -82,7 +83,7 @@ export async function listUnits(
     cursors: nodes.map((u) => encodeCursor(UNIT_ORDER, [u.code])),
     hasNextPage: rows.length > first,
     hasPreviousPage: Boolean(args.after),
-    totalCount: async () => (await em.execute<{ n: number }[]>(`select count(*)::int as n from units u where ${matching}`, countParams))[0].n,
+    totalCount: async () => (await query<{ n: number }>(em, `select count(*)::int as n from units u where ${matching}`, countParams))[0].n,
   };
 }
 
@@ -101,15 +102,15 @@ export async function loadChildren(
   const params: unknown[] = [[...new Set(parentIds)]];
   let kindSql = '';
   if (opts.kind?.length) {
-    kindSql = 'and u.kind in (?)';
+    kindSql = 'and u.kind = any(?)';
     params.push(opts.kind);
   }
   params.push(likePrefix(officer.unitPath), officer.unitPath, opts.first);
-  const raw = await em.execute<Record<string, unknown>[]>(
+  const raw = await query<Record<string, unknown>>(em, 
     `select * from (
        select ${UNIT_ROW.columns('u')}, row_number() over (partition by u.parent_id order by u.code) as rn
        from units u
-       where u.parent_id in (?) ${kindSql} and (u.path like ? or starts_with(?, u.path))
+       where u.parent_id = any(?) ${kindSql} and (u.path like ? or starts_with(?, u.path))
      ) x where x.rn <= ? order by x.code`,
     params,
   );

@@ -3,6 +3,7 @@ import DataLoader from 'dataloader';
 import type { UnitKind } from '../entities';
 import type { Actor, Clock } from '../domain/actor';
 import { DomainError } from '../domain/errors';
+import { checkDeadline } from './guard.middleware';
 import { loadChildren } from '../domain/unit.service';
 import { loadRepeatedPetition, loadSimilarCases } from '../domain/case-steps.service';
 import { verifyTrails, type BrokenTrail } from '../domain/trail.service';
@@ -14,30 +15,42 @@ import type { TokenSettings } from '../domain/auth.service';
  * Per-request batching over plain rows: one statement per kind of nested lookup, however long the
  * page. No access checks here: resolvers apply access.ts to what they get.
  */
-export function createLoaders(em: EntityManager, actor: () => Actor, source: RowSource = sqlRowSource(em)) {
-  const unit: DataLoader<number, UnitRow | undefined> = new DataLoader(async (ids) => {
+export function createLoaders(
+  em: EntityManager,
+  actor: () => Actor,
+  source: RowSource = sqlRowSource(em),
+  deadline: Pick<GraphQLContext, 'deadline' | 'timeoutMs'> = {},
+) {
+  // A request past its deadline starts no further round trip.
+  const guarded =
+    <K, V>(batch: (keys: readonly K[]) => Promise<V[]>) =>
+    (keys: readonly K[]) => {
+      checkDeadline(deadline);
+      return batch(keys);
+    };
+  const unit: DataLoader<number, UnitRow | undefined> = new DataLoader(guarded(async (ids: readonly number[]) => {
     // Parents come with their units: `unit { parent { name } }` costs no second statement.
     const rows = await source.unitsWithParents(ids);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const asked = new Set(ids);
     for (const r of rows) if (!asked.has(r.id)) unit.prime(r.id, r);
     return ids.map((id) => byId.get(id));
-  });
+  }));
   const childLoaders = new Map<string, DataLoader<number, UnitRow[]>>();
   const eventLoaders = new Map<number, DataLoader<number, EventPage>>();
   return {
     unit,
-    case: new DataLoader<number, CaseRow | undefined>((ids) => source.cases(ids)),
-    officer: new DataLoader<number, OfficerRow | undefined>((ids) => source.officers(ids)),
-    resident: new DataLoader<number, ResidentRow | undefined>((ids) => source.residents(ids)),
-    similarCases: new DataLoader<number, CaseRow[]>((ids) => loadSimilarCases(em, actor(), ids)),
-    repeatedPetition: new DataLoader<number, boolean>((ids) => loadRepeatedPetition(em, ids)),
-    trail: new DataLoader<number, BrokenTrail | undefined>((ids) => verifyTrails(em, ids)),
+    case: new DataLoader<number, CaseRow | undefined>(guarded((ids) => source.cases(ids))),
+    officer: new DataLoader<number, OfficerRow | undefined>(guarded((ids) => source.officers(ids))),
+    resident: new DataLoader<number, ResidentRow | undefined>(guarded((ids) => source.residents(ids))),
+    similarCases: new DataLoader<number, CaseRow[]>(guarded((ids) => loadSimilarCases(em, actor(), ids))),
+    repeatedPetition: new DataLoader<number, boolean>(guarded((ids) => loadRepeatedPetition(em, ids))),
+    trail: new DataLoader<number, BrokenTrail | undefined>(guarded((ids) => verifyTrails(em, ids))),
     /** First page of trail entries of cases, one loader per page size. */
     events(first: number) {
       let loader = eventLoaders.get(first);
       if (!loader) {
-        loader = new DataLoader((ids: readonly number[]) => source.eventPages(ids, first));
+        loader = new DataLoader(guarded((ids: readonly number[]) => source.eventPages(ids, first)));
         eventLoaders.set(first, loader);
       }
       return loader;
@@ -47,7 +60,7 @@ export function createLoaders(em: EntityManager, actor: () => Actor, source: Row
       const key = `${first}|${(kind ?? []).join(',')}`;
       let loader = childLoaders.get(key);
       if (!loader) {
-        loader = new DataLoader<number, UnitRow[]>((ids) => loadChildren(em, actor(), ids, { first, kind }));
+        loader = new DataLoader<number, UnitRow[]>(guarded((ids) => loadChildren(em, actor(), ids, { first, kind })));
         childLoaders.set(key, loader);
       }
       return loader;

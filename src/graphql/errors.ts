@@ -3,7 +3,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import { DomainError, type ErrorCode } from '../domain/errors';
 import { logger } from '../logger';
-import { currentRequestId } from './request-scope';
+import { requestIdOf } from './request-scope';
 
 /** The HTTP-free codes clients may see, besides Apollo's own request-level ones. */
 const CODES: Record<ErrorCode, true> = {
@@ -89,7 +89,7 @@ export function formatError(statementTimeoutMs: number) {
       // Already masked and logged (context creation).
       return { message: original.message, extensions: { code, requestId: original.extensions.requestId } };
     }
-    const requestId = currentRequestId();
+    const requestId = requestIdOf(error);
     logger.error(`request ${requestId ?? '-'}: unexpected error in GraphQL request:`, original);
     return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } };
   };

@@ -1,17 +1,34 @@
-import type { MiddlewareFn } from 'type-graphql';
+import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import type { GraphQLContext } from './context';
 import { timeoutError } from './errors';
 import { checkArguments } from './input.rules';
 
-/**
- * Runs before every resolver: stops a request past its deadline (graphql-js cannot be interrupted,
- * so each next field is where it ends) and checks the field's arguments before they reach SQL.
- */
-export const requestGuard: MiddlewareFn<GraphQLContext> = ({ context, info, args }, next) => {
+/** Throws once the request is past its deadline (graphql-js cannot be interrupted: each next step is where it ends). */
+export function checkDeadline(context: Pick<GraphQLContext, 'deadline' | 'timeoutMs'>): void {
   if (context.deadline !== undefined && Date.now() > context.deadline) throw timeoutError(context.timeoutMs ?? 0);
-  if (args && Object.keys(args).length) {
-    const field = info.parentType.getFields()[info.fieldName];
-    if (field) checkArguments(info.parentType.name, field, args);
+}
+
+/**
+ * Puts the request guard in front of every root field and every field that takes arguments: the
+ * deadline is checked, and each argument passes the input rule before any resolver sees it. Fields
+ * without arguments below the root are left alone (a page has hundreds of them, and a plain wrapper
+ * per field was a measurable share of a request); the deadline also stops the batched loads they
+ * trigger (createLoaders). The wrapper is synchronous and adds no promise.
+ */
+export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean));
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (!roots.has(type) && field.args.length === 0) continue;
+      const resolve: GraphQLFieldResolver<unknown, GraphQLContext> = field.resolve ?? defaultFieldResolver;
+      const typeName = type.name;
+      field.resolve = (source, args, context, info) => {
+        checkDeadline(context);
+        if (field.args.length) checkArguments(typeName, field, args);
+        return resolve(source, args, context, info);
+      };
+    }
   }
-  return next();
-};
+  return schema;
+}

@@ -65,17 +65,26 @@ export function limitOptions(limits: GraphQLLimits, production: boolean) {
 }
 
 function costPlugin(maxCost: number): ApolloServerPlugin {
+  // Apollo keeps one parsed document per distinct query text, so a client repeating a query reuses its
+  // cost (a walk of the whole document): one entry per document and set of variables, a few per document.
+  const known = new WeakMap<DocumentNode, Map<string, number>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request, operationName }) {
-          let cost: number;
-          try {
-            cost = operationCost(schema, document, request.variables ?? undefined, operationName ?? undefined);
-          } catch (err) {
-            // Bad variables: execution refuses them with its own message.
-            if (err instanceof GraphQLError) return;
-            throw err;
+          const key = `${operationName ?? ''}\u0000${request.variables ? JSON.stringify(request.variables) : ''}`;
+          let costs = known.get(document);
+          let cost = costs?.get(key);
+          if (cost === undefined) {
+            try {
+              cost = operationCost(schema, document, request.variables ?? undefined, operationName ?? undefined);
+            } catch (err) {
+              // Bad variables: execution refuses them with its own message.
+              if (err instanceof GraphQLError) return;
+              throw err;
+            }
+            if (!costs) known.set(document, (costs = new Map()));
+            if (costs.size < 32 && key.length < 2048) costs.set(key, cost);
           }
           if (cost > maxCost) {
             throw new LimitError(`The query costs ${cost}, more than the limit of ${maxCost}; ask for fewer items (first) or fewer nested lists`, { cost, limit: maxCost });

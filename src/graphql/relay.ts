@@ -38,7 +38,7 @@ export abstract class Node {
   id!: string;
 }
 
-@ObjectType({ description: 'Where a page of a connection sits in the whole list (Relay).' })
+@ObjectType({ simpleResolvers: true, description: 'Where a page of a connection sits in the whole list (Relay).' })
 export class PageInfo {
   @Field({ description: 'More items follow: ask again with after: endCursor.' })
   hasNextPage!: boolean;
@@ -63,7 +63,7 @@ export interface ConnectionShape<T> {
 
 /** Builds `<Name>Connection` and `<Name>Edge` object types for a node type. */
 export function connectionType<T extends object>(name: string, nodeType: ClassType, what: string): ClassType<ConnectionShape<T>> {
-  @ObjectType(`${name}Edge`, { description: `One ${what} in a page, with its cursor.` })
+  @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `One ${what} in a page, with its cursor.` })
   class Edge {
     @Field({ description: 'Opaque position of this item; pass it as after to continue from here.' })
     cursor!: string;
@@ -72,7 +72,7 @@ export function connectionType<T extends object>(name: string, nodeType: ClassTy
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`, { description: `A page of ${what}s (Relay connection).` })
+  @ObjectType(`${name}Connection`, { simpleResolvers: true, description: `A page of ${what}s (Relay connection).` })
   class Connection {
     @Field(() => [Edge], { description: `The ${what}s of this page, in order.` })
     edges!: Edge[];

@@ -3,7 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { transformFileSync } from '@swc/core';
 import { loadDemoDataIfEmpty } from '../../src/db/demo';
-import { startTestApp, type TestApp } from '../support/app';
+import { keepToken, startTestApp, type TestApp } from '../support/app';
 import { createTestDb, type TestDb } from '../support/db';
 import { freshDataDir, startServer, waitFor, type RunningServer } from '../support/server-process';
 
@@ -188,6 +188,7 @@ it('prints the read path of the product against the hand-written baseline', asyn
 
     // SQL statements per request of the product, from the query log of the in-process app on the same database.
     const sqlPerRequest = new Map<string, number>();
+    await keepToken(inProcess, db, token);
     for (const s of SCENARIOS) {
       const key = `${s.query}|${s.token}`;
       if (sqlPerRequest.has(key)) continue;

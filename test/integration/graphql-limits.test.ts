@@ -66,6 +66,17 @@ describe('limits checked before execution', () => {
     expect(only(wider).extensions).toEqual({ code: 'BAD_USER_INPUT', cost: 1 + 100 * (3 + 5 * (1 + 5 * (1 + 5))), limit: DEFAULTS.maxCost });
   });
 
+  it('costs a repeated query by its variables each time (costs are remembered per document and variables)', async () => {
+    const token = await t.app.login('gridA1a');
+    const q = 'query($n: Int) { cases(first: $n) { edges { node { similarCases { similarCases { similarCases { similarCases { number } } } } } } } }';
+    for (let round = 0; round < 2; round++) {
+      const small = await t.app.gql(q, { n: 1 }, token);
+      expect(small.errors).toBeUndefined();
+      const big = await t.app.gql(q, { n: 100 }, token);
+      expect(only(big).extensions).toMatchObject({ code: 'BAD_USER_INPUT', cost: 1 + 100 * (3 + 5 * (1 + 5 * (1 + 5))) });
+    }
+  });
+
   it('refuses too many aliases, and the 1,000-alias attack by its size', async () => {
     const token = await t.app.login('admin');
     const aliases = await t.app.gql(`{ ${Array.from({ length: 25 }, (_, i) => `a${i}: me { name }`).join(' ')} }`, {}, token);

@@ -1,3 +1,4 @@
+import { query } from '../../db/sql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   CASE_ROW,
@@ -15,7 +16,7 @@ import {
 
 /**
  * Runs `select <the reader's columns> from <its table> <alias> <rest>` and returns finished rows.
- * `rest` is SQL with `?` placeholders (an array parameter expands into a list for `in (?)`).
+ * `rest` is SQL with `?` placeholders (an array is one parameter: `= any(?)`).
  */
 export async function selectRows<R>(
   em: EntityManager,
@@ -24,14 +25,14 @@ export async function selectRows<R>(
   rest: string,
   params: unknown[] = [],
 ): Promise<R[]> {
-  const raw = await em.execute<Record<string, unknown>[]>(`select ${reader.columns(alias)} from ${reader.table} ${alias} ${rest}`, params);
+  const raw = await query<Record<string, unknown>>(em, `select ${reader.columns(alias)} from ${reader.table} ${alias} ${rest}`, params);
   return raw.map(reader.fromRaw);
 }
 
 /** Rows by id, in the order asked (undefined where none). No access check: callers apply access.ts. */
 async function byIds<R extends { id: number }>(em: EntityManager, reader: RowReader<R>, ids: readonly number[]): Promise<(R | undefined)[]> {
   if (!ids.length) return [];
-  const rows = await selectRows(em, reader, 'x', 'where x.id in (?)', [[...new Set(ids)]]);
+  const rows = await selectRows(em, reader, 'x', 'where x.id = any(?)', [[...new Set(ids)]]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id));
 }
@@ -60,7 +61,7 @@ export function sqlRowSource(em: EntityManager): RowSource {
     cases: (ids) => byIds(em, CASE_ROW, ids),
     unitsWithParents: (ids) =>
       ids.length
-        ? selectRows(em, UNIT_ROW, 'u', 'where u.id in (?) or u.id in (select p.parent_id from units p where p.id in (?))', [[...ids], [...ids]])
+        ? selectRows(em, UNIT_ROW, 'u', 'where u.id = any(?) or u.id in (select p.parent_id from units p where p.id = any(?))', [[...ids], [...ids]])
         : Promise.resolve([]),
     officers: (ids) => byIds(em, OFFICER_ROW, ids),
     residents: (ids) => byIds(em, RESIDENT_ROW, ids),
@@ -71,11 +72,11 @@ export function sqlRowSource(em: EntityManager): RowSource {
 /** One statement for the first page of the trails of many cases. */
 async function loadEventPages(em: EntityManager, caseIds: readonly number[], first: number): Promise<EventPage[]> {
   if (!caseIds.length) return [];
-  const raw = await em.execute<(Record<string, unknown> & { total: number; caseId: number })[]>(
+  const raw = await query<Record<string, unknown> & { total: number; caseId: number }>(em, 
     `select * from (
        select ${EVENT_ROW.columns('e')}, row_number() over (partition by e.case_id order by e.seq) as rn,
          count(*) over (partition by e.case_id)::int as total
-       from case_events e where e.case_id in (?)
+       from case_events e where e.case_id = any(?)
      ) x where x.rn <= ? order by x."caseId", x.seq`,
     [[...new Set(caseIds)], first + 1],
   );
@@ -92,7 +93,7 @@ async function loadEventPages(em: EntityManager, caseIds: readonly number[], fir
 export async function loadEventsAfter(em: EntityManager, caseId: number, afterSeq: number, first: number): Promise<EventPage> {
   const [events, [{ n }]] = await Promise.all([
     selectRows(em, EVENT_ROW, 'e', 'where e.case_id = ? and e.seq > ? order by e.seq limit ?', [caseId, afterSeq, first + 1]),
-    em.execute<{ n: number }[]>('select count(*)::int as n from case_events where case_id = ?', [caseId]),
+    query<{ n: number }>(em, 'select count(*)::int as n from case_events where case_id = ?', [caseId]),
   ]);
   return { events, total: n };
 }

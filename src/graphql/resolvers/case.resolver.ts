@@ -144,7 +144,7 @@ export class CaseResolver {
   }
 }
 
-@ObjectType({ description: 'Whether a case’s trail is intact.' })
+@ObjectType({ simpleResolvers: true, description: 'Whether a case’s trail is intact.' })
 class TrailCheck {
   @Field({ description: 'true when every entry links to the one before and matches its hash.' })
   intact!: boolean;

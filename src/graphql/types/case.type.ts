@@ -3,7 +3,7 @@ import { CaseKind, CasePriority, CaseStatus, Channel, Escalation, ReturnVisitRes
 import { CaseOrderField, SortDirection } from '../../domain/case.query';
 import { connectionType, Node } from '../relay';
 
-@ObjectType('Attachment', { description: 'A file linked to a case: a photo, a signed undertaking (息诉罢访保证书), …' })
+@ObjectType('Attachment', { simpleResolvers: true, description: 'A file linked to a case: a photo, a signed undertaking (息诉罢访保证书), …' })
 export class AttachmentType {
   @Field({ description: 'Stable id of the file.' })
   id!: string;
@@ -27,7 +27,7 @@ export class AttachmentType {
   url!: string;
 }
 
-@ObjectType('Case', { implements: Node, description: 'A reported problem and its handling, from report to close-out (案件).' })
+@ObjectType('Case', { simpleResolvers: true, implements: Node, description: 'A reported problem and its handling, from report to close-out (案件).' })
 export class CaseType extends Node {
   @Field({ description: 'Human-readable number, e.g. SL202611230001.' })
   number!: string;

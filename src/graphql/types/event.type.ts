@@ -23,7 +23,7 @@ registerEnumType(ActorKind, {
   },
 });
 
-@ObjectType('CaseEventActor', { description: 'Who acted on a trail entry: an officer, the resident, or the system.' })
+@ObjectType('CaseEventActor', { simpleResolvers: true, description: 'Who acted on a trail entry: an officer, the resident, or the system.' })
 export class CaseEventActor {
   @Field(() => ActorKind, { description: 'Officer, resident or system.' })
   kind!: ActorKind;
@@ -87,7 +87,7 @@ registerEnumType(CaseStepType, {
   },
 });
 
-@ObjectType('CaseEvent', { description: 'One entry of a case’s append-only, hash-chained trail (全程留痕).' })
+@ObjectType('CaseEvent', { simpleResolvers: true, description: 'One entry of a case’s append-only, hash-chained trail (全程留痕).' })
 export class CaseEventObject {
   @Field(() => ID, { description: 'Id of the entry.' })
   id!: string;

@@ -2,7 +2,7 @@ import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { LoginOutcome, OfficerRole } from '../../entities';
 import { connectionType, Node } from '../relay';
 
-@ObjectType('Officer', {
+@ObjectType('Officer', { simpleResolvers: true,
   implements: Node,
   description: 'A person who works cases (网格员, 驻村民警, township or county officer, supervisor, admin).',
 })
@@ -17,7 +17,7 @@ export class OfficerType extends Node {
   role!: OfficerRole;
 }
 
-@ObjectType('Resident', { description: 'A member of the public who reported a case (群众), known by their chat identity.' })
+@ObjectType('Resident', { simpleResolvers: true, description: 'A member of the public who reported a case (群众), known by their chat identity.' })
 export class ResidentType {
   @Field({ description: 'Display name on the chat channel.' })
   displayName!: string;
@@ -38,7 +38,7 @@ export class LoginInput {
   password!: string;
 }
 
-@ObjectType({ description: 'Result of login.' })
+@ObjectType({ simpleResolvers: true, description: 'Result of login.' })
 export class LoginPayload {
   @Field({ description: 'Bearer token: send it as `Authorization: Bearer <token>`.' })
   token!: string;
@@ -50,7 +50,7 @@ export class LoginPayload {
   officer!: OfficerType;
 }
 
-@ObjectType({ description: 'A one-time code binding a chat contact to the officer who asked for it.' })
+@ObjectType({ simpleResolvers: true, description: 'A one-time code binding a chat contact to the officer who asked for it.' })
 export class ChatBindingCode {
   @Field({ description: 'Send “绑定 <code>” to the bot.' })
   code!: string;
@@ -78,7 +78,7 @@ registerEnumType(LoginOutcome, {
   },
 });
 
-@ObjectType('LoginAttempt', { description: 'One login attempt on the audit log.' })
+@ObjectType('LoginAttempt', { simpleResolvers: true, description: 'One login attempt on the audit log.' })
 export class LoginAttemptType {
   @Field({ description: 'When it happened.' })
   at!: Date;

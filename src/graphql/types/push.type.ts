@@ -22,7 +22,7 @@ export const PushRecipient = createUnionType({
   resolveType: (value) => ((value as { __typename?: string }).__typename === 'Officer' ? 'Officer' : 'Resident'),
 });
 
-@ObjectType('Push', { description: 'A chat message (推送) to an officer or a resident, queued with the change that caused it and delivered later.' })
+@ObjectType('Push', { simpleResolvers: true, description: 'A chat message (推送) to an officer or a resident, queued with the change that caused it and delivered later.' })
 export class PushType {
   @Field(() => ID, { description: 'Id of the push, as the delivery log names it; pass it to retryPush.' })
   id!: string;
@@ -72,7 +72,7 @@ export class RetryPushInput {
   id!: string;
 }
 
-@ObjectType({ description: 'Result of retryPush.' })
+@ObjectType({ simpleResolvers: true, description: 'Result of retryPush.' })
 export class RetryPushPayload {
   @Field(() => PushType, { description: 'The push, PENDING again with its attempts reset: the next delivery run sends it.' })
   push!: unknown;

@@ -18,7 +18,7 @@ registerEnumType(LimitUnit, {
   },
 });
 
-@ObjectType('TimeLimit', { description: 'A time limit.' })
+@ObjectType('TimeLimit', { simpleResolvers: true, description: 'A time limit.' })
 export class TimeLimitType {
   @Field(() => Int, { description: 'How many units.' })
   amount!: number;
@@ -36,7 +36,7 @@ export class TimeLimitInput {
   unit!: LimitUnit;
 }
 
-@ObjectType('SlaPolicy', { description: 'Deadlines of a kind × priority (时限): accept and resolve limits, and the one extension.' })
+@ObjectType('SlaPolicy', { simpleResolvers: true, description: 'Deadlines of a kind × priority (时限): accept and resolve limits, and the one extension.' })
 export class SlaPolicyType {
   @Field(() => CaseKind, { description: 'Kind of case.' })
   kind!: CaseKind;

@@ -3,7 +3,7 @@ import { ID } from 'type-graphql';
 import { UnitCategory, UnitKind } from '../../entities';
 import { connectionType, Node } from '../relay';
 
-@ObjectType('Unit', {
+@ObjectType('Unit', { simpleResolvers: true,
   implements: Node,
   description: 'A node of the administrative tree (行政区划 / 创建主体): city, county, township, village or community, or an enterprise or institution under them.',
 })

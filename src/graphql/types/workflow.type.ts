@@ -5,7 +5,7 @@ import { CaseStepType } from './event.type';
 
 /** Builds the `<Name>Payload` type of a workflow mutation: the case after the change (Relay style). */
 function payload(name: string, what: string): ClassType<{ case: unknown }> {
-  @ObjectType(`${name}Payload`, { description: `Result of ${what}.` })
+  @ObjectType(`${name}Payload`, { simpleResolvers: true, description: `Result of ${what}.` })
   class Payload {
     @Field(() => CaseType, { description: 'The case after the change.' })
     case!: unknown;
