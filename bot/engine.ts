@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Channel, Resident, type Attachment } from '../src/entities';
 import type { Clock } from '../src/domain/actor';
-import { residentFor } from '../src/domain/resident.service';
+import { residentFromRow } from '../src/domain/resident.service';
 import { logger } from '../src/logger';
 import { cleanChatText } from '../src/domain/text';
 import { IDLE, parseState, type DialogState } from './dialog';
@@ -20,6 +20,30 @@ export interface IncomingMessage {
   image?: { bytes: Buffer; mimeType: string; name?: string } | null;
   /** The transport's id of the message, unique per contact: a redelivery is answered the same, once. */
   messageId?: string | null;
+  /**
+   * Asked before a contact's first message is handled (no session yet), with nothing written:
+   * when it refuses, the message is not handled and `handleOrRefuse` answers the refusal.
+   */
+  admitNew?: () => Promise<WindowResult>;
+}
+
+/** A first message refused by `admitNew`. */
+export interface Refused {
+  refused: WindowResult;
+}
+
+/** The admission of a new contact failed (not refused: an error), to be thrown to the transport. */
+class AdmissionFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super('admission failed');
+  }
+}
+
+/** A first message must be admitted (msg.admitNew) before its transaction may create the session. */
+class NeedsAdmission extends Error {
+  constructor() {
+    super('the contact must be admitted first');
+  }
 }
 
 export interface EngineOptions {
@@ -94,9 +118,31 @@ export class ConversationEngine {
   }
 
   async handle(msg: IncomingMessage): Promise<string[]> {
+    const result = await this.handleOrRefuse(msg);
+    return 'refused' in result ? [this.messages.tooManyContacts()] : result;
+  }
+
+  /**
+   * handle, for a transport that admits new contacts (`msg.admitNew`): the replies, or the refusal
+   * of a first message. A failure of the admission itself is thrown, as if asked before handling.
+   */
+  async handleOrRefuse(msg: IncomingMessage): Promise<string[] | Refused> {
     try {
-      return await this.handleUnsafe(msg);
+      try {
+        return await this.handleUnsafe(msg, false);
+      } catch (err) {
+        if (!(err instanceof NeedsAdmission)) throw err;
+      }
+      // A new contact: its transaction found no session and wrote nothing. The admission counts on
+      // a connection of its own (never while a transaction holds one: the pool could run dry).
+      const window = await msg.admitNew!().catch((err: unknown) => {
+        throw new AdmissionFailed(err);
+      });
+      if (!window.allowed) return { refused: window };
+      return await this.handleUnsafe(msg, true);
     } catch (err) {
+      // As when asked before handling: the transport answers that failure itself.
+      if (err instanceof AdmissionFailed) throw err.cause;
       logger.error(`chat: failed to handle a message from ${msg.channel}:${String(msg.contactId).slice(0, 40)}:`, err);
       return [this.messages.failure()];
     }
@@ -136,7 +182,7 @@ export class ConversationEngine {
     this.sweeper = undefined;
   }
 
-  private async handleUnsafe(msg: IncomingMessage): Promise<string[]> {
+  private async handleUnsafe(msg: IncomingMessage, admitted: boolean): Promise<string[]> {
     const m = this.messages;
     const contactId = cleanChatText(String(msg.contactId ?? '')).slice(0, 200);
     if (!contactId) return [m.failure()];
@@ -149,15 +195,15 @@ export class ConversationEngine {
     try {
       return await this.opts.orm.em.fork().transactional(async (em) => {
         const messageId = msg.messageId ? String(msg.messageId).slice(0, 200) : undefined;
-        const session = await this.lockSession(em, msg.channel, contactId, now);
+        const session = await this.lockSession(em, msg.channel, contactId, now, Boolean(msg.admitNew) && !admitted);
         // After the lock: a concurrent redelivery waits for the first and then finds its answer.
-        if (messageId) {
-          const [seen] = await em.execute<{ replies: string[] }[]>(
-            'select replies from chat_inbox where channel = ? and contact_id = ? and message_id = ?',
-            [msg.channel, contactId, messageId],
-          );
-          if (seen) return seen.replies;
-        }
+        // The resident's row comes in the same statement (read only: nothing is written for a redelivery).
+        const [known] = await em.execute<{ seen: string[] | null; id: number | null }[]>(
+          `select (select replies from chat_inbox where channel = ? and contact_id = ? and message_id = ?) as seen, r.*
+           from (select 1) one left join residents r on r.channel = ? and r.external_id = ?`,
+          [msg.channel, contactId, messageId ?? null, msg.channel, contactId],
+        );
+        if (known.seen) return known.seen;
         let replies: string[];
         let state = parseState(session.state);
         const overRate = this.overRate(session, now);
@@ -169,20 +215,22 @@ export class ConversationEngine {
             state = IDLE;
             prefix.push(m.expired());
           }
-          const resident = await residentFor(em, msg.channel, contactId, msg.displayName ?? '');
+          const { seen: _seen, ...row } = known;
+          const resident = await residentFromRow(em, msg.channel, contactId, msg.displayName ?? '', row.id === null ? undefined : row);
           const result = await this.turn(em, resident, state, text, photo, msg, now, written);
           replies = [...prefix, ...result.replies].map((r) => r.toWellFormed());
           state = result.state;
         }
-        await em.execute(
-          'update chat_sessions set state = ?::jsonb, updated_at = ?, window_start = ?, window_count = ? where channel = ? and contact_id = ?',
-          [JSON.stringify(state), now, session.windowStart, session.windowCount, msg.channel, contactId],
-        );
+        const update = 'update chat_sessions set state = ?::jsonb, updated_at = ?, window_start = ?, window_count = ? where channel = ? and contact_id = ?';
+        const updateParams = [JSON.stringify(state), now, session.windowStart, session.windowCount, msg.channel, contactId];
         // A message refused for its rate was not handled: nothing to answer the same way, and a flood leaves no rows.
         if (messageId && !overRate) {
-          await em.execute('insert into chat_inbox (channel, contact_id, message_id, replies, created_at) values (?, ?, ?, ?::jsonb, ?)', [
-            msg.channel, contactId, messageId, JSON.stringify(replies), now,
+          // One statement: the session's new state and the answer kept for redeliveries.
+          await em.execute(`with s as (${update}) insert into chat_inbox (channel, contact_id, message_id, replies, created_at) values (?, ?, ?, ?::jsonb, ?)`, [
+            ...updateParams, msg.channel, contactId, messageId, JSON.stringify(replies), now,
           ]);
+        } else {
+          await em.execute(update, updateParams);
         }
         return replies;
       });
@@ -195,7 +243,7 @@ export class ConversationEngine {
 
   private async turn(
     em: EntityManager,
-    resident: Resident,
+    resident: () => Resident,
     state: DialogState,
     text: string,
     photo: PendingPhoto | 'too-large' | 'not-image' | undefined,
@@ -210,7 +258,7 @@ export class ConversationEngine {
     let attachment: Attachment | undefined;
     let notice: string | undefined;
     if (photo) {
-      const stored = await this.uploads.store(em, msg.channel, resident.externalId, photo.attachment.id, photo.bytes, now);
+      const stored = await this.uploads.store(em, msg.channel, resident().externalId, photo.attachment.id, photo.bytes, now);
       if (stored === 'stored') {
         attachment = photo.attachment;
         written.push(attachment.id);
@@ -220,7 +268,14 @@ export class ConversationEngine {
       }
     }
     if (!text && !attachment) return { replies: [notice ?? (msg.text == null && !msg.image ? m.unsupported() : m.empty())], state };
-    const turn: Turn = { em, resident, text, photo: attachment, now, m, maxPhotos: this.maxPhotos };
+    const turn: Turn = {
+      em,
+      // Made into an entity only for the steps that use it.
+      get resident() {
+        return resident();
+      },
+      text, photo: attachment, now, m, maxPhotos: this.maxPhotos,
+    };
     const result = await handlers[state.step](turn, state as never);
     if (attachment && !('draft' in result.state && result.state.draft.photos.some((p) => p.id === attachment.id))) {
       // Not kept (e.g. over the photo count): no file and no quota used for it.
@@ -229,16 +284,25 @@ export class ConversationEngine {
     return notice ? { replies: [notice, ...result.replies], state: result.state } : result;
   }
 
-  private async lockSession(em: EntityManager, channel: Channel, contactId: string, now: Date) {
-    await em.execute(
-      `insert into chat_sessions (channel, contact_id, state, updated_at, window_start, window_count)
-       values (?, ?, '{"step":"idle"}', ?, ?, 0) on conflict do nothing`,
-      [channel, contactId, now, now],
-    );
-    const [row] = await em.execute<{ state: unknown; updated_at: Date; window_start: Date; window_count: number }[]>(
-      'select state, updated_at, window_start, window_count from chat_sessions where channel = ? and contact_id = ? for update',
-      [channel, contactId],
-    );
+  /**
+   * Locks the contact's session row; a first message creates it (unless it must be admitted
+   * first: then NeedsAdmission, with nothing written). A known contact costs one statement.
+   */
+  private async lockSession(em: EntityManager, channel: Channel, contactId: string, now: Date, admitFirst: boolean) {
+    type Row = { state: unknown; updated_at: Date; window_start: Date; window_count: number };
+    const select = 'select state, updated_at, window_start, window_count from chat_sessions where channel = ? and contact_id = ? for update';
+    let [row] = await em.execute<Row[]>(select, [channel, contactId]);
+    if (!row) {
+      if (admitFirst) throw new NeedsAdmission();
+      [row] = await em.execute<Row[]>(
+        `insert into chat_sessions (channel, contact_id, state, updated_at, window_start, window_count)
+         values (?, ?, '{"step":"idle"}', ?, ?, 0) on conflict do nothing
+         returning state, updated_at, window_start, window_count`,
+        [channel, contactId, now, now],
+      );
+      // Another message of the same new contact created it first: wait for it like any other.
+      if (!row) [row] = await em.execute<Row[]>(select, [channel, contactId]);
+    }
     return { state: row.state, updatedAt: new Date(row.updated_at), windowStart: new Date(row.window_start), windowCount: row.window_count };
   }
 

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CaseKind, ReturnVisitResult, Unit, type Attachment, type Case, type Resident } from '../src/entities';
-import { policyFor } from '../src/domain/deadline.service';
 import { placeStem, searchPlaces, searchTownships } from '../src/domain/place-search';
 import { bindChatContact, officerForContact, officerTodo } from '../src/domain/officer-chat.service';
 import { reportPriority } from '../src/domain/report-priority';
@@ -51,27 +50,29 @@ async function unitNames(em: EntityManager, ids: number[]): Promise<Map<number, 
 
 /** Commands that work at any step: menu, 查询 <编号>, 我的. Undefined when the text is none of them. */
 async function globalCommand(t: Turn, state: DialogState): Promise<Outcome | undefined> {
-  const { m, text, em, resident } = t;
+  const { m, text, em } = t;
   if (!text) return undefined;
-  if (is(text, ...MENU)) return { replies: [m.menu(resident.displayName)], state: IDLE };
+  // t.resident is read only by the commands that need it (it is made on first use).
+  const resident = () => t.resident;
+  if (is(text, ...MENU)) return { replies: [m.menu(resident().displayName)], state: IDLE };
   const query = /^(查询|查|进度)\s*(\S*)$/.exec(text);
   if (query || CASE_NUMBER.test(text)) {
     const number = (query ? query[2] : text).toUpperCase();
     if (!number) return { replies: [m.queryUsage()], state };
-    const c = CASE_NUMBER.test(number) ? await myCaseByNumber(em, resident.id, number) : undefined;
+    const c = CASE_NUMBER.test(number) ? await myCaseByNumber(em, resident().id, number) : undefined;
     if (!c) return { replies: [m.queryNotFound(clip(number, 30))], state };
     const names = await unitNames(em, [c.handlingUnit.id]);
     return { replies: [m.caseStatus(summary(c, names.get(c.handlingUnit.id) ?? ''))], state };
   }
   const bind = /^绑定\s*([A-Za-z0-9]{4,16})$/.exec(text);
   if (bind) {
-    const officer = await bindChatContact(em, resident.channel, resident.externalId, bind[1], t.now);
+    const officer = await bindChatContact(em, resident().channel, resident().externalId, bind[1], t.now);
     if (!officer) return { replies: [m.bindFailed()], state };
     const unit = await em.findOneOrFail(Unit, { id: officer.unit.id });
     return { replies: [m.bound(officer.name, unit.name)], state: IDLE };
   }
   if (is(text, '待办', '我的待办')) {
-    const officer = await officerForContact(em, resident.channel, resident.externalId);
+    const officer = await officerForContact(em, resident().channel, resident().externalId);
     if (!officer) return { replies: [m.todoNotOfficer()], state };
     const cases = await officerTodo(em, officer);
     if (!cases.length) return { replies: [m.todoEmpty()], state };
@@ -79,7 +80,7 @@ async function globalCommand(t: Turn, state: DialogState): Promise<Outcome | und
     return { replies: [m.todo(cases.map((c) => summary(c, names.get(c.handlingUnit.id) ?? '')))], state };
   }
   if (is(text, '我的', '我的问题', '我的案件')) {
-    const cases = await myCases(em, resident.id);
+    const cases = await myCases(em, resident().id);
     if (!cases.length) return { replies: [m.noCases()], state };
     const names = await unitNames(em, cases.map((c) => c.handlingUnit.id));
     return { replies: [m.myCases(cases.map((c) => summary(c, names.get(c.handlingUnit.id) ?? '')))], state };
@@ -194,7 +195,7 @@ export const handlers: { [S in DialogState['step']]: Handler<S> } = {
   async idle(t, state) {
     const global = await globalCommand(t, state);
     if (global) return global;
-    const { m, text, resident } = t;
+    const { m, text } = t;
     const visit = text ? await returnVisit(t) : undefined;
     if (visit) return visit;
     if (is(text, ...REPORT)) return startReport(t, { photos: [] });
@@ -210,7 +211,7 @@ export const handlers: { [S in DialogState['step']]: Handler<S> } = {
       const danger = words.urgentWord || words.dangerWord ? [m.callNow()] : [];
       return { replies: [...danger, m.offerReport(text)], state: { step: 'offer', draft } };
     }
-    return { replies: [m.menu(resident.displayName)], state: IDLE };
+    return { replies: [m.menu(t.resident.displayName)], state: IDLE };
   },
 
   async offer(t, state) {
@@ -294,11 +295,10 @@ export const handlers: { [S in DialogState['step']]: Handler<S> } = {
     // 1 files it as shown; 2 marks it urgent (the priority rule then decides between URGENT and EMERGENCY).
     const urgent = is(t.text, ...URGENT_YES);
     if (!urgent && !is(t.text, ...YES)) return { replies: invalid(), state };
-    const { case: c, handlingUnit } = await reportAsResident(t.em, t.resident, {
+    const { case: c, handlingUnit, policy } = await reportAsResident(t.em, t.resident, {
       kind: d.kind!, unitId: d.unitId!, description: d.description!, phone: d.phone, anonymous: Boolean(d.anonymous), attachments: d.photos, urgent,
     }, t.now);
     await linkUploads(t.em, d.photos.map((p) => p.id), c.id);
-    const policy = await policyFor(t.em, c.kind, c.priority);
     return {
       replies: [t.m.submitted({
         number: c.number, handlingUnit: handlingUnit.name, acceptBy: describeLimit(policy.accept, c.acceptDueAt), resolveBy: describeLimit(policy.resolve, c.dueAt), priority: c.priority,

@@ -39,27 +39,29 @@ export function webChatRouter(engine: ConversationEngine, orm: MikroORM, clock: 
       }
       img = { bytes: Buffer.from(i.data, 'base64'), mimeType: i.mimeType, name: typeof i.name === 'string' ? i.name : undefined };
     }
-    // Every new contact id is a fresh quota: an address may start only so many per hour.
-    if (!(await engine.knows(Channel.WEB_CHAT, from))) {
-      const window = await engine.admitNewContact(Channel.WEB_CHAT, req.ip ?? req.socket.remoteAddress ?? 'unknown');
-      if (!window.allowed) {
-        res.set('Retry-After', String(window.retryAfterSeconds));
-        // `replies` too, so the chat page shows the resident a sentence they can read.
-        return res.status(429).json({
-          error: `Too many new chat contacts from this address; try again in ${window.retryAfterSeconds} s`,
-          retryAfterSeconds: window.retryAfterSeconds,
-          replies: [engine.messages.tooManyContacts()],
-        });
-      }
-    }
-    const replies = await engine.handle({
+    // Every new contact id is a fresh quota: an address may start only so many per hour (asked by
+    // the engine when the contact has no session yet, before anything is written for it).
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const result = await engine.handleOrRefuse({
       channel: Channel.WEB_CHAT,
       contactId: from,
       displayName: typeof name === 'string' ? name : '',
       text: typeof text === 'string' ? text : img ? null : '',
       image: img,
       messageId: typeof id === 'string' ? id : undefined,
+      admitNew: () => engine.admitNewContact(Channel.WEB_CHAT, address),
     });
+    if ('refused' in result) {
+      const window = result.refused;
+      res.set('Retry-After', String(window.retryAfterSeconds));
+      // `replies` too, so the chat page shows the resident a sentence they can read.
+      return res.status(429).json({
+        error: `Too many new chat contacts from this address; try again in ${window.retryAfterSeconds} s`,
+        retryAfterSeconds: window.retryAfterSeconds,
+        replies: [engine.messages.tooManyContacts()],
+      });
+    }
+    const replies = result;
     res.json({ replies });
   });
   router.get('/chat/api/messages', async (req, res) => {

@@ -21,7 +21,7 @@ import { badInput, notFound } from './errors';
 import { enqueue, toOfficers } from './push/push';
 import { emergencyRecipients } from './push/recipients';
 import { nextCheck } from './schedule/follow-up';
-import { deadlines } from './sla';
+import { deadlines, type SlaPolicy } from './sla';
 import { appendEvents } from './trail.service';
 
 export interface ReportInput {
@@ -70,8 +70,13 @@ export async function nextCaseNumber(em: EntityManager, now: Date): Promise<stri
  * at county level or above (or under a county with no township between) is handled there.
  */
 export async function receivingUnit(em: EntityManager, unit: Unit): Promise<Unit> {
+  const ids = unit.path.split('/').filter(Boolean).map(Number);
+  return receivingUnitOf(unit, await em.find(Unit, { id: { $in: ids } }));
+}
+
+/** receivingUnit with the units of the place's path already loaded (`chain`, in any order). */
+export function receivingUnitOf(unit: Unit, chain: Unit[]): Unit {
   const ids = unit.path.split('/').filter(Boolean).map(Number).reverse();
-  const chain = await em.find(Unit, { id: { $in: ids } });
   const byId = new Map(chain.map((u) => [u.id, u]));
   for (const id of ids) {
     const u = byId.get(id)!;
@@ -102,15 +107,22 @@ export async function reportCase(em: EntityManager, actor: Actor, input: ReportI
   });
 }
 
-/** Creates a case with number, deadlines, trail and emergency pushes; shared by every channel. */
+/**
+ * Creates a case with number, deadlines, trail and emergency pushes; shared by every channel.
+ * `known` passes what the caller has already read: the receiving unit, the SLA policy.
+ */
 export async function fileCase(
   tx: EntityManager,
-  f: { title: string; description: string; kind: CaseKind; priority: CasePriority; unit: Unit; channel: Channel; reporter?: Resident; reportedBy?: number; attachments?: Case['attachments'] },
+  f: {
+    title: string; description: string; kind: CaseKind; priority: CasePriority; unit: Unit; channel: Channel; reporter?: Resident; reportedBy?: number;
+    attachments?: Case['attachments']; anonymous?: boolean;
+  },
   now: Date,
+  known: { handling?: Unit; policy?: SlaPolicy } = {},
 ): Promise<Case> {
-  const handling = await receivingUnit(tx, f.unit);
+  const handling = known.handling ?? (await receivingUnit(tx, f.unit));
   const calendar = await loadCalendar(tx);
-  const { acceptDueAt, dueAt } = deadlines(calendar, await policyFor(tx, f.kind, f.priority), now);
+  const { acceptDueAt, dueAt } = deadlines(calendar, known.policy ?? (await policyFor(tx, f.kind, f.priority)), now);
   const c = tx.create(Case, {
     number: await nextCaseNumber(tx, now),
     kind: f.kind,
@@ -123,6 +135,7 @@ export async function fileCase(
     handlingUnit: handling,
     handlingPath: handling.path,
     reporter: f.reporter,
+    ...(f.anonymous ? { anonymous: true } : {}),
     reportedBy: f.reportedBy,
     channel: f.channel,
     status: CaseStatus.REPORTED,

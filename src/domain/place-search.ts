@@ -15,20 +15,21 @@ export function placeStem(text: string): string {
   return text.replace(/\s+/g, '').replace(SUFFIX, '');
 }
 
-async function withTownships(em: EntityManager, units: Unit[]): Promise<PlaceMatch[]> {
-  if (!units.length) return [];
-  const rows = await em.execute<{ id: number; township: string | null }[]>(
-    `select u.id, (select t.name from units t where t.kind = 'TOWNSHIP' and u.path like t.path || '%' limit 1) as township
-     from units u where u.id in (?)`,
-    [units.map((u) => u.id)],
-  );
-  const byId = new Map(rows.map((r) => [r.id, r.township]));
-  return units.map((unit) => ({ unit, township: byId.get(unit.id) ?? null }));
+/**
+ * The township a unit lies in, joined by id: the tree's tiers put a township third on every path
+ * below it (/city/county/township/…).
+ */
+const TOWNSHIP_JOIN = `left join units t on t.id = nullif(split_part(u.path, '/', 4), '')::int and t.kind = 'TOWNSHIP'`;
+
+function toMatches(em: EntityManager, rows: (Record<string, unknown> & { township_name: string | null })[]): PlaceMatch[] {
+  return rows.map(({ township_name: township, ...unit }) => ({ unit: em.map(Unit, unit), township }));
 }
 
 /**
  * Villages, communities, enterprises and institutions matching what a resident typed: exact or
  * substring first (missing 村/社区 tolerated), then one-character typos (edit distance 1).
+ * A name of one or two characters (most village names without 村) is found through the index of
+ * 1- and 2-character substrings, longer ones through trigrams.
  */
 export async function searchPlaces(em: EntityManager, text: string, opts: { within?: Unit; limit?: number } = {}): Promise<PlaceMatch[]> {
   const stem = placeStem(text);
@@ -37,20 +38,21 @@ export async function searchPlaces(em: EntityManager, text: string, opts: { with
   const scope = opts.within ? `and u.path like ?` : '';
   const scopeParams = opts.within ? [likePrefix(opts.within.path)] : [];
   const pattern = likeContains(stem);
-  const base = `from units u where u.category <> 'REGION' ${scope}`;
-  let units = await em.execute<Record<string, unknown>[]>(
-    `select u.* ${base} and u.name like ?
+  const base = `from units u ${TOWNSHIP_JOIN} where u.category <> 'REGION' ${scope}`;
+  let rows = await em.execute<(Record<string, unknown> & { township_name: string | null })[]>(
+    `select u.*, t.name as township_name ${base} and u.name like ?
+       and (length(?) > 2 or case_search_grams(u.name) @> array[lower(?)])
      order by (regexp_replace(u.name, '(村|社区)$', '') = ?) desc, length(u.name), u.code limit ?`,
-    [...scopeParams, pattern, stem, limit],
+    [...scopeParams, pattern, stem, stem, stem, limit],
   );
-  if (!units.length && stem.length >= 2) {
-    units = await em.execute<Record<string, unknown>[]>(
-      `select u.* ${base} and levenshtein(regexp_replace(u.name, '(村|社区)$', ''), ?) <= 1
+  if (!rows.length && stem.length >= 2) {
+    rows = await em.execute<(Record<string, unknown> & { township_name: string | null })[]>(
+      `select u.*, t.name as township_name ${base} and levenshtein(regexp_replace(u.name, '(村|社区)$', ''), ?) <= 1
        order by u.code limit ?`,
       [...scopeParams, stem, limit],
     );
   }
-  return withTownships(em, units.map((r) => em.map(Unit, r)));
+  return toMatches(em, rows);
 }
 
 /** Townships (乡/镇/街道) by name: exact, else containing it, else one character off. */

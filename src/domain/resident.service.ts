@@ -1,21 +1,43 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Case, CaseEventType, CaseKind, CaseStatus, Channel, Resident, ReturnVisitResult, Unit, type Attachment } from '../entities';
-import { fileCase } from './case-report.service';
+import { fileCase, receivingUnitOf } from './case-report.service';
+import { policyFor } from './deadline.service';
+import type { SlaPolicy } from './sla';
 import { reportPriority } from './report-priority';
 import { applyReturnVisit } from './case-workflow.service';
 import { changeCase } from './case-change';
 import { badInput, DomainError, notFound } from './errors';
 
+const givenName = (displayName: string) => [...displayName.trim()].slice(0, 100).join('');
+
+/**
+ * residentFor when the caller has already read the contact's `residents` row (or found none): the
+ * same resident, usually without a statement. Any write residentFor would make (a new contact, a
+ * new display name) is made now; the entity itself is made only when asked for.
+ */
+export async function residentFromRow(em: EntityManager, channel: Channel, externalId: string, displayName: string, row: Record<string, unknown> | undefined): Promise<() => Resident> {
+  const given = givenName(displayName);
+  if (row && (!given || row.display_name === given)) {
+    let resident: Resident | undefined;
+    return () => (resident ??= em.map(Resident, row));
+  }
+  const resident = await residentFor(em, channel, externalId, displayName);
+  return () => resident;
+}
+
 /** The resident behind a chat contact, created on first contact; the display name follows the channel. */
 export async function residentFor(em: EntityManager, channel: Channel, externalId: string, displayName: string): Promise<Resident> {
-  const given = [...displayName.trim()].slice(0, 100).join('');
+  const given = givenName(displayName);
   // A message without a name keeps the one we know.
-  await em.execute(
+  const [written] = await em.execute<Record<string, unknown>[]>(
     `insert into residents (channel, external_id, display_name) values (?, ?, ?)
      on conflict (channel, external_id) do update set display_name = excluded.display_name
-     where ? and residents.display_name <> excluded.display_name`,
+     where ? and residents.display_name <> excluded.display_name
+     returning *`,
     [channel, externalId, given || '群众', Boolean(given)],
   );
+  // Inserted or renamed: the row is the one written (merged over any older copy in this em).
+  if (written) return em.map(Resident, written);
   return em.findOneOrFail(Resident, { channel, externalId }, { refresh: true });
 }
 
@@ -60,10 +82,18 @@ export interface ResidentReport {
  * A resident reports through chat; the township of the place receives it. The priority follows
  * reportPriority, and fileCase queues the emergency pushes, exactly as for a case filed over GraphQL.
  */
-export async function reportAsResident(em: EntityManager, resident: Resident, r: ResidentReport, now: Date): Promise<{ case: Case; handlingUnit: Unit }> {
+export async function reportAsResident(em: EntityManager, resident: Resident, r: ResidentReport, now: Date): Promise<{ case: Case; handlingUnit: Unit; policy: SlaPolicy }> {
   const description = r.description.trim();
   if (!description) throw badInput('description is empty');
-  const unit = await em.findOne(Unit, { id: r.unitId });
+  // The place and the units above it in one statement: the receiving unit is among them.
+  const chain = (
+    await em.execute<Record<string, unknown>[]>(
+      `select u.* from units u where u.id in (
+         select unnest(string_to_array(trim(both '/' from p.path), '/'))::int from units p where p.id = ?)`,
+      [r.unitId],
+    )
+  ).map((row) => em.map(Unit, row));
+  const unit = chain.find((u) => u.id === r.unitId);
   if (!unit) throw notFound('Unit');
   if (r.phone && !r.anonymous && resident.phone !== r.phone) {
     resident.phone = r.phone;
@@ -74,12 +104,15 @@ export async function reportAsResident(em: EntityManager, resident: Resident, r:
   const chars = [...firstSentence];
   const title = chars.length > 30 ? `${chars.slice(0, 30).join('')}…` : firstSentence;
   const { priority } = reportPriority(r.kind, description, Boolean(r.urgent));
-  const c = await fileCase(em, { title, description: [...description].slice(0, 5000).join(''), kind: r.kind, priority, unit, channel: resident.channel, reporter: resident, attachments: r.attachments }, now);
-  if (r.anonymous) {
-    c.anonymous = true;
-    await em.flush();
-  }
-  return { case: c, handlingUnit: await em.findOneOrFail(Unit, { id: c.handlingUnit.id }) };
+  const policy = await policyFor(em, r.kind, priority);
+  const handling = receivingUnitOf(unit, chain);
+  const c = await fileCase(
+    em,
+    { title, description: [...description].slice(0, 5000).join(''), kind: r.kind, priority, unit, channel: resident.channel, reporter: resident, attachments: r.attachments, anonymous: r.anonymous },
+    now,
+    { handling, policy },
+  );
+  return { case: c, handlingUnit: handling, policy };
 }
 
 /**
