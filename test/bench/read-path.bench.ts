@@ -19,7 +19,7 @@ import { freshDataDir, startServer, waitFor, type RunningServer } from '../suppo
 
 // autocannon ships no type declarations and the project adds no @types package for it: the part used here.
 interface CannonResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p99: number };
   non2xx: number;
   errors: number;
@@ -63,7 +63,19 @@ const SCENARIOS: Scenario[] = [
 interface Proc {
   url: string;
   rss: () => number;
+  /** CPU time the process has used so far (user + system), in ms. */
+  cpuMs: () => number;
   stop: () => Promise<void>;
+}
+
+/** Process CPU time from /proc: on a shared machine it measures a server's own work better than req/s. */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+  } catch {
+    return 0;
+  }
 }
 
 let db: TestDb;
@@ -113,6 +125,7 @@ async function startBaselineProcess(): Promise<Proc> {
   return {
     url,
     rss: () => rssOf(proc.pid),
+    cpuMs: () => cpuMsOf(proc.pid),
     stop: async () => {
       if (proc.exitCode === null) proc.kill('SIGINT');
       if (!(await waitFor(() => proc.exitCode !== null, 10_000))) proc.kill('SIGKILL');
@@ -174,6 +187,7 @@ it('prints the read path of the product against the hand-written baseline', asyn
   const sanling: Proc = {
     url: product!.url,
     rss: product!.rss,
+    cpuMs: () => cpuMsOf(product!.proc.pid),
     stop: async () => undefined,
   };
   try {
@@ -202,40 +216,42 @@ it('prints the read path of the product against the hand-written baseline', asyn
     const baselineSql = (s: Scenario) => (s.query === TYPENAME ? (s.token ? 1 : 0) : 2);
 
     const rows: string[] = [
-      '| Query | Conns | Sanling req/s | Baseline req/s | × | Sanling p50 ms | Baseline p50 ms | Sanling p99 ms | Baseline p99 ms | p99 × | SQL/req Sanling / baseline |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| Query | Conns | Sanling req/s | Baseline req/s | × | Sanling p50 ms | Baseline p50 ms | Sanling p99 ms | Baseline p99 ms | p99 × | CPU ms/req Sanling / baseline | SQL/req Sanling / baseline |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ];
     let peakA = 0;
     let peakB = 0;
     for (const s of SCENARIOS) {
       await cannon(sanling.url, s, Math.min(2, SECONDS));
       await cannon(baseline.url, s, Math.min(2, SECONDS));
-      const a: CannonResult[] = [];
-      const b: CannonResult[] = [];
+      const a: (CannonResult & { cpu: number })[] = [];
+      const b: (CannonResult & { cpu: number })[] = [];
       for (let i = 0; i < PAIRS; i++) {
         // Alternate which side goes first so drift on a shared machine does not favour one.
-        const order: [Proc, CannonResult[]][] = i % 2 ? [[baseline, b], [sanling, a]] : [[sanling, a], [baseline, b]];
+        const order: [Proc, (CannonResult & { cpu: number })[]][] = i % 2 ? [[baseline, b], [sanling, a]] : [[sanling, a], [baseline, b]];
         for (const [p, out] of order) {
+          const cpu0 = p.cpuMs();
           const r = await cannon(p.url, s, SECONDS);
           expect({ non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts }).toEqual({ non2xx: 0, errors: 0, timeouts: 0 });
-          out.push(r);
+          out.push({ ...r, cpu: (p.cpuMs() - cpu0) / Math.max(1, r.requests.total) });
         }
         peakA = Math.max(peakA, sanling.rss());
         peakB = Math.max(peakB, baseline.rss());
       }
-      const m = (rs: CannonResult[], f: (r: CannonResult) => number) => median(rs.map(f));
+      const m = <R extends CannonResult>(rs: R[], f: (r: R) => number) => median(rs.map(f));
+      const [cpuA, cpuB] = [m(a, (r) => r.cpu), m(b, (r) => r.cpu)];
       const [ra, rb] = [m(a, (r) => r.requests.average), m(b, (r) => r.requests.average)];
       const [p50a, p50b] = [m(a, (r) => r.latency.p50), m(b, (r) => r.latency.p50)];
       const [p99a, p99b] = [m(a, (r) => r.latency.p99), m(b, (r) => r.latency.p99)];
       expect(ra).toBeGreaterThan(0);
       rows.push(
-        `| ${s.name} | ${s.connections} | ${ra.toFixed(0)} | ${rb.toFixed(0)} | ${(ra / rb).toFixed(2)} | ${p50a} | ${p50b} | ${p99a} | ${p99b} | ${(p99a / Math.max(p99b, 1)).toFixed(2)} | ${sqlPerRequest.get(`${s.query}|${s.token}`)} / ${baselineSql(s)} |`,
+        `| ${s.name} | ${s.connections} | ${ra.toFixed(0)} | ${rb.toFixed(0)} | ${(ra / rb).toFixed(2)} | ${p50a} | ${p50b} | ${p99a} | ${p99b} | ${(p99a / Math.max(p99b, 1)).toFixed(2)} | ${cpuA.toFixed(2)} / ${cpuB.toFixed(2)} | ${sqlPerRequest.get(`${s.query}|${s.token}`)} / ${baselineSql(s)} |`,
       );
     }
     const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
     console.log(
       [
-        `read path, demo data, county officer ${COUNTY_OFFICER}; ${PAIRS} alternating pairs of ${SECONDS} s after a warm-up; medians; × = Sanling / baseline`,
+        `read path on Node ${process.version}, demo data, county officer ${COUNTY_OFFICER}; ${PAIRS} alternating pairs of ${SECONDS} s after a warm-up; medians; × = Sanling / baseline`,
         ...rows,
         '',
         `Peak RSS after the runs: Sanling ${mb(peakA)}, baseline ${mb(peakB)} (each its own process; load from the jest process).`,
