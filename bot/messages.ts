@@ -166,6 +166,9 @@ const SUPERVISION_LABEL: Record<SupervisionLevel, string> = {
   LISTED: '挂牌督办（超期十个工作日）',
 };
 
+/** The categories judged against the zero targets, as letters and reports name them. */
+export const CATEGORY_LABEL: Record<string, string> = { VILLAGE_COMMUNITY: '村（社区）', ENTERPRISE: '企业', INSTITUTION: '单位' };
+
 export const zh: Messages = {
   menu: (name) =>
     `${name}您好，这里是“三零”服务平台，可以帮您反映问题、查询办理进度。\n` +
@@ -257,6 +260,11 @@ export const zh: Messages = {
     if (message.topic === 'report.weekly') {
       const p = message.payload;
       return `【周动态】${p.unit}（${p.weekStart} 起一周）：新受理 ${p.reported} 件，办结 ${p.resolved} 件，销号 ${p.closed} 件；目前超期 ${p.overdue} 件，其中督办 ${p.supervised} 件、挂牌督办 ${p.listed} 件。`;
+    }
+    if (message.topic === 'report.warning_letter') {
+      const p = message.payload;
+      const names = p.categories.map((c) => CATEGORY_LABEL[c] ?? c).join('、');
+      return `【风险提示函】${p.unit} ${p.month} ${names}“三零”创建率低于目标，综合排名第 ${p.rank}/${p.of} 位。请登录指挥中心查看提示函并抓好整改。`;
     }
     const p = message.payload;
     const ref = `${p.number}｜${p.title}`;

@@ -8,6 +8,7 @@ import { Migration20261129130000_chatLimits } from './Migration20261129130000_ch
 import { Migration20261129150000_scheduling } from './Migration20261129150000_scheduling';
 import { Migration20261129170000_search } from './Migration20261129170000_search';
 import { Migration20261130010000_officerNotify } from './Migration20261130010000_officerNotify';
+import { Migration20261130020000_commandCentre } from './Migration20261130020000_commandCentre';
 import { Migration20261130030000_placeSearch } from './Migration20261130030000_placeSearch';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs load the same files. */
@@ -21,5 +22,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129150000_scheduling', class: Migration20261129150000_scheduling },
   { name: 'Migration20261129170000_search', class: Migration20261129170000_search },
   { name: 'Migration20261130010000_officerNotify', class: Migration20261130010000_officerNotify },
+  { name: 'Migration20261130020000_commandCentre', class: Migration20261130020000_commandCentre },
   { name: 'Migration20261130030000_placeSearch', class: Migration20261130030000_placeSearch },
 ];

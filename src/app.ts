@@ -16,6 +16,9 @@ import { requestIdPlugin, requestScope } from './graphql/request-scope';
 import { getSchema } from './graphql/schema';
 import { healthRouter } from './web/health.route';
 import { photoRouter } from './web/photo.route';
+import { ledgerRouter } from './web/ledger.route';
+import { letterRouter } from './web/letter.route';
+import { dashboardRouter, explorerRouter } from './web/dashboard.route';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConversationEngine } from '../bot/engine';
@@ -57,7 +60,8 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
     // The composition root owns shutdown order (HTTP, Apollo, ORM, database).
     stopOnTerminationSignals: false,
     // No cache hints are set anywhere: the cache-control plugin would only cost time per request.
-    plugins: [...limits.plugins, requestIdPlugin, ApolloServerPluginCacheControlDisabled(), ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    // Apollo's own landing page loads from a CDN; browsers get the local explorer (explorerRouter) instead.
+    plugins: [...limits.plugins, requestIdPlugin, ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
 
@@ -67,8 +71,13 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.use(healthRouter(orm));
+  // The command-centre page at /, and GraphiQL for browsers at GET /graphql (before Apollo).
+  app.use(dashboardRouter());
+  app.use(explorerRouter({ introspection: config.introspection }));
   // Case photos for officers, by bearer token like GraphQL.
   app.use(photoRouter(orm, { uploadDir: config.uploadDir, jwtSecret: tokenSecret, actors }));
+  app.use(ledgerRouter(orm, { jwtSecret: tokenSecret, actors, clock }));
+  app.use(letterRouter(orm, { jwtSecret: tokenSecret, actors }));
   const chat = new ConversationEngine({
     orm,
     clock,
@@ -104,7 +113,7 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
           em,
           actor: null,
           loaders: createLoaders(em, () => ctx.actor, undefined, limit),
-          services: { tokens: { secret: tokenSecret, ttlHours: config.tokenTtlHours, limits: config.loginLimits }, clock },
+          services: { tokens: { secret: tokenSecret, ttlHours: config.tokenTtlHours, limits: config.loginLimits }, clock, campaign: config.campaign },
           clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
           requestId,
           ...limit,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import type { LoginLimits } from './domain/login-throttle';
+import { DEFAULT_CAMPAIGN, parseWeights, type CampaignSettings } from './domain/stats/settings';
 
 /** Thrown at start-up when the environment is unusable; lists every bad variable at once. */
 export class ConfigError extends Error {
@@ -60,6 +61,15 @@ const envSchema = z.object({
   WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
   WECHATY_NAME: z.string().default('sanling'),
   JOBS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
+  TARGET_VILLAGE_COMMUNITY: z.coerce.number({ message: 'must be a number' }).min(0).max(1).default(DEFAULT_CAMPAIGN.targets.VILLAGE_COMMUNITY),
+  TARGET_ENTERPRISE: z.coerce.number({ message: 'must be a number' }).min(0).max(1).default(DEFAULT_CAMPAIGN.targets.ENTERPRISE),
+  TARGET_INSTITUTION: z.coerce.number({ message: 'must be a number' }).min(0).max(1).default(DEFAULT_CAMPAIGN.targets.INSTITUTION),
+  EXEMPLARY_MONTHS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(60).default(DEFAULT_CAMPAIGN.exemplaryMonths),
+  WARN_OPEN_HAZARDS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(10_000).default(DEFAULT_CAMPAIGN.warnings.openHazards),
+  WARN_REPEAT_COUNT: z.coerce.number({ message: 'must be a number' }).int().min(2).max(1000).default(DEFAULT_CAMPAIGN.warnings.repeatCount),
+  WARN_REPEAT_DAYS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(3650).default(DEFAULT_CAMPAIGN.warnings.repeatDays),
+  WARN_CLUSTER_DAYS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(3650).default(DEFAULT_CAMPAIGN.warnings.clusterDays),
+  RANKING_WEIGHTS: z.string().optional(),
 });
 
 export interface Config {
@@ -101,6 +111,8 @@ export interface Config {
   readonly wechaty?: { puppet: string; name: string; puppetOptions: Record<string, string> };
   /** Run the scheduled jobs in this process (JOBS=off: `npm run worker` runs them elsewhere). */
   readonly jobs: boolean;
+  /** Targets, warning thresholds and ranking weights of the campaign. */
+  readonly campaign: CampaignSettings;
 }
 
 /** Validates the environment once; the result is frozen. */
@@ -123,6 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && e.DEMO_DATA === 'true') {
     problems.push('DEMO_DATA: demo data is never loaded in production');
   }
+  const weights = e.RANKING_WEIGHTS ? parseWeights(e.RANKING_WEIGHTS) : DEFAULT_CAMPAIGN.weights;
+  if (typeof weights === 'string') problems.push(`RANKING_WEIGHTS: ${weights}`);
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze({
     env: e.NODE_ENV,
@@ -163,6 +177,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadMinFreeBytes: Math.round(e.UPLOAD_MIN_FREE_MB * 1024 * 1024),
     chatNewContactsPerHourPerIp: e.CHAT_NEW_CONTACTS_PER_HOUR_PER_IP,
     jobs: e.JOBS === 'on',
+    campaign: Object.freeze({
+      targets: { VILLAGE_COMMUNITY: e.TARGET_VILLAGE_COMMUNITY, ENTERPRISE: e.TARGET_ENTERPRISE, INSTITUTION: e.TARGET_INSTITUTION },
+      exemplaryMonths: e.EXEMPLARY_MONTHS,
+      warnings: { openHazards: e.WARN_OPEN_HAZARDS, repeatCount: e.WARN_REPEAT_COUNT, repeatDays: e.WARN_REPEAT_DAYS, clusterDays: e.WARN_CLUSTER_DAYS },
+      weights: weights as CampaignSettings['weights'],
+    }),
     wechaty: e.WECHATY_PUPPET
       ? {
           puppet: e.WECHATY_PUPPET,

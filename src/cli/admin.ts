@@ -4,6 +4,7 @@ import { parseCalendarCsv } from '../domain/calendar';
 import { importCalendar } from '../domain/deadline.service';
 import { createOfficer, unlockLoginByPhone } from '../domain/officer.service';
 import { verifyAllTrails } from '../domain/trail.service';
+import { importStandards, parseStandardsCsv } from '../domain/standards';
 import { importUnits, parseUnitCsv } from '../domain/unit-import';
 import { UsageError, withDatabase } from './run';
 
@@ -19,6 +20,11 @@ Commands:
 
   import-calendar FILE.csv
       Holidays and make-up workdays (header date,type,name; type HOLIDAY or WORKDAY), e.g. next year's notice.
+  import-standards FILE.csv
+      Creation standards (创建标准): CSV (UTF-8) with the header aspect,code,text,weight; aspect one of
+      组织领导, 治安防范, 矛盾纠纷化解, 重点人群帮教, 安全隐患整治, 法治建设, 公共服务; all-or-nothing.
+      Items are matched by code (known ones updated), the file's order is the scheme's order, and
+      items not in the file are left as they are. data/standards-sample.csv is an example.
   verify-trail
       Checks every case's hash-chained trail; lists broken ones and exits 1 if any.
   unlock-login --phone P
@@ -85,6 +91,21 @@ void withDatabase(USAGE, async (orm) => {
       }
       const n = await importCalendar(em, entries);
       console.log(`Imported ${n} calendar days from ${rest[0]}.`);
+      return;
+    }
+    case 'import-standards': {
+      if (rest.length !== 1) throw new UsageError('import-standards: give exactly one CSV file');
+      let buf: Buffer;
+      try {
+        buf = await readFile(rest[0]);
+      } catch (err) {
+        throw new UsageError(`import-standards: cannot read ${rest[0]} (${(err as NodeJS.ErrnoException).code})`);
+      }
+      const r = await importStandards(em, parseStandardsCsv(buf));
+      console.log(
+        `Imported ${rest[0]}: ${r.added} items added, ${r.updated} updated, ${r.unchanged} unchanged` +
+          (r.notInFile ? `; ${r.notInFile} items not in the file left as they are.` : '.'),
+      );
       return;
     }
     case 'unlock-login': {

@@ -11,7 +11,7 @@ import {
   ReturnVisitResult,
   UnitKind,
 } from '../entities';
-import { parseCalendarCsv, WorkCalendar, localDate } from '../domain/calendar';
+import { parseCalendarCsv, WorkCalendar, localDate, startOfLocalDay } from '../domain/calendar';
 import { hashPassword } from '../domain/password';
 import { nextCheck } from '../domain/schedule/follow-up';
 import { levelDue } from '../domain/supervision';
@@ -198,6 +198,14 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
   // Units: through the same import path as the admin CLI.
   const tree = buildUnits(opts.scale, r);
   await importUnits(em, tree.rows.map((u, i) => ({ ...u, line: i + 2 })));
+  // The registry was loaded when the campaign began, a year before `now`; the city set its baseline
+  // (存量 date) half a year later, after its dragnet survey.
+  const baseline = localDate(new Date(opts.now.getTime() - 182 * 86_400_000));
+  const baselineStarts = startOfLocalDay(baseline).getTime();
+  await em.execute(`update units set created_at = ?, baseline_date = case when parent_id is null then ?::date end`, [
+    new Date(opts.now.getTime() - 366 * 86_400_000),
+    baseline,
+  ]);
   const idRows = await em.execute<{ id: number; code: string; path: string }[]>('select id, code, path from units');
   const unitId = new Map(idRows.map((u) => [u.code, u.id]));
   const unitPath = new Map(idRows.map((u) => [u.code, u.path]));
@@ -380,6 +388,9 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
         resolvedKept,
         status === CaseStatus.CLOSED ? closedAt : null,
         supervision, nextCheckAt, escalation, escalatedAt, visit, reportedAt, last, steps.length,
+        // Stock (存量): open at the city's baseline.
+        status !== CaseStatus.REJECTED && status !== CaseStatus.MERGED && reportedAt.getTime() < baselineStarts &&
+          (resolvedKept === null || resolvedKept.getTime() >= baselineStarts),
       ]);
       if ((i + 1) % BLOCK === 0 || i + 1 === opts.cases) {
         const [cases, eventLines] = [caseLines, trail.lines(blockEvents)];
@@ -407,6 +418,11 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
     say(`rebuilt ${deferred.length} indexes ${elapsed()}`);
   }
   await copyInto(em, 'case_number_counters', [{ name: 'day', type: 'date' }, { name: 'last', type: 'int' }], [...counters]);
+  // A large load ran without the statistics trigger: the command centre's figures are counted once, now.
+  if (large) {
+    await em.execute('select rebuild_case_stats()');
+    say(`command-centre statistics ${elapsed()}`);
+  }
   await em.execute('analyze');
   say(`cases: ${opts.cases}, trail events: ${events} ${elapsed()}`);
   return { units: idRows.length, officers: officers.length, residents: residentIds.length, cases: opts.cases, events };
@@ -419,7 +435,7 @@ const CASE_COLUMNS = [
   ['reported_at', 'timestamptz'], ['accept_due_at', 'timestamptz'], ['due_at', 'timestamptz'],
   ['accepted_at', 'timestamptz'], ['resolved_at', 'timestamptz'], ['closed_at', 'timestamptz'],
   ['supervision_level', 'text'], ['next_check_at', 'timestamptz'], ['escalation', 'text'], ['escalated_at', 'timestamptz'], ['return_visit', 'text'],
-  ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['version', 'int'],
+  ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['version', 'int'], ['stock', 'bool'],
 ].map(([name, type]) => ({ name, type }));
 
 const EVENT_COLUMNS = [

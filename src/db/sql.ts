@@ -14,16 +14,20 @@ import type { PoolClient } from 'pg';
 
 const numbered = new Map<string, string>();
 
-/** `?` outside quotes → `$n`. */
-function numberPlaceholders(sql: string): string {
+/** `?` outside quoted text and `--` comments → `$n`. */
+export function numberPlaceholders(sql: string): string {
   let text = numbered.get(sql);
   if (text === undefined) {
     let n = 0;
     let quoted = false;
+    let comment = false;
     text = '';
-    for (const ch of sql) {
-      if (ch === "'") quoted = !quoted;
-      text += ch === '?' && !quoted ? `$${++n}` : ch;
+    for (let i = 0; i < sql.length; i++) {
+      const ch = sql[i];
+      if (comment) comment = ch !== '\n';
+      else if (ch === "'") quoted = !quoted;
+      else if (!quoted && ch === '-' && sql[i + 1] === '-') comment = true;
+      text += ch === '?' && !quoted && !comment ? `$${++n}` : ch;
     }
     // Statements are a fixed set built from code; the guard only keeps a mistake from growing the map.
     if (numbered.size < 5000) numbered.set(sql, text);

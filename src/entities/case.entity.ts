@@ -49,7 +49,7 @@ export interface Attachment {
   expression: `create index "cases_text_grams_idx" on "cases" using gin ("case_search_grams"("title" || ' ' || "description"))`,
 })
 export class Case {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'attachments' | 'anonymous' | 'deadlineExtended' | 'supervisionLevel' | 'escalation' | 'version';
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'attachments' | 'anonymous' | 'deadlineExtended' | 'supervisionLevel' | 'escalation' | 'version' | 'stock';
 
   @PrimaryKey()
   id!: number;
@@ -151,6 +151,10 @@ export class Case {
 
   @ManyToOne({ entity: 'Case', ref: true, nullable: true, deleteRule: 'set null' })
   mergedInto?: Ref<Case>;
+
+  /** Open at its region's campaign baseline date (存量); set when an admin sets that date. */
+  @Property({ default: false })
+  stock: boolean = false;
 
   @Property({ length: 3, defaultRaw: 'now()' })
   createdAt: Date = new Date();

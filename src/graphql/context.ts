@@ -10,6 +10,7 @@ import { verifyTrails, type BrokenTrail } from '../domain/trail.service';
 import { sqlRowSource, type EventPage, type RowSource } from '../domain/read/load';
 import type { CaseRow, OfficerRow, ResidentRow, UnitRow } from '../domain/read/rows';
 import type { TokenSettings } from '../domain/auth.service';
+import type { CampaignSettings } from '../domain/stats/settings';
 
 /**
  * Per-request batching over plain rows: one statement per kind of nested lookup, however long the
@@ -76,6 +77,7 @@ export type Loaders = ReturnType<typeof createLoaders>;
 export interface Services {
   tokens: TokenSettings;
   clock: Clock;
+  campaign: CampaignSettings;
 }
 
 export interface GraphQLContext {

@@ -7,6 +7,8 @@ import { EXACT_COUNT_LIMIT, type CaseCount } from '../domain/case.query';
 export type NodeTypeName = 'Unit' | 'Case' | 'Officer';
 const NODE_TYPES: readonly NodeTypeName[] = ['Unit', 'Case', 'Officer'];
 
+const MAX_ID = 2 ** 31 - 1;
+
 /** Relay global id: base64url of `Type:id`. */
 export function toGlobalId(type: NodeTypeName, id: number): string {
   return Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
@@ -18,7 +20,8 @@ export function fromGlobalId(globalId: string, expected?: NodeTypeName): { type:
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(globalId)) throw bad();
   const [type, raw] = Buffer.from(globalId, 'base64url').toString('utf8').split(':');
   const id = Number(raw);
-  if (!NODE_TYPES.includes(type as NodeTypeName) || !/^\d{1,10}$/.test(raw ?? '') || !Number.isSafeInteger(id)) throw bad();
+  // Ids are PostgreSQL integers: a larger number names nothing and must not reach a query as one.
+  if (!NODE_TYPES.includes(type as NodeTypeName) || !/^\d{1,10}$/.test(raw ?? '') || id > MAX_ID) throw bad();
   if (expected && type !== expected) throw bad();
   return { type: type as NodeTypeName, id };
 }

@@ -1,9 +1,12 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { DIGEST_TIME, sendDailyDigest } from '../domain/schedule/digest';
 import { houseKeeping } from '../domain/schedule/housekeeping';
-import { dayPeriod, minutePeriod, weekPeriod } from '../domain/schedule/once';
+import { dayPeriod, fiveMinutePeriod, minutePeriod, monthPeriod, weekPeriod } from '../domain/schedule/once';
 import { sweepDeadlines } from '../domain/schedule/sweep';
 import { sendWeeklyStatus } from '../domain/schedule/weekly';
+import { refreshWarnings } from '../domain/stats/warnings';
+import { issueMonthlyLetters } from '../domain/stats/letters';
+import type { CampaignSettings } from '../domain/stats/settings';
 
 /** Cron expressions are read in this zone: the product's local time. */
 export const JOB_TIMEZONE = 'Asia/Shanghai';
@@ -16,7 +19,7 @@ export interface JobDefinition {
   /** The period a run at `now` belongs to: the job runs once per period across all workers. */
   period(now: Date): string;
   /** The work, in the transaction that claimed the period; `orm` for work that needs its own transactions. */
-  run(ctx: { orm: MikroORM; em: EntityManager; now: Date; data: Record<string, unknown> }): Promise<Record<string, unknown>>;
+  run(ctx: { orm: MikroORM; em: EntityManager; now: Date; data: Record<string, unknown>; campaign: CampaignSettings }): Promise<Record<string, unknown>>;
   /** Runs older than this many days are forgotten (a job that runs every minute); else kept. */
   keepDays?: number;
   /** A run with this result did nothing worth a log line at info level. */
@@ -50,6 +53,23 @@ export const JOBS: readonly JobDefinition[] = [
     period: weekPeriod,
     run: ({ em, now }) => sendWeeklyStatus(em, now),
     queue: { retryLimit: 5, retryDelay: 60, retryBackoff: true, expireInSeconds: 900 },
+  },
+  {
+    name: 'early-warning',
+    cron: '*/5 * * * *',
+    period: fiveMinutePeriod,
+    run: async ({ em, now, campaign }) => ({ warnings: await refreshWarnings(em, now, campaign) }),
+    keepDays: 2,
+    idle: () => true,
+    queue: { policy: 'stately', retryLimit: 0, expireInSeconds: 600 },
+  },
+  {
+    name: 'monthly-letters',
+    // The 1st at 09:00: the month just ended is complete.
+    cron: '0 9 1 * *',
+    period: monthPeriod,
+    run: ({ em, now, campaign }) => issueMonthlyLetters(em, now, campaign),
+    queue: { retryLimit: 5, retryDelay: 300, retryBackoff: true, expireInSeconds: 3600 },
   },
   {
     name: 'housekeeping',

@@ -1,17 +1,14 @@
-import type { KeyObject } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import type { Attachment } from '../entities';
 import type { CaseRow } from '../domain/read/rows';
-import type { OfficerActor } from '../domain/actor';
-import { authenticate } from '../domain/auth.service';
-import type { ActorCache } from '../domain/actor-cache';
 import { getCase } from '../domain/case.query';
 import { DomainError } from '../domain/errors';
 import { fromGlobalId, toGlobalId } from '../graphql/relay';
+import { bearerOfficer, dispositionName, refuse, type BearerAuth } from './officer.auth';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // A stored type that is not a plain type/subtype is served as opaque bytes.
@@ -34,35 +31,18 @@ async function findAttachment(em: EntityManager, c: CaseRow, id: string): Promis
   return row?.a;
 }
 
-/** RFC 5987 encoding of a file name for Content-Disposition. */
-function dispositionName(name: string): string {
-  return encodeURIComponent(name).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-function refuse(res: Response, status: number, error: string): void {
-  if (status === 401) res.set('WWW-Authenticate', 'Bearer');
-  res.status(status).set('Cache-Control', 'no-store').json({ error });
-}
-
 /**
  * GET /cases/:caseId/photos/:attachmentId — a case's stored file, for officers who may read the case.
  * The token comes in the Authorization header only (never the query string, which ends up in logs);
  * anything the officer may not see is the same 404 as what does not exist.
  */
-export function photoRouter(orm: MikroORM, opts: { uploadDir: string; jwtSecret: KeyObject; actors?: ActorCache }): Router {
+export function photoRouter(orm: MikroORM, opts: BearerAuth & { uploadDir: string }): Router {
   const router = Router();
   router.get('/cases/:caseId/photos/:attachmentId', async (req, res, next) => {
     try {
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-      if (!match) return refuse(res, 401, 'Sign in first: send Authorization: Bearer <token> from login');
       const em = orm.em.fork();
-      let officer: OfficerActor;
-      try {
-        officer = await authenticate(em, opts.jwtSecret, match[1], opts.actors);
-      } catch (err) {
-        if (err instanceof DomainError) return refuse(res, 401, err.message);
-        throw err;
-      }
+      const officer = await bearerOfficer(em, req, res, opts);
+      if (!officer) return;
       const { caseId, attachmentId } = req.params;
       // Checked before anything reaches the file system: a file name is only ever a UUID.
       if (!UUID.test(attachmentId)) return refuse(res, 400, 'attachmentId must be an attachment id (a UUID) from Attachment.id');

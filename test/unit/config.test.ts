@@ -30,4 +30,14 @@ describe('configuration', () => {
   it('treats empty values as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).databaseUrl).toBeUndefined();
   });
+
+  it('reads the campaign settings and names a bad one', () => {
+    const c = loadConfig({ TARGET_ENTERPRISE: '0.95', RANKING_WEIGHTS: 'zero=50, response=50', WARN_OPEN_HAZARDS: '5' }).campaign;
+    expect(c.targets).toEqual({ VILLAGE_COMMUNITY: 0.8, ENTERPRISE: 0.95, INSTITUTION: 0.9 });
+    expect(c.weights).toEqual({ zero: 50, response: 50, onTime: 0, satisfaction: 0, stock: 0, standards: 0 });
+    expect(c.warnings.openHazards).toBe(5);
+    expect(() => loadConfig({ TARGET_INSTITUTION: '1.5' })).toThrow(/TARGET_INSTITUTION/);
+    expect(() => loadConfig({ RANKING_WEIGHTS: 'zero=1,speed=2' })).toThrow(/RANKING_WEIGHTS: "speed" is not one of/);
+    expect(() => loadConfig({ RANKING_WEIGHTS: 'zero=0' })).toThrow(/RANKING_WEIGHTS: at least one weight/);
+  });
 });

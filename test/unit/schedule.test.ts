@@ -62,7 +62,14 @@ describe('the working-day rule of the digest', () => {
 
   it('fires at the digest time, and the weekly on Monday 09:00', () => {
     const cron = Object.fromEntries(JOBS.map((j) => [j.name, j.cron]));
-    expect(cron).toEqual({ 'deadline-sweep': '* * * * *', 'daily-digest': '30 8 * * *', 'weekly-status': '0 9 * * 1', housekeeping: '0 3 * * *' });
+    expect(cron).toEqual({
+      'deadline-sweep': '* * * * *',
+      'daily-digest': '30 8 * * *',
+      'weekly-status': '0 9 * * 1',
+      'early-warning': '*/5 * * * *',
+      'monthly-letters': '0 9 1 * *',
+      housekeeping: '0 3 * * *',
+    });
     expect(DIGEST_TIME).toEqual({ hour: 8, minute: 30 });
   });
 });

@@ -1,3 +1,5 @@
+import { fromGlobalId } from '../../src/graphql/relay';
+import { numberPlaceholders } from '../../src/db/sql';
 import { hashPassword, verifyPassword } from '../../src/domain/password';
 import { maskPhone } from '../../src/domain/access';
 import { decodeCursor, encodeCursor, pageSize } from '../../src/domain/pagination';
@@ -49,5 +51,22 @@ describe('global ids and cursors', () => {
     expect(pageSize({ first: 100 })).toBe(100);
     expect(() => pageSize({ first: 101 })).toThrow(/0 to 100/);
     expect(() => pageSize({ first: -1 })).toThrow(/0 to 100/);
+  });
+});
+
+describe('bind placeholders', () => {
+  it('numbers ? outside quoted text and line comments only', () => {
+    expect(numberPlaceholders(`select ? -- the reporter's ?\n, '?' , ? where x = 'it''s ?' and y = ?`)).toBe(
+      `select $1 -- the reporter's ?\n, '?' , $2 where x = 'it''s ?' and y = $3`,
+    );
+  });
+});
+
+describe('global ids', () => {
+  it('refuse ids beyond a PostgreSQL integer before they reach a query', () => {
+    const id = (s: string) => Buffer.from(s).toString('base64url');
+    expect(fromGlobalId(id('Unit:2147483647'))).toEqual({ type: 'Unit', id: 2147483647 });
+    expect(() => fromGlobalId(id('Unit:2147483648'))).toThrow(/is not a valid node id/);
+    expect(() => fromGlobalId(id('Officer:9999999999'), 'Officer')).toThrow(/is not a valid Officer id/);
   });
 });

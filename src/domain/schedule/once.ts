@@ -10,6 +10,16 @@ export function minutePeriod(t: Date): string {
   return new Date(t.getTime() + OFFSET_MS).toISOString().slice(0, 16);
 }
 
+/** Period key of the five minutes a time falls in: `2026-11-29T08:30`. */
+export function fiveMinutePeriod(t: Date): string {
+  return minutePeriod(new Date(t.getTime() - (t.getTime() % 300_000)));
+}
+
+/** Period key of a local month: `2026-11`. */
+export function monthPeriod(t: Date): string {
+  return localDate(t).slice(0, 7);
+}
+
 /** Period key of a local day: `2026-11-29`. */
 export function dayPeriod(t: Date): string {
   return localDate(t);

@@ -1,0 +1,122 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { UnitKind } from '../../entities';
+import { query } from '../../db/sql';
+import { likePrefix } from '../access';
+import { selectRows } from '../read/load';
+import { UNIT_ROW, type UnitRow } from '../read/rows';
+import { averageScores } from '../standards';
+import { BREAKS_SQL, monthFigures, ratesOf, stockFigures, type Rates } from './figures';
+import { monthDate, type Month } from './month';
+import { COUNTED_CATEGORIES, type CampaignSettings, type CountedCategory, type RankingWeights } from './settings';
+
+/** Regions ranked against each other: the counties of a city, or the townships of a county. */
+export enum RankingLevel {
+  COUNTY = 'COUNTY',
+  TOWNSHIP = 'TOWNSHIP',
+}
+
+export interface CategoryRate {
+  category: CountedCategory;
+  units: number;
+  zeroUnits: number;
+  rate: number | null;
+  target: number;
+}
+
+export interface RankingRow extends Rates {
+  rank: number;
+  unit: UnitRow;
+  zeroRates: CategoryRate[];
+  /** Zero units / units over the three categories. */
+  zeroRate: number | null;
+  stockClearanceRate: number | null;
+  /** Cases reported in the month that went overdue. */
+  overdue: number;
+  reported: number;
+  /** Mean creation-standards score of the assessed units (0..100), if any were assessed that month. */
+  standardsScore: number | null;
+  /** Weighted mean of the rates (0..100); a rate without data is left out and the others carry its weight. */
+  score: number;
+  /** Some category's zero rate is below its target. */
+  belowTarget: boolean;
+}
+
+/** The composite score: weighted mean (0..100) of the rates that have data. */
+export function compositeScore(rates: Record<keyof RankingWeights, number | null>, weights: RankingWeights): number {
+  let sum = 0;
+  let weight = 0;
+  for (const [name, w] of Object.entries(weights) as [keyof RankingWeights, number][]) {
+    const rate = rates[name];
+    if (rate === null || w <= 0) continue;
+    sum += w * rate;
+    weight += w;
+  }
+  return weight > 0 ? Math.round((1000 * sum) / weight) / 10 : 0;
+}
+
+/**
+ * Every region of `level` under `root`, with its month's figures and composite score, best first
+ * (ties by code). Six statements whatever the number of regions.
+ */
+export async function rankings(em: EntityManager, root: UnitRow, level: RankingLevel, month: Month, settings: CampaignSettings): Promise<RankingRow[]> {
+  const kind = level === RankingLevel.COUNTY ? UnitKind.COUNTY : UnitKind.TOWNSHIP;
+  const regions = await selectRows(em, UNIT_ROW, 'u', 'where u.kind = ? and u.path like ? order by u.code', [kind, likePrefix(root.path)]);
+  if (!regions.length) return [];
+  const ids = regions.map((r) => r.id);
+  // Regions of one level share their depth: the region a unit lies in is that element of its path.
+  const depth = regions[0].depth;
+  const [figures, stock, counts, broken, standards] = await Promise.all([
+    monthFigures(em, ids, month),
+    stockFigures(em, ids, month),
+    query<{ id: number; category: CountedCategory; units: number }>(em, 'select region_id as id, category, units from unit_counts where region_id = any(?)', [ids]),
+    query<{ id: number; category: CountedCategory; broken: number }>(
+      em,
+      `select split_part(u.path, '/', ?)::int as id, u.category, count(distinct s.unit_id)::int as broken
+       from case_stats s join units u on u.id = s.unit_id
+       where ${BREAKS_SQL('s')} and s.month = ?::date and u.path like ? and u.depth > ? and u.category <> 'REGION'
+       group by 1, 2`,
+      [depth + 2, monthDate(month), likePrefix(root.path), depth],
+    ),
+    averageScores(em, ids, new Date(`${monthDate(month)}T00:00:00Z`)),
+  ]);
+  const rows = regions.map((unit) => {
+    const zeroRates = COUNTED_CATEGORIES.map((category) => {
+      const units = counts.find((c) => c.id === unit.id && c.category === category)?.units ?? 0;
+      const zeroUnits = units - (broken.find((b) => b.id === unit.id && b.category === category)?.broken ?? 0);
+      return { category, units, zeroUnits, rate: units > 0 ? zeroUnits / units : null, target: settings.targets[category] };
+    });
+    const allUnits = zeroRates.reduce((n, r) => n + r.units, 0);
+    const zeroRate = allUnits > 0 ? zeroRates.reduce((n, r) => n + r.zeroUnits, 0) / allUnits : null;
+    const f = figures.get(unit.id)!;
+    const rates = ratesOf(f);
+    const stockClearanceRate = stock.get(unit.id)!.clearanceRate;
+    const standardsScore = standards.get(unit.id) ?? null;
+    const score = compositeScore(
+      {
+        zero: zeroRate,
+        response: rates.responseRate,
+        onTime: rates.onTimeRate,
+        satisfaction: rates.satisfactionRate,
+        stock: stockClearanceRate,
+        standards: standardsScore === null ? null : standardsScore / 100,
+      },
+      settings.weights,
+    );
+    return {
+      rank: 0,
+      unit,
+      zeroRates,
+      zeroRate,
+      ...rates,
+      stockClearanceRate,
+      overdue: f.wentOverdue,
+      reported: f.reported,
+      standardsScore,
+      score,
+      belowTarget: zeroRates.some((r) => r.rate !== null && r.rate < r.target),
+    };
+  });
+  rows.sort((a, b) => b.score - a.score || a.unit.code.localeCompare(b.unit.code));
+  rows.forEach((r, i) => (r.rank = i + 1));
+  return rows;
+}

@@ -1,0 +1,105 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { query } from '../../db/sql';
+import { likePrefix } from '../access';
+import { RUNNING } from '../workflow';
+import type { CampaignSettings } from './settings';
+
+/** Early-warning rules (监测预警). */
+export enum WarningRule {
+  /** Open safety or public-order hazards at one unit at or above the threshold. */
+  OPEN_HAZARDS = 'OPEN_HAZARDS',
+  /** Repeated petitions (重复信访): at one unit, or by one reporter, within the window. */
+  REPEATED_PETITIONS = 'REPEATED_PETITIONS',
+  /** An EMERGENCY case still open. */
+  OPEN_EMERGENCY = 'OPEN_EMERGENCY',
+  /** An overdue case under the city's listed supervision (挂牌督办). */
+  LISTED_OVERDUE = 'LISTED_OVERDUE',
+  /** A hazard and a petition or dispute at one unit within the window: trouble gathering. */
+  CLUSTER = 'CLUSTER',
+}
+
+/** Most pressing first. */
+export const RULE_ORDER: readonly WarningRule[] = [
+  WarningRule.OPEN_EMERGENCY,
+  WarningRule.LISTED_OVERDUE,
+  WarningRule.CLUSTER,
+  WarningRule.REPEATED_PETITIONS,
+  WarningRule.OPEN_HAZARDS,
+];
+
+const OPEN = RUNNING.map((s) => `'${s}'`).join(', ');
+const COUNTED = `c.status not in ('REJECTED', 'MERGED')`;
+const HAZARD = `c.kind in ('SAFETY_HAZARD', 'PUBLIC_ORDER_HAZARD')`;
+
+/**
+ * Recomputes every unit's warnings from the cases, replacing the previous set in one transaction
+ * (a scheduled job does this every few minutes; the dashboard reads the result). Thresholds from
+ * the campaign settings. Answers how many warnings there are now.
+ */
+export async function refreshWarnings(em: EntityManager, now: Date, settings: CampaignSettings): Promise<number> {
+  const w = settings.warnings;
+  const repeatSince = new Date(now.getTime() - w.repeatDays * 86_400_000);
+  const clusterSince = new Date(now.getTime() - w.clusterDays * 86_400_000);
+  return em.transactional(async (tx) => {
+    await query(tx, 'delete from unit_warnings');
+    const [{ n }] = await query<{ n: number }>(
+      tx,
+      `with found (unit_id, rule, case_ids) as (
+         select c.unit_id, 'OPEN_HAZARDS', array_agg(c.id order by c.reported_at, c.id)
+         from cases c where c.status in (${OPEN}) and ${HAZARD}
+         group by c.unit_id having count(*) >= ?
+         union all
+         select c.unit_id, 'REPEATED_PETITIONS', array_agg(c.id order by c.reported_at, c.id)
+         from cases c where c.kind = 'PETITION' and ${COUNTED} and c.reported_at >= ?
+         group by c.unit_id having count(*) >= ?
+         union all
+         -- The same reporter's petitions at different units: filed under the unit of the latest.
+         select (array_agg(c.unit_id order by c.reported_at desc, c.id desc))[1], 'REPEATED_PETITIONS', array_agg(c.id order by c.reported_at, c.id)
+         from cases c where c.kind = 'PETITION' and ${COUNTED} and c.reported_at >= ? and c.reporter_id is not null
+         group by c.reporter_id having count(*) >= ? and count(distinct c.unit_id) > 1
+         union all
+         select c.unit_id, 'OPEN_EMERGENCY', array_agg(c.id order by c.reported_at, c.id)
+         from cases c where c.status in (${OPEN}) and c.priority = 'EMERGENCY'
+         group by c.unit_id
+         union all
+         select c.unit_id, 'LISTED_OVERDUE', array_agg(c.id order by c.due_at, c.id)
+         from cases c where c.status in (${OPEN}) and c.supervision_level = 'LISTED'
+         group by c.unit_id
+         union all
+         select c.unit_id, 'CLUSTER', array_agg(c.id order by c.reported_at, c.id)
+         from cases c where ${COUNTED} and c.reported_at >= ? and (${HAZARD} or c.kind in ('PETITION', 'DISPUTE'))
+         group by c.unit_id having bool_or(${HAZARD}) and bool_or(c.kind in ('PETITION', 'DISPUTE'))
+       ), inserted as (
+         insert into unit_warnings (unit_id, rule, case_ids, computed_at) select unit_id, rule, case_ids, ? from found returning 1
+       )
+       select count(*)::int as n from inserted`,
+      [w.openHazards, repeatSince, w.repeatCount, repeatSince, w.repeatCount, clusterSince, now],
+    );
+    return n;
+  });
+}
+
+export interface WarningRow {
+  unitId: number;
+  rule: WarningRule;
+  caseIds: number[];
+  computedAt: Date;
+}
+
+/** Warnings of units under a region, most pressing first, at most `limit`, and how many in all. */
+export async function listWarnings(em: EntityManager, regionPath: string, limit: number): Promise<{ total: number; warnings: WarningRow[] }> {
+  const order = RULE_ORDER.map((r, i) => `when '${r}' then ${i}`).join(' ');
+  const [rows, [{ n }]] = await Promise.all([
+    query<{ unitId: number; rule: WarningRule; caseIds: number[]; computedAt: number }>(
+      em,
+      `select w.unit_id as "unitId", w.rule, w.case_ids as "caseIds", (extract(epoch from w.computed_at) * 1000)::float8 as "computedAt"
+       from unit_warnings w join units u on u.id = w.unit_id
+       where u.path like ?
+       order by case w.rule ${order} end, cardinality(w.case_ids) desc, u.code
+       limit ?`,
+      [likePrefix(regionPath), limit],
+    ),
+    query<{ n: number }>(em, 'select count(*)::int as n from unit_warnings w join units u on u.id = w.unit_id where u.path like ?', [likePrefix(regionPath)]),
+  ]);
+  return { total: n, warnings: rows.map((r) => ({ ...r, computedAt: new Date(r.computedAt) })) };
+}

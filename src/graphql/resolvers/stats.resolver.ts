@@ -1,0 +1,325 @@
+import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { OfficerRole } from '../../entities';
+import { inJurisdiction, requireRole } from '../../domain/access';
+import type { OfficerActor } from '../../domain/actor';
+import { badInput, notFound } from '../../domain/errors';
+import { pageSize } from '../../domain/pagination';
+import { query } from '../../db/sql';
+import { selectRows } from '../../domain/read/load';
+import { UNIT_ROW, type CaseRow, type UnitRow } from '../../domain/read/rows';
+import { setBaselineDate } from '../../domain/stats/baseline';
+import {
+  brokenUnits,
+  exemplaryUnits,
+  isExemplary,
+  monthFigures,
+  openCases,
+  openFigures,
+  progress,
+  stockFigures,
+  trend,
+  unitCounts,
+  zeroStatus,
+  type CategoryProgress,
+  type ZeroBreak,
+} from '../../domain/stats/figures';
+import { issueWarningLetters, listWarningLetters, type WarningLetter } from '../../domain/stats/letters';
+import { parseMonth, type Month } from '../../domain/stats/month';
+import { rankings, RankingLevel } from '../../domain/stats/rankings';
+import { listWarnings, WarningRule } from '../../domain/stats/warnings';
+import { actorOf, type GraphQLContext } from '../context';
+import { fromGlobalId, optionalId, toConnection } from '../relay';
+import {
+  CategoryProgressType,
+  DashboardBaseType,
+  ExemplaryUnitsType,
+  IssueWarningLettersInput,
+  RankingRowType,
+  SetBaselineDateInput,
+  StockStatusType,
+  TrendPointType,
+  WarningLetterConnection,
+  WarningLetterType,
+  WarningType,
+  ZeroBreakType,
+  ZeroStatusType,
+} from '../types/stats.type';
+import { CaseType } from '../types/case.type';
+import { UnitType } from '../types/unit.type';
+import { letterUrl } from '../../web/letter.route';
+
+/** What a dashboard's fields are computed from: each field runs its own statements, only when asked for. */
+interface DashboardSource {
+  region: UnitRow;
+  month: Month;
+}
+
+@ObjectType('Dashboard', {
+  simpleResolvers: true,
+  description: 'The command centre (指挥中心) of a region for a month: base data, progress against the targets, warnings, lists, trend. SUPERVISOR and above.',
+})
+export class DashboardType {
+  @Field({ description: 'The month, YYYY-MM.' })
+  month!: string;
+}
+
+const WARNING_TEXT: Record<WarningRule, (n: number) => string> = {
+  OPEN_HAZARDS: (n) => `${n} 处隐患尚未整改`,
+  REPEATED_PETITIONS: (n) => `近期重复信访 ${n} 次`,
+  OPEN_EMERGENCY: (n) => `${n} 件紧急警情尚未办结`,
+  LISTED_OVERDUE: (n) => `${n} 件挂牌督办案件超期`,
+  CLUSTER: (n) => `隐患与矛盾纠纷交织（${n} 件）`,
+};
+
+/** The region a supervisor asks about: their own unit by default, else one in their jurisdiction. */
+async function regionOf(ctx: GraphQLContext, unitId: string | null | undefined): Promise<{ officer: OfficerActor; region: UnitRow }> {
+  const officer = requireRole(actorOf(ctx), OfficerRole.SUPERVISOR);
+  const id = optionalId(unitId, 'Unit') ?? officer.unitId;
+  const region = await ctx.loaders.unit.load(id);
+  if (!region || !inJurisdiction(officer, region.path)) throw notFound('Unit');
+  return { officer, region };
+}
+
+@Resolver(() => DashboardType)
+export class DashboardResolver {
+  @Query(() => DashboardType, { description: 'The command centre of a region (default: your unit) for a month (default: this month). SUPERVISOR and above, within your jurisdiction.' })
+  async dashboard(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('unitId', () => ID, { nullable: true, description: 'Global id of the unit; your own by default.' }) unitId?: string,
+    @Arg('month', () => String, { nullable: true, description: 'YYYY-MM; the current month by default.' }) month?: string,
+  ): Promise<DashboardSource> {
+    const { region } = await regionOf(ctx, unitId);
+    return { region, month: parseMonth(month, ctx.services.clock.now()) };
+  }
+
+  @FieldResolver(() => UnitType, { description: 'The region.' })
+  unit(@Root() d: DashboardSource): UnitRow {
+    return d.region;
+  }
+
+  @FieldResolver(() => DashboardBaseType, { description: 'Base data (基础数据): units, open cases and hazards, reports this month.' })
+  async base(@Root() d: DashboardSource, @Ctx() ctx: GraphQLContext): Promise<DashboardBaseType> {
+    const [units, open, figures] = await Promise.all([unitCounts(ctx.em, d.region), openFigures(ctx.em, d.region), monthFigures(ctx.em, [d.region.id], d.month)]);
+    return {
+      unitsByCategory: units as DashboardBaseType['unitsByCategory'],
+      openByKind: open.byKind as DashboardBaseType['openByKind'],
+      openCases: open.open,
+      openHazards: open.hazards,
+      openEmergencies: open.emergencies,
+      listed: open.listed,
+      reportedInMonth: figures.get(d.region.id)!.reported,
+    };
+  }
+
+  @FieldResolver(() => [CategoryProgressType], { description: 'Creation progress per category against the targets (创建进度).' })
+  async progress(@Root() d: DashboardSource, @Ctx() ctx: GraphQLContext): Promise<(CategoryProgress & { source: DashboardSource })[]> {
+    return (await progress(ctx.em, d.region, d.month, ctx.services.campaign)).map((p) => ({ ...p, source: d }));
+  }
+
+  @FieldResolver(() => [WarningType], { description: 'Early warnings (监测预警) of units under the region, most pressing first.' })
+  async warnings(
+    @Root() d: DashboardSource,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('first', () => Int, { nullable: true, description: 'At most this many, 0 to 100 (default 20).' }) first?: number,
+  ) {
+    const { warnings } = await listWarnings(ctx.em, d.region.path, pageSize({ first }));
+    const units = await ctx.loaders.unit.loadMany(warnings.map((w) => w.unitId));
+    return Promise.all(
+      warnings.map(async (w, i) => ({
+        unit: units[i],
+        rule: w.rule,
+        reason: WARNING_TEXT[w.rule](w.caseIds.length),
+        caseCount: w.caseIds.length,
+        cases: await visibleCases(ctx, w.caseIds.slice(0, 5)),
+      })),
+    );
+  }
+
+  @FieldResolver(() => Int, { description: 'How many warnings there are under the region in all.' })
+  async warningCount(@Root() d: DashboardSource, @Ctx() ctx: GraphQLContext): Promise<number> {
+    return (await listWarnings(ctx.em, d.region.path, 0)).total;
+  }
+
+  @FieldResolver(() => Date, { nullable: true, description: 'When the warnings were last computed (every few minutes).' })
+  async warningsComputedAt(@Ctx() ctx: GraphQLContext): Promise<Date | null> {
+    const [row] = await query<{ at: number | null }>(ctx.em, 'select (extract(epoch from max(computed_at)) * 1000)::float8 as at from unit_warnings');
+    return row?.at ? new Date(row.at) : null;
+  }
+
+  @FieldResolver(() => [CaseType], { description: 'Open cases under supervision (督办, 挂牌督办), oldest deadline first.' })
+  async supervision(
+    @Root() d: DashboardSource,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('first', () => Int, { nullable: true, description: 'At most this many, 0 to 100 (default 20).' }) first?: number,
+  ): Promise<CaseRow[]> {
+    return primed(ctx, await openCases(ctx.em, d.region, 'supervised', pageSize({ first })));
+  }
+
+  @FieldResolver(() => [CaseType], { description: 'Open EMERGENCY cases (应急处置), oldest first.' })
+  async emergencies(
+    @Root() d: DashboardSource,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('first', () => Int, { nullable: true, description: 'At most this many, 0 to 100 (default 20).' }) first?: number,
+  ): Promise<CaseRow[]> {
+    return primed(ctx, await openCases(ctx.em, d.region, 'emergency', pageSize({ first })));
+  }
+
+  @FieldResolver(() => [TrendPointType], { description: 'The months up to this one, oldest first (趋势).' })
+  async trend(
+    @Root() d: DashboardSource,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('months', () => Int, { nullable: true, description: 'How many months, 1 to 36 (default 12).' }) months?: number,
+  ) {
+    const n = months ?? 12;
+    if (!Number.isInteger(n) || n < 1 || n > 36) throw badInput('months must be a whole number from 1 to 36', { argument: 'months' });
+    return trend(ctx.em, d.region, d.month, n);
+  }
+
+  @FieldResolver(() => ExemplaryUnitsType, { description: 'Exemplary units (示范引领) under the region.' })
+  async exemplary(
+    @Root() d: DashboardSource,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('first', () => Int, { nullable: true, description: 'How many to list, 0 to 100 (default 20).' }) first?: number,
+  ) {
+    const months = ctx.services.campaign.exemplaryMonths;
+    return { months, ...(await exemplaryUnits(ctx.em, d.region, d.month, months, pageSize({ first }))) };
+  }
+
+  @FieldResolver(() => StockStatusType, { description: 'Stock and increment (存量/增量).' })
+  async stock(@Root() d: DashboardSource, @Ctx() ctx: GraphQLContext): Promise<StockStatusType> {
+    const [stock, figures, [baseline]] = await Promise.all([
+      stockFigures(ctx.em, [d.region.id], d.month),
+      monthFigures(ctx.em, [d.region.id], d.month),
+      query<{ date: string }>(
+        ctx.em,
+        `select baseline_date::text as date from units where baseline_date is not null and ? like path || '%' order by depth desc limit 1`,
+        [d.region.path],
+      ),
+    ]);
+    const s = stock.get(d.region.id)!;
+    const f = figures.get(d.region.id)!;
+    return { baselineDate: baseline?.date ?? null, ...s, increments: f.reported - f.stock };
+  }
+}
+
+/** Cases by id through the request's loader, keeping those in the caller's jurisdiction. */
+async function visibleCases(ctx: GraphQLContext, ids: number[]): Promise<CaseRow[]> {
+  const officer = requireRole(actorOf(ctx), OfficerRole.SUPERVISOR);
+  const rows = await ctx.loaders.case.loadMany(ids);
+  return rows.filter((c): c is CaseRow => !!c && !(c instanceof Error) && (inJurisdiction(officer, c.unitPath) || inJurisdiction(officer, c.handlingPath)));
+}
+
+function primed(ctx: GraphQLContext, rows: CaseRow[]): CaseRow[] {
+  ctx.loaders.primeCases(rows);
+  return rows;
+}
+
+@Resolver(() => CategoryProgressType)
+export class CategoryProgressResolver {
+  @FieldResolver(() => [ZeroBreakType], { description: 'Units of the category that lost a zero in the month, and why (by code).' })
+  async broken(
+    @Root() p: CategoryProgress & { source: DashboardSource },
+    @Ctx() ctx: GraphQLContext,
+    @Arg('first', () => Int, { nullable: true, description: 'At most this many, 0 to 100 (default 20).' }) first?: number,
+  ): Promise<ZeroBreak[]> {
+    const found = await brokenUnits(ctx.em, p.source.region, p.source.month, { category: p.category, limit: pageSize({ first }) });
+    for (const b of found) ctx.loaders.primeCases(b.cases);
+    return found;
+  }
+}
+
+@Resolver(() => RankingRowType)
+export class RankingResolver {
+  @Query(() => [RankingRowType], { description: 'The month’s ranking (排名) of the counties of a city, or the townships of a county. SUPERVISOR and above, within your jurisdiction.' })
+  async rankings(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('level', () => RankingLevel, { description: 'Counties or townships.' }) level: RankingLevel,
+    @Arg('month', () => String, { nullable: true, description: 'YYYY-MM; the current month by default.' }) month?: string,
+    @Arg('withinId', () => ID, { nullable: true, description: 'Rank the regions under this unit (default: your own unit).' }) withinId?: string,
+  ) {
+    const { region } = await regionOf(ctx, withinId);
+    return rankings(ctx.em, region, level, parseMonth(month, ctx.services.clock.now()), ctx.services.campaign);
+  }
+}
+
+@Resolver(() => WarningLetterType)
+export class WarningLetterResolver {
+  @Query(() => WarningLetterConnection, { description: 'Risk warning letters (风险提示函) to regions in your jurisdiction, newest first. SUPERVISOR and above.' })
+  async warningLetters(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('month', () => String, { nullable: true, description: 'Only letters about this month (YYYY-MM).' }) month?: string,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 100 (default 20).' }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page.' }) after?: string,
+  ) {
+    const m = month == null ? null : parseMonth(month, ctx.services.clock.now());
+    return toConnection(await listWarningLetters(ctx.em, actorOf(ctx), m, { first, after }));
+  }
+
+  @Mutation(() => [WarningLetterType], {
+    description:
+      'Issue the month’s risk warning letters to the counties under your unit below target (ADMIN; the monthly job does this on the 1st). A county gets one letter per month: issuing again adds nothing. Each letter is pushed to the county’s supervisors.',
+  })
+  async issueWarningLetters(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('input', () => IssueWarningLettersInput, { description: 'The month.' }) input: IssueWarningLettersInput,
+  ): Promise<WarningLetter[]> {
+    const admin = requireRole(actorOf(ctx), OfficerRole.ADMIN);
+    const now = ctx.services.clock.now();
+    const [root] = await selectRows(ctx.em, UNIT_ROW, 'u', 'where u.id = ?', [admin.unitId]);
+    return issueWarningLetters(ctx.em, root, parseMonth(input.month, now), ctx.services.campaign, now);
+  }
+
+  @FieldResolver(() => UnitType, { description: 'The region it was sent to.' })
+  async region(@Root() l: WarningLetter, @Ctx() ctx: GraphQLContext): Promise<UnitRow> {
+    const unit = await ctx.loaders.unit.load(l.regionId);
+    if (!unit) throw notFound('Unit');
+    return unit;
+  }
+
+  @FieldResolver(() => String, { description: 'The printable letter: GET it with your bearer token (Authorization header) and show it, e.g. as a blob URL.' })
+  url(@Root() l: WarningLetter): string {
+    return letterUrl(l.id);
+  }
+}
+
+@Resolver(() => UnitType)
+export class UnitStatsResolver {
+  @FieldResolver(() => ZeroStatusType, { description: 'The unit’s three zeros in a month (三零). SUPERVISOR and above.' })
+  async zeroStatus(
+    @Root() unit: UnitRow,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('month', () => String, { nullable: true, description: 'YYYY-MM; the current month by default.' }) month?: string,
+  ) {
+    const officer = requireRole(actorOf(ctx), OfficerRole.SUPERVISOR);
+    if (!inJurisdiction(officer, unit.path)) throw notFound('Unit');
+    const m = parseMonth(month, ctx.services.clock.now());
+    const status = await zeroStatus(ctx.em, unit, m);
+    ctx.loaders.primeCases(status.cases);
+    return { month: m, ...status };
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Zero in each of the last EXEMPLARY_MONTHS months up to this one (示范单位). SUPERVISOR and above.' })
+  async exemplary(
+    @Root() unit: UnitRow,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('month', () => String, { nullable: true, description: 'YYYY-MM; the current month by default.' }) month?: string,
+  ): Promise<boolean> {
+    const officer = requireRole(actorOf(ctx), OfficerRole.SUPERVISOR);
+    if (!inJurisdiction(officer, unit.path)) throw notFound('Unit');
+    return isExemplary(ctx.em, unit, parseMonth(month, ctx.services.clock.now()), ctx.services.campaign.exemplaryMonths);
+  }
+}
+
+@Resolver()
+export class BaselineResolver {
+  @Mutation(() => UnitType, { description: 'Set or clear a region’s campaign baseline date (ADMIN): cases open then become its stock (存量).' })
+  async setBaselineDate(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('input', () => SetBaselineDateInput, { description: 'Region and date.' }) input: SetBaselineDateInput,
+  ): Promise<UnitRow> {
+    requireRole(actorOf(ctx), OfficerRole.ADMIN);
+    const { unit } = await setBaselineDate(ctx.em, actorOf(ctx), { unitId: fromGlobalId(input.unitId, 'Unit').id, date: input.date }, ctx.services.clock.now());
+    ctx.loaders.unit.clear(unit.id);
+    return unit;
+  }
+}

@@ -1,0 +1,342 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import ExcelJS from 'exceljs';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { Knex } from 'knex';
+import type { PoolClient } from 'pg';
+import { zh } from '../../bot/messages';
+import type { Clock } from '../domain/actor';
+import { inJurisdiction, likePrefix, maskPhone, requireRole } from '../domain/access';
+import { localDate, startOfLocalDay } from '../domain/calendar';
+import { badInput, DomainError, notFound, type ErrorCode } from '../domain/errors';
+import { query } from '../db/sql';
+import {
+  OfficerRole,
+  type CaseEventType,
+  type CaseKind,
+  type CasePriority,
+  type CaseStatus,
+  type Escalation,
+  type ReturnVisitResult,
+  type SupervisionLevel,
+} from '../entities';
+import { fromGlobalId } from '../graphql/relay';
+import { logger } from '../logger';
+import { bearerOfficer, dispositionName, refuse, type BearerAuth } from './officer.auth';
+
+/*
+ * The ledger (台账): every case that happened at a unit or under it, reported in a range of months,
+ * one row each with its whole trail, as CSV or XLSX. Exports stream in constant memory: rows come
+ * from a server-side cursor 1,000 at a time and the next batch is read only once the client has
+ * taken the previous one, so a city's hundred thousand cases cost no more memory than a village's.
+ */
+
+const MAX_MONTHS = 120;
+const BATCH = 1000;
+/** A client that reads nothing for this long is cut off: an export holds a pooled connection. */
+const STALL_MS = 60_000;
+/** Excel's limit on the characters of one cell; longer texts are cut there. */
+const XLSX_CELL_MAX = 32_767;
+const ANONYMOUS = '匿名';
+const SYSTEM = '系统';
+
+// Kinds and return-visit results read as the bot tells residents; the rest are officers' words
+// (the bot's status texts speak to the reporter: "等待您的评价").
+const STATUS: Record<CaseStatus, string> = {
+  REPORTED: '待受理', ACCEPTED: '已受理', ASSIGNED: '已交办', IN_PROGRESS: '办理中',
+  RESOLVED: '已办结', CLOSED: '已销号', REJECTED: '不予受理', MERGED: '已合并',
+};
+const PRIORITY: Record<CasePriority, string> = { NORMAL: '普通', URGENT: '紧急', EMERGENCY: '特急' };
+const SUPERVISION: Record<SupervisionLevel, string> = { NONE: '无', REMINDED: '到期提醒', URGED: '催办', SUPERVISED: '督办', LISTED: '挂牌督办' };
+const ESCALATION: Record<Escalation, string> = { NONE: '无', REQUIRES_HIGHER_AUTHORITY: '需上级协调', BEYOND_UNIT: '越级' };
+/** Trail entry types as the ledger names them. */
+const EVENT_LABEL: Record<CaseEventType, string> = {
+  REPORT: '上报', ACCEPT: '受理', REJECT: '不予受理', ASSIGN: '交办', START: '开始办理', RESOLVE: '办结', CLOSE: '销号',
+  REOPEN: '重办', ESCALATE: '提级上报', SUPERVISE: '督办', EXTEND_DEADLINE: '延期', MERGE: '并入重复件', MERGED_INTO: '合并',
+  NOTE: '备注', RETURN_VISIT: '回访', REVIEW: '评查', COLLECTIVE_ANALYSIS: '集中研判', MEDIATION: '协调化解', HEARING: '组织听证',
+  LAWYER: '律师代理', JUDICIAL_AID: '司法救助', IMPORTED: '导入',
+};
+
+interface LedgerRow {
+  number: string;
+  kind: CaseKind;
+  priority: CasePriority;
+  status: CaseStatus;
+  unit_name: string;
+  unit_code: string;
+  handling_name: string;
+  reported_at: string;
+  accept_due_at: string;
+  accepted_at: string | null;
+  due_at: string;
+  resolved_at: string | null;
+  closed_at: string | null;
+  supervision_level: SupervisionLevel;
+  escalation: Escalation;
+  return_visit: ReturnVisitResult | null;
+  stock: boolean;
+  title: string;
+  description: string;
+  anonymous: boolean;
+  reporter_name: string | null;
+  reporter_phone: string | null;
+  trail: string | null;
+}
+
+function reporter(r: LedgerRow): string {
+  if (r.anonymous) return ANONYMOUS;
+  if (r.reporter_name == null) return '';
+  // Phones are masked for everyone: a file leaves the platform's access rules behind.
+  return r.reporter_phone ? `${r.reporter_name} ${maskPhone(r.reporter_phone)}` : r.reporter_name;
+}
+
+const COLUMNS: [header: string, width: number, value: (r: LedgerRow) => string][] = [
+  ['案件编号', 17, (r) => r.number],
+  ['类别', 12, (r) => zh.kindLabel(r.kind)],
+  ['优先级', 7, (r) => PRIORITY[r.priority]],
+  ['状态', 9, (r) => STATUS[r.status]],
+  ['发生单位', 18, (r) => r.unit_name],
+  ['单位代码', 14, (r) => r.unit_code],
+  ['承办单位', 18, (r) => r.handling_name],
+  ['上报时间', 17, (r) => r.reported_at],
+  ['受理时限', 17, (r) => r.accept_due_at],
+  ['受理时间', 17, (r) => r.accepted_at ?? ''],
+  ['办结时限', 17, (r) => r.due_at],
+  ['办结时间', 17, (r) => r.resolved_at ?? ''],
+  ['销号时间', 17, (r) => r.closed_at ?? ''],
+  ['督办等级', 9, (r) => SUPERVISION[r.supervision_level]],
+  ['越级情况', 10, (r) => ESCALATION[r.escalation]],
+  ['回访结果', 9, (r) => (r.return_visit ? zh.visitLabel(r.return_visit) : '')],
+  ['存量', 5, (r) => (r.stock ? '是' : '否')],
+  ['标题', 30, (r) => r.title],
+  ['内容', 50, (r) => r.description],
+  ['反映人', 18, reporter],
+  ['办理过程', 60, (r) => r.trail ?? ''],
+];
+
+const local = (col: string) => `to_char(${col} at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')`;
+
+/*
+ * One statement per export. The trail is one text per case: `YYYY-MM-DD HH:mm 类型 执行人 备注` per
+ * entry, in chain order; a resident who is the anonymous reporter acts as 匿名, as on Case.events;
+ * line breaks inside a note become spaces so each entry stays one line.
+ */
+const LEDGER_SQL = `select c.number, c.kind, c.priority, c.status, u.name as unit_name, u.code as unit_code, h.name as handling_name,
+  ${local('c.reported_at')} as reported_at, ${local('c.accept_due_at')} as accept_due_at, ${local('c.accepted_at')} as accepted_at,
+  ${local('c.due_at')} as due_at, ${local('c.resolved_at')} as resolved_at, ${local('c.closed_at')} as closed_at,
+  c.supervision_level, c.escalation, c.return_visit, c.stock, c.title, c.description, c.anonymous,
+  r.display_name as reporter_name, r.phone as reporter_phone, t.trail
+from cases c
+join units u on u.id = c.unit_id
+join units h on h.id = c.handling_unit_id
+left join residents r on r.id = c.reporter_id
+left join lateral (
+  select string_agg(${local('e.created_at')} || ' ' || coalesce(($2::text[])[array_position($1::text[], e.type)], e.type) || ' ' ||
+      coalesce(case when e.actor_officer_id is not null then (select o.name from officers o where o.id = e.actor_officer_id)
+        when e.actor_resident_id is not null then
+          case when c.anonymous and (c.reporter_id is null or c.reporter_id = e.actor_resident_id) then $4
+          else (select er.display_name from residents er where er.id = e.actor_resident_id) end
+        else $3 end, '')
+      || coalesce(' ' || nullif(btrim(regexp_replace(e.note, '[\\r\\n]+', ' ', 'g')), ''), ''),
+    E'\\n' order by e.seq) as trail
+  from case_events e
+  where e.case_id = c.id
+) t on true
+where c.unit_path like $5 and c.reported_at >= $6 and c.reported_at < $7
+order by c.reported_at, c.id`;
+
+interface LoggingConnection {
+  executeQuery<T>(query: string, cb: () => Promise<T>, context?: { query: string; params: readonly unknown[] }): Promise<T>;
+  getKnex(): Knex;
+}
+
+interface Cursor<T> {
+  /** The next rows, at most BATCH; fewer means the end. */
+  read(): Promise<T[]>;
+  /** Ends the transaction (which closes the cursor) and gives the connection back; safe twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * A server-side cursor over one statement, in a read-only transaction on a connection of the ORM's
+ * pool (held until close). Opened before anything is sent, so a failure here is still a clean 500.
+ */
+async function openCursor<T>(em: EntityManager, sql: string, params: unknown[]): Promise<Cursor<T>> {
+  const connection = em.getConnection() as unknown as LoggingConnection;
+  const knex = connection.getKnex();
+  const conn = (await knex.client.acquireConnection()) as PoolClient;
+  // Logged like every other statement (LOG_SQL, the tests' query log).
+  const run = (text: string, values: unknown[] = []) =>
+    connection.executeQuery(text, async () => (await conn.query({ text, values })).rows as T[], { query: text, params: values });
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    // A connection that fails here is marked broken by the driver and dropped by the pool.
+    await conn.query('rollback').catch(() => undefined);
+    await knex.client.releaseConnection(conn);
+  };
+  try {
+    await run('begin read only');
+    await run(`declare ledger_rows no scroll cursor for ${sql}`, params);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { read: () => run(`fetch ${BATCH} from ledger_rows`), close };
+}
+
+type Pausing = Partial<Pick<Writable, 'writableNeedDrain'>> & NodeJS.EventEmitter & { _writableState?: { needDrain?: boolean } };
+
+/** Waits until a stream that asked for a pause has drained, the client went away, or it stalled. */
+async function drained(stream: Pausing | undefined, stop: AbortSignal, res: Response): Promise<void> {
+  // The zip inside exceljs uses readable-stream 2, whose streams lack the writableNeedDrain getter.
+  const full = stream?.writableNeedDrain ?? stream?._writableState?.needDrain ?? false;
+  if (!full || stop.aborted) return;
+  try {
+    await once(stream!, 'drain', { signal: AbortSignal.any([stop, AbortSignal.timeout(STALL_MS)]) });
+  } catch {
+    // Stalled or gone: ending the response ends the export (res 'close' aborts `stop`).
+    if (!stop.aborted) res.destroy();
+  }
+}
+
+/** A month `YYYY-MM` as a count of months, or BAD_USER_INPUT naming the parameter. */
+function month(name: string, value: unknown, fallback: string): number {
+  if (value === undefined) value = fallback;
+  if (typeof value !== 'string') throw badInput(`${name} must be given once, as a month YYYY-MM`);
+  const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(value);
+  if (!m) throw badInput(`${name} must be a month as YYYY-MM (e.g. 2026-01), not "${value.slice(0, 20)}"`);
+  return Number(m[1]) * 12 + Number(m[2]) - 1;
+}
+
+const monthText = (n: number) => `${String(Math.floor(n / 12)).padStart(4, '0')}-${String((n % 12) + 1).padStart(2, '0')}`;
+const monthStart = (n: number) => startOfLocalDay(`${monthText(n)}-01`);
+
+/** CSV cell per RFC 4180, with the formula guard. */
+function csvCell(value: string): string {
+  // Formula injection: a spreadsheet runs a cell starting with = + - @ (or a tab or CR before one)
+  // as a formula, e.g. a title "=HYPERLINK(…)" typed by a resident; a leading apostrophe keeps it text.
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+const STATUS_OF: Partial<Record<ErrorCode, number>> = { BAD_USER_INPUT: 400, FORBIDDEN: 403, NOT_FOUND: 404 };
+
+type Format = 'csv' | 'xlsx';
+
+/**
+ * GET /ledger.csv and /ledger.xlsx?unitId=&from=YYYY-MM&to=YYYY-MM — the ledger of a unit in the
+ * officer's jurisdiction (default their own) for SUPERVISOR and above, months inclusive by report
+ * time in Asia/Shanghai (default the current month). Bearer token as for GraphQL.
+ */
+export function ledgerRouter(orm: MikroORM, opts: BearerAuth & { clock: Clock; maxRunning?: number }): Router {
+  const router = Router();
+  // Each export holds a pooled connection for its whole download: a few at a time leave the rest to GraphQL.
+  const maxRunning = opts.maxRunning ?? 2;
+  let running = 0;
+  const handler = (format: Format) => async (req: Request, res: Response, next: NextFunction) => {
+    let cursor: Cursor<LedgerRow> | undefined;
+    let counted = false;
+    try {
+      const em = orm.em.fork();
+      const officer = await bearerOfficer(em, req, res, opts);
+      if (!officer) return;
+      requireRole(officer, OfficerRole.SUPERVISOR);
+      const current = localDate(opts.clock.now()).slice(0, 7);
+      const from = month('from', req.query.from, current);
+      const to = month('to', req.query.to, current);
+      if (from > to) throw badInput(`from (${monthText(from)}) is after to (${monthText(to)})`);
+      if (to - from + 1 > MAX_MONTHS) throw badInput(`from ${monthText(from)} to ${monthText(to)} is ${to - from + 1} months; export at most ${MAX_MONTHS} at a time`);
+      const rawUnit = req.query.unitId;
+      if (rawUnit !== undefined && typeof rawUnit !== 'string') throw badInput('unitId must be given once, as a Unit id');
+      const unitId = rawUnit === undefined ? officer.unitId : fromGlobalId(rawUnit, 'Unit').id;
+      const [unit] = await query<{ name: string; code: string; path: string }>(em, 'select name, code, path from units where id = ?', [unitId]);
+      if (!unit || !inJurisdiction(officer, unit.path)) throw notFound('Unit');
+      if (running >= maxRunning) {
+        res.set('Retry-After', '30');
+        return refuse(res, 503, `${running} ledger exports are running already; try again in a minute`);
+      }
+      running += 1;
+      counted = true;
+      cursor = await openCursor<LedgerRow>(em, LEDGER_SQL, [
+        Object.keys(EVENT_LABEL), Object.values(EVENT_LABEL), SYSTEM, ANONYMOUS,
+        likePrefix(unit.path), monthStart(from), monthStart(to + 1),
+      ]);
+
+      const range = from === to ? monthText(from) : `${monthText(from)}至${monthText(to)}`;
+      const name = `台账-${unit.name.replace(/[\\/:*?"<>|\x00-\x1f]/g, '_')}-${range}.${format}`;
+      const ascii = `ledger-${unit.code.replace(/[^\w.-]/g, '_')}-${range.replace('至', '_')}.${format}`;
+      res.set({
+        'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${dispositionName(name)}`,
+        // Names and case details: never kept by a cache along the way.
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      });
+      // The client going away stops the export between two batches.
+      const gone = new AbortController();
+      res.on('close', () => {
+        if (!res.writableFinished) gone.abort();
+      });
+      await (format === 'csv' ? writeCsv : writeXlsx)(res, cursor, gone.signal);
+    } catch (err) {
+      const status = err instanceof DomainError ? STATUS_OF[err.code] : undefined;
+      if (status && !res.headersSent) return refuse(res, status, (err as Error).message);
+      if (!res.headersSent) return next(err);
+      // Half a file must not look like a whole one: the client sees the connection fail.
+      logger.error('ledger export failed part-way:', err);
+      res.destroy();
+    } finally {
+      if (counted) running -= 1;
+      await cursor?.close();
+    }
+  };
+  router.get('/ledger.csv', handler('csv'));
+  router.get('/ledger.xlsx', handler('xlsx'));
+  return router;
+}
+
+async function writeCsv(res: Response, cursor: Cursor<LedgerRow>, stop: AbortSignal): Promise<void> {
+  // The BOM makes Excel read the file as UTF-8; records end in CRLF as RFC 4180 has it.
+  res.write(`\uFEFF${COLUMNS.map(([h]) => csvCell(h)).join(',')}\r\n`);
+  for (;;) {
+    const batch = await cursor.read();
+    if (stop.aborted) return;
+    let chunk = '';
+    for (const r of batch) chunk += `${COLUMNS.map(([, , value]) => csvCell(value(r))).join(',')}\r\n`;
+    res.write(chunk);
+    if (batch.length < BATCH) break;
+    await drained(res, stop, res);
+  }
+  res.end();
+}
+
+async function writeXlsx(res: Response, cursor: Cursor<LedgerRow>, stop: AbortSignal): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: false, useSharedStrings: false });
+  const sheet = workbook.addWorksheet('台账', { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = COLUMNS.map(([header, width]) => ({ header, width }));
+  sheet.getRow(1).commit();
+  // exceljs hands the sheet's XML to the zip through a buffer that ignores backpressure: wait on that
+  // buffer (the zip's input for this sheet) as well as on the response, or a slow client would let
+  // the whole export pile up in memory.
+  const sheetInput = (sheet as unknown as { stream?: { pipes?: Pausing[] } }).stream?.pipes?.[0];
+  // Cells are typed strings in XLSX, never formulas, so they need no formula guard.
+  const cell = (v: string) => (v === '' ? null : v.length > XLSX_CELL_MAX ? `${v.slice(0, XLSX_CELL_MAX - 1)}…` : v);
+  for (;;) {
+    const batch = await cursor.read();
+    if (stop.aborted) return;
+    for (const r of batch) sheet.addRow(COLUMNS.map(([, , value]) => cell(value(r)))).commit();
+    if (batch.length < BATCH) break;
+    await drained(sheetInput, stop, res);
+    await drained(res, stop, res);
+  }
+  // Every row is in: the connection can go back before the zip is finished.
+  await cursor.close();
+  sheet.commit();
+  // Resolves when the response has finished, or never if the client leaves first: race the two.
+  if (stop.aborted) return;
+  const left = new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
+  await Promise.race([workbook.commit(), left]);
+}
