@@ -13,6 +13,7 @@ import { OfficerRole } from '../../src/entities';
 import { toGlobalId } from '../../src/graphql/relay';
 import { UNITS_CSV } from '../support/fixture';
 import { useWorldApp } from '../support/app';
+import { ADMIN, runScript } from '../support/server-process';
 
 /*
  * The command centre's figures on small constructed data, with the numbers worked out by hand from
@@ -325,6 +326,18 @@ describe('rollups', () => {
     // The series really changed cases through many kinds of steps.
     expect(applied).toBeGreaterThan(30);
     await expectRollupsEqualRecount(em);
+  });
+
+  it('are recounted by the admin command, which reports figures that had drifted', async () => {
+    const em = t.db.orm.em.fork();
+    await em.execute(`update case_stats set reported = reported + 1 where (unit_id, own, month, kind) in (select unit_id, own, month, kind from case_stats limit 1)`);
+    const env = { ...process.env, DATABASE_URL: t.db.url, LOG_LEVEL: 'warn' };
+    const drifted = await runScript(ADMIN, ['rebuild-stats', '--check'], env);
+    expect(drifted.out).toMatch(/Recounted the command-centre statistics: \d+ rows in [\d.]+ s\. 1 rows differed/);
+    expect(drifted.code).toBe(1);
+    const clean = await runScript(ADMIN, ['rebuild-stats', '--check'], env);
+    expect(clean.out).toMatch(/ 0 rows differed/);
+    expect(clean.code).toBe(0);
   });
 });
 

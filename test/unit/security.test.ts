@@ -1,4 +1,3 @@
-import { fromGlobalId } from '../../src/graphql/relay';
 import { numberPlaceholders } from '../../src/db/sql';
 import { hashPassword, verifyPassword } from '../../src/domain/password';
 import { maskPhone } from '../../src/domain/access';
