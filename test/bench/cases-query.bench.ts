@@ -1,45 +1,16 @@
 import { Client } from 'pg';
-import { MikroORM } from '@mikro-orm/postgresql';
-import { generate } from '../../src/db/generator';
-import { initOrm } from '../../src/db/orm';
-import { startTestApp, type TestApp } from '../support/app';
-import { createTestDb, type TestDb } from '../support/db';
+import { pct, useFullScale } from './full-scale';
 
 /*
- * Read-side latency at city scale. BENCH_DATABASE_URL: an already seeded database (e.g. the
- * embedded one after `DATA_DIR=.data/full npm run seed -- --scale full --cases 1000000`);
- * otherwise a fresh database is seeded at full unit scale with BENCH_CASES cases (default 100000).
- * Prints p50/p95 per query and jurisdiction level, the SQL statements per request and the count answered.
+ * Read-side latency at city scale (see full-scale.ts for the database it runs on). Prints p50/p95 per
+ * query and jurisdiction level, the SQL statements per request and the count answered.
  */
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
-let db: TestDb | undefined;
-let external: MikroORM | undefined;
-let app: TestApp;
-const queries: string[] = [];
-
-beforeAll(async () => {
-  if (process.env.BENCH_DATABASE_URL) {
-    external = await initOrm({ url: process.env.BENCH_DATABASE_URL, onQuery: (q) => queries.push(q) });
-    app = await startTestApp({ orm: external, url: process.env.BENCH_DATABASE_URL, queries, drop: async () => undefined });
-  } else {
-    db = await createTestDb();
-    const cases = Number(process.env.BENCH_CASES ?? 100_000);
-    console.log(`seeding full-scale units and ${cases} cases…`);
-    await generate(db.orm.em.fork(), { scale: 'full', cases, now: new Date(), progress: () => undefined });
-    app = await startTestApp(db);
-    db.queries.length = 0;
-  }
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.drop();
-  await external?.close();
-});
+const scale = useFullScale();
 
 async function tokenFor(level: string): Promise<string> {
-  const url = process.env.BENCH_DATABASE_URL ?? db!.url;
-  const client = new Client({ connectionString: url });
+  const client = new Client({ connectionString: scale.url });
   await client.connect();
   // A demo account exists for the city; for other levels take any officer there.
   const { rows } = await client.query(
@@ -47,14 +18,8 @@ async function tokenFor(level: string): Promise<string> {
     [level],
   );
   await client.end();
-  const res = await app.gql('mutation($p: String!) { login(input: {phone: $p, password: "sanling-demo"}) { token } }', { p: rows[0].phone });
+  const res = await scale.app.gql('mutation($p: String!) { login(input: {phone: $p, password: "sanling-demo"}) { token } }', { p: rows[0].phone });
   return res.data.login.token;
-}
-
-/** Nearest-rank percentile: p95 of 20 runs is the 19th fastest, not the slowest. */
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)];
 }
 
 const CASES = (filter: string, extra = '') =>
@@ -82,15 +47,14 @@ it('prints read-side latency per jurisdiction level', async () => {
       let sql = 0;
       let count = '';
       // One untimed request first: the first of a kind pays for cold caches and plans, which is not what a user sees twice.
-      await app.gql(query, {}, token);
+      await scale.app.gql(query, {}, token);
       for (let i = 0; i < RUNS; i++) {
-        queries.length = 0;
-        if (db) db.queries.length = 0;
+        scale.queries.length = 0;
         const t = process.hrtime.bigint();
-        const res = await app.gql(query, {}, token);
+        const res = await scale.app.gql(query, {}, token);
         times.push(Number(process.hrtime.bigint() - t) / 1e6);
         expect(res.errors).toBeUndefined();
-        sql = db ? db.queries.length : queries.length;
+        sql = scale.queries.length;
         const c = res.data.cases;
         count = c.totalCountExact != null ? `${c.totalCountExact} exact` : `${c.totalCount}${c.totalCountIsEstimate ? ' estimated' : ''}`;
       }

@@ -347,10 +347,13 @@ export async function expectRollupsEqualRecount(em: EntityManager): Promise<void
     cases: await em.execute(`select * from case_stats where reported <> 0 or accepted_in_time <> 0 or resolved <> 0 or resolved_in_time <> 0 or went_overdue <> 0
       or visited <> 0 or satisfied <> 0 or beyond_unit <> 0 or stock <> 0 or stock_cleared <> 0 order by unit_id, own, month, kind`),
     open: await em.execute('select * from open_stats where open <> 0 order by unit_id, own, kind, priority, supervision_level'),
+    brokenUnits: await em.execute('select * from unit_month_breaks order by unit_id, month'),
+    regionBreaks: await em.execute('select * from region_breaks where broken <> 0 order by region_id, month, category'),
   });
   const kept = await snapshot();
   await em.execute('select rebuild_case_stats()');
   const recounted = await snapshot();
   expect(kept.cases.length).toBeGreaterThan(0);
+  expect(kept.regionBreaks.length).toBeGreaterThan(0);
   expect(kept).toEqual(recounted);
 }

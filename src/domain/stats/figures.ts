@@ -34,11 +34,6 @@ export enum ZeroRule {
   CASE = 'CASE',
 }
 
-/** A case_stats row at a unit that lost a zero: the same condition as the index that finds them. */
-export const BREAKS_SQL = (s: string) =>
-  `${s}.own and ((${s}.kind in ('PETITION', 'DISPUTE') and ${s}.beyond_unit > 0) or (${s}.kind = 'ACCIDENT' and ${s}.reported > 0)
-    or (${s}.kind in ('CRIMINAL_CASE', 'PUBLIC_ORDER_CASE') and ${s}.reported > 0))`;
-
 /** Cases that broke a zero at their unit in month `?` (twice the month as parameters). */
 const BREAKING_CASE_SQL = `c.status not in ('REJECTED', 'MERGED') and (
   (c.kind in ('PETITION', 'DISPUTE') and c.escalation = 'BEYOND_UNIT' and sanling_month(c.escalated_at) = ?::date)
@@ -72,15 +67,9 @@ export async function progress(em: EntityManager, region: UnitRow, month: Month,
   const rows = await query<{ category: CountedCategory; units: number; broken: number }>(
     em,
     `select c.category, c.units, coalesce(b.broken, 0)::int as broken
-     from unit_counts c
-     left join (
-       select u.category, count(distinct s.unit_id)::int as broken
-       from case_stats s join units u on u.id = s.unit_id
-       where ${BREAKS_SQL('s')} and s.month = ?::date and u.path like ? and u.id <> ?
-       group by u.category
-     ) b on b.category = c.category
+     from unit_counts c left join region_breaks b on b.region_id = c.region_id and b.category = c.category and b.month = ?::date
      where c.region_id = ?`,
-    [monthDate(month), likePrefix(region.path), region.id, region.id],
+    [monthDate(month), region.id],
   );
   return COUNTED_CATEGORIES.map((category) => {
     const row = rows.find((r) => r.category === category);
@@ -110,7 +99,7 @@ export async function brokenUnits(
     em,
     UNIT_ROW,
     'u',
-    `where u.id in (select s.unit_id from case_stats s where ${BREAKS_SQL('s')} and s.month = ?::date)
+    `where u.id in (select b.unit_id from unit_month_breaks b where b.month = ?::date)
        and u.path like ? and u.id <> ? and u.category <> 'REGION' ${opts.category ? 'and u.category = ?' : ''}
      order by u.code limit ?`,
     [monthDate(month), likePrefix(region.path), region.id, ...(opts.category ? [opts.category] : []), opts.limit],
@@ -228,11 +217,9 @@ export async function trend(em: EntityManager, region: UnitRow, month: Month, mo
     ),
     query<{ month: Month; broken: number }>(
       em,
-      `select to_char(s.month, 'YYYY-MM') as month, count(distinct s.unit_id)::int as broken
-       from case_stats s join units u on u.id = s.unit_id
-       where ${BREAKS_SQL('s')} and s.month between ?::date and ?::date and u.path like ? and u.id <> ? and u.category <> 'REGION'
-       group by s.month`,
-      [monthDate(first), monthDate(month), likePrefix(region.path), region.id],
+      `select to_char(b.month, 'YYYY-MM') as month, sum(b.broken)::int as broken
+       from region_breaks b where b.region_id = ? and b.month between ?::date and ?::date group by b.month`,
+      [region.id, monthDate(first), monthDate(month)],
     ),
     query<{ units: number }>(em, `select coalesce(sum(units), 0)::int as units from unit_counts where region_id = ?`, [region.id]),
   ]);
@@ -299,7 +286,7 @@ export async function exemplaryUnits(
 ): Promise<{ count: number; units: UnitRow[] }> {
   const from = monthDate(shiftMonth(month, -(months - 1)));
   const condition = `u.path like ? and u.id <> ? and u.category <> 'REGION' and u.created_at < (?::date::timestamp at time zone 'Asia/Shanghai')
-    and not exists (select 1 from case_stats s where s.unit_id = u.id and ${BREAKS_SQL('s')} and s.month between ?::date and ?::date)`;
+    and not exists (select 1 from unit_month_breaks b where b.unit_id = u.id and b.month between ?::date and ?::date)`;
   const params = [likePrefix(region.path), region.id, from, from, monthDate(month)];
   const [[{ n }], units] = await Promise.all([
     query<{ n: number }>(em, `select count(*)::int as n from units u where ${condition}`, params),
@@ -315,7 +302,7 @@ export async function isExemplary(em: EntityManager, unit: UnitRow, month: Month
   const [row] = await query<{ ok: boolean }>(
     em,
     `select (u.created_at < (?::date::timestamp at time zone 'Asia/Shanghai')
-       and not exists (select 1 from case_stats s where s.unit_id = u.id and ${BREAKS_SQL('s')} and s.month between ?::date and ?::date)) as ok
+       and not exists (select 1 from unit_month_breaks b where b.unit_id = u.id and b.month between ?::date and ?::date)) as ok
      from units u where u.id = ?`,
     [from, from, monthDate(month), unit.id],
   );

@@ -5,7 +5,7 @@ import { likePrefix } from '../access';
 import { selectRows } from '../read/load';
 import { UNIT_ROW, type UnitRow } from '../read/rows';
 import { averageScores } from '../standards';
-import { BREAKS_SQL, monthFigures, ratesOf, stockFigures, type Rates } from './figures';
+import { monthFigures, ratesOf, stockFigures, type Rates } from './figures';
 import { monthDate, type Month } from './month';
 import { COUNTED_CATEGORIES, type CampaignSettings, type CountedCategory, type RankingWeights } from './settings';
 
@@ -63,19 +63,14 @@ export async function rankings(em: EntityManager, root: UnitRow, level: RankingL
   const regions = await selectRows(em, UNIT_ROW, 'u', 'where u.kind = ? and u.path like ? order by u.code', [kind, likePrefix(root.path)]);
   if (!regions.length) return [];
   const ids = regions.map((r) => r.id);
-  // Regions of one level share their depth: the region a unit lies in is that element of its path.
-  const depth = regions[0].depth;
   const [figures, stock, counts, broken, standards] = await Promise.all([
     monthFigures(em, ids, month),
     stockFigures(em, ids, month),
     query<{ id: number; category: CountedCategory; units: number }>(em, 'select region_id as id, category, units from unit_counts where region_id = any(?)', [ids]),
     query<{ id: number; category: CountedCategory; broken: number }>(
       em,
-      `select split_part(u.path, '/', ?)::int as id, u.category, count(distinct s.unit_id)::int as broken
-       from case_stats s join units u on u.id = s.unit_id
-       where ${BREAKS_SQL('s')} and s.month = ?::date and u.path like ? and u.depth > ? and u.category <> 'REGION'
-       group by 1, 2`,
-      [depth + 2, monthDate(month), likePrefix(root.path), depth],
+      'select region_id as id, category, broken from region_breaks where region_id = any(?) and month = ?::date',
+      [ids, monthDate(month)],
     ),
     averageScores(em, ids, new Date(`${monthDate(month)}T00:00:00Z`)),
   ]);

@@ -27,6 +27,9 @@ export const RULE_ORDER: readonly WarningRule[] = [
   WarningRule.OPEN_HAZARDS,
 ];
 
+/** Most pressing rule first, then the most cases: the order warnings are listed in (unit_warnings.rank). */
+const RULE_RANK = RULE_ORDER.map((r, i) => `when '${r}' then ${i}`).join(' ');
+
 const OPEN = RUNNING.map((s) => `'${s}'`).join(', ');
 const COUNTED = `c.status not in ('REJECTED', 'MERGED')`;
 const HAZARD = `c.kind in ('SAFETY_HAZARD', 'PUBLIC_ORDER_HAZARD')`;
@@ -70,7 +73,9 @@ export async function refreshWarnings(em: EntityManager, now: Date, settings: Ca
          from cases c where ${COUNTED} and c.reported_at >= ? and (${HAZARD} or c.kind in ('PETITION', 'DISPUTE'))
          group by c.unit_id having bool_or(${HAZARD}) and bool_or(c.kind in ('PETITION', 'DISPUTE'))
        ), inserted as (
-         insert into unit_warnings (unit_id, rule, case_ids, computed_at) select unit_id, rule, case_ids, ? from found returning 1
+         insert into unit_warnings (unit_id, rule, case_ids, computed_at, rank)
+         select unit_id, rule, case_ids, ?, (case rule ${RULE_RANK} end) * 1000000 - least(cardinality(case_ids), 999999) from found
+         returning 1
        )
        select count(*)::int as n from inserted`,
       [w.openHazards, repeatSince, w.repeatCount, repeatSince, w.repeatCount, clusterSince, now],
@@ -88,14 +93,13 @@ export interface WarningRow {
 
 /** Warnings of units under a region, most pressing first, at most `limit`, and how many in all. */
 export async function listWarnings(em: EntityManager, regionPath: string, limit: number): Promise<{ total: number; warnings: WarningRow[] }> {
-  const order = RULE_ORDER.map((r, i) => `when '${r}' then ${i}`).join(' ');
   const [rows, [{ n }]] = await Promise.all([
     query<{ unitId: number; rule: WarningRule; caseIds: number[]; computedAt: number }>(
       em,
       `select w.unit_id as "unitId", w.rule, w.case_ids as "caseIds", (extract(epoch from w.computed_at) * 1000)::float8 as "computedAt"
        from unit_warnings w join units u on u.id = w.unit_id
        where u.path like ?
-       order by case w.rule ${order} end, cardinality(w.case_ids) desc, u.code
+       order by w.rank, w.unit_id
        limit ?`,
       [likePrefix(regionPath), limit],
     ),
