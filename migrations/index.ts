@@ -11,6 +11,7 @@ import { Migration20261130010000_officerNotify } from './Migration20261130010000
 import { Migration20261130020000_commandCentre } from './Migration20261130020000_commandCentre';
 import { Migration20261130030000_placeSearch } from './Migration20261130030000_placeSearch';
 import { Migration20261130040000_regionBreaks } from './Migration20261130040000_regionBreaks';
+import { Migration20261130050000_statementStats } from './Migration20261130050000_statementStats';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs load the same files. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130020000_commandCentre', class: Migration20261130020000_commandCentre },
   { name: 'Migration20261130030000_placeSearch', class: Migration20261130030000_placeSearch },
   { name: 'Migration20261130040000_regionBreaks', class: Migration20261130040000_regionBreaks },
+  { name: 'Migration20261130050000_statementStats', class: Migration20261130050000_statementStats },
 ];
