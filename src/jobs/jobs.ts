@@ -22,6 +22,8 @@ export interface JobDefinition {
   run(ctx: { orm: MikroORM; em: EntityManager; now: Date; data: Record<string, unknown>; campaign: CampaignSettings }): Promise<Record<string, unknown>>;
   /** Runs older than this many days are forgotten (a job that runs every minute); else kept. */
   keepDays?: number;
+  /** Also run when a worker starts (a fresh install shows its warnings without waiting for the first firing). */
+  atStart?: boolean;
   /** A run with this result did nothing worth a log line at info level. */
   idle?(result: Record<string, unknown>): boolean;
   /** pg-boss queue settings. */
@@ -59,6 +61,7 @@ export const JOBS: readonly JobDefinition[] = [
     cron: '*/5 * * * *',
     period: fiveMinutePeriod,
     run: async ({ em, now, campaign }) => ({ warnings: await refreshWarnings(em, now, campaign) }),
+    atStart: true,
     keepDays: 2,
     idle: () => true,
     queue: { policy: 'stately', retryLimit: 0, expireInSeconds: 600 },

@@ -104,6 +104,8 @@ export class JobRunner {
       // A job dropped from the table must not keep firing into a queue nobody works.
       const known = new Set(this.jobs.filter((j) => j.cron).map((j) => j.name));
       for (const s of await boss.getSchedules()) if (!known.has(s.name)) await boss.unschedule(s.name);
+      // Jobs whose result the product shows run once now, not only at their next firing.
+      for (const job of this.jobs.filter((j) => j.atStart)) await boss.send(job.name, {});
     } catch (err) {
       await this.stop();
       throw err;
