@@ -1,15 +1,14 @@
 import { once } from 'node:events';
-import type { Writable } from 'node:stream';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { PassThrough, type Writable } from 'node:stream';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import ExcelJS from 'exceljs';
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import type { Knex } from 'knex';
-import type { PoolClient } from 'pg';
 import { zh } from '../../bot/messages';
 import type { Clock } from '../domain/actor';
 import { inJurisdiction, likePrefix, maskPhone, requireRole } from '../domain/access';
 import { localDate, startOfLocalDay } from '../domain/calendar';
 import { badInput, DomainError, notFound, type ErrorCode } from '../domain/errors';
+import { openCursor, type Cursor } from '../db/cursor';
 import { query } from '../db/sql';
 import {
   OfficerRole,
@@ -28,8 +27,9 @@ import { bearerOfficer, dispositionName, refuse, type BearerAuth } from './offic
 /*
  * The ledger (台账): every case that happened at a unit or under it, reported in a range of months,
  * one row each with its whole trail, as CSV or XLSX. Exports stream in constant memory: rows come
- * from a server-side cursor 1,000 at a time and the next batch is read only once the client has
- * taken the previous one, so a city's hundred thousand cases cost no more memory than a village's.
+ * from a server-side cursor 1,000 at a time (one batch read ahead), and no batch is written before
+ * the client has taken the one before, so a city's hundred thousand cases cost no more memory than
+ * a village's.
  */
 
 const MAX_MONTHS = 120;
@@ -146,47 +146,6 @@ left join lateral (
 where c.unit_path like $5 and c.reported_at >= $6 and c.reported_at < $7
 order by c.reported_at, c.id`;
 
-interface LoggingConnection {
-  executeQuery<T>(query: string, cb: () => Promise<T>, context?: { query: string; params: readonly unknown[] }): Promise<T>;
-  getKnex(): Knex;
-}
-
-interface Cursor<T> {
-  /** The next rows, at most BATCH; fewer means the end. */
-  read(): Promise<T[]>;
-  /** Ends the transaction (which closes the cursor) and gives the connection back; safe twice. */
-  close(): Promise<void>;
-}
-
-/**
- * A server-side cursor over one statement, in a read-only transaction on a connection of the ORM's
- * pool (held until close). Opened before anything is sent, so a failure here is still a clean 500.
- */
-async function openCursor<T>(em: EntityManager, sql: string, params: unknown[]): Promise<Cursor<T>> {
-  const connection = em.getConnection() as unknown as LoggingConnection;
-  const knex = connection.getKnex();
-  const conn = (await knex.client.acquireConnection()) as PoolClient;
-  // Logged like every other statement (LOG_SQL, the tests' query log).
-  const run = (text: string, values: unknown[] = []) =>
-    connection.executeQuery(text, async () => (await conn.query({ text, values })).rows as T[], { query: text, params: values });
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    // A connection that fails here is marked broken by the driver and dropped by the pool.
-    await conn.query('rollback').catch(() => undefined);
-    await knex.client.releaseConnection(conn);
-  };
-  try {
-    await run('begin read only');
-    await run(`declare ledger_rows no scroll cursor for ${sql}`, params);
-  } catch (err) {
-    await close();
-    throw err;
-  }
-  return { read: () => run(`fetch ${BATCH} from ledger_rows`), close };
-}
-
 type Pausing = Partial<Pick<Writable, 'writableNeedDrain'>> & NodeJS.EventEmitter & { _writableState?: { needDrain?: boolean } };
 
 /** Waits until a stream that asked for a pause has drained, the client went away, or it stalled. */
@@ -232,6 +191,9 @@ type Format = 'csv' | 'xlsx';
  * time in Asia/Shanghai (default the current month). Bearer token as for GraphQL.
  */
 export function ledgerRouter(orm: MikroORM, opts: BearerAuth & { clock: Clock; maxRunning?: number }): Router {
+  // Another exceljs must fail here, not quietly stop waiting for slow clients.
+  const probe = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: new PassThrough().resume(), useStyles: false, useSharedStrings: false });
+  if (!sheetInputOf(probe.addWorksheet('probe'))) throw new Error('exceljs no longer hands sheets to the zip through sheet.stream.pipes[0]: see writeXlsx');
   const router = Router();
   // Each export holds a pooled connection for its whole download: a few at a time leave the rest to GraphQL.
   const maxRunning = opts.maxRunning ?? 2;
@@ -260,10 +222,11 @@ export function ledgerRouter(orm: MikroORM, opts: BearerAuth & { clock: Clock; m
       }
       running += 1;
       counted = true;
-      cursor = await openCursor<LedgerRow>(em, LEDGER_SQL, [
-        Object.keys(EVENT_LABEL), Object.values(EVENT_LABEL), SYSTEM, ANONYMOUS,
-        likePrefix(unit.path), monthStart(from), monthStart(to + 1),
-      ]);
+      const params = [Object.keys(EVENT_LABEL), Object.values(EVENT_LABEL), SYSTEM, ANONYMOUS, likePrefix(unit.path), monthStart(from), monthStart(to + 1)];
+      // The trail looks up each entry's officer or resident by primary key; on small tables the
+      // planner would rather scan them whole, once per entry of every case (ten times slower).
+      cursor = await openCursor<LedgerRow>(em, LEDGER_SQL, params, { name: 'ledger_rows', batch: BATCH, setup: ['set local enable_seqscan = off'] });
+      // Opened before anything is sent: a failure so far is still a clean error answer.
 
       const range = from === to ? monthText(from) : `${monthText(from)}至${monthText(to)}`;
       const name = `台账-${unit.name.replace(/[\\/:*?"<>|\x00-\x1f]/g, '_')}-${range}.${format}`;
@@ -313,6 +276,11 @@ async function writeCsv(res: Response, cursor: Cursor<LedgerRow>, stop: AbortSig
   res.end();
 }
 
+/** The stream through which exceljs hands a sheet's XML to the zip (not public: checked at start). */
+function sheetInputOf(sheet: ExcelJS.Worksheet): Pausing | undefined {
+  return (sheet as unknown as { stream?: { pipes?: Pausing[] } }).stream?.pipes?.[0];
+}
+
 async function writeXlsx(res: Response, cursor: Cursor<LedgerRow>, stop: AbortSignal): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: false, useSharedStrings: false });
   const sheet = workbook.addWorksheet('台账', { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -321,7 +289,7 @@ async function writeXlsx(res: Response, cursor: Cursor<LedgerRow>, stop: AbortSi
   // exceljs hands the sheet's XML to the zip through a buffer that ignores backpressure: wait on that
   // buffer (the zip's input for this sheet) as well as on the response, or a slow client would let
   // the whole export pile up in memory.
-  const sheetInput = (sheet as unknown as { stream?: { pipes?: Pausing[] } }).stream?.pipes?.[0];
+  const sheetInput = sheetInputOf(sheet);
   // Cells are typed strings in XLSX, never formulas, so they need no formula guard.
   const cell = (v: string) => (v === '' ? null : v.length > XLSX_CELL_MAX ? `${v.slice(0, XLSX_CELL_MAX - 1)}…` : v);
   for (;;) {
