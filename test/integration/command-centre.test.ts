@@ -204,7 +204,7 @@ describe('early warning', () => {
     const em = t.db.orm.em.fork();
     const rulesAt = async (s: CampaignSettings, code: string) => {
       await refreshWarnings(em, NOW, s);
-      const { warnings } = await listWarnings(em, u[code].path, 100);
+      const warnings = await listWarnings(em, u[code].path, 100);
       return warnings.filter((w) => w.unitId === u[code].id).map((w) => w.rule).sort();
     };
     const at = (w: Partial<CampaignSettings['warnings']>) => ({ ...settings, warnings: { ...settings.warnings, ...w } });

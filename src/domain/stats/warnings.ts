@@ -91,19 +91,24 @@ export interface WarningRow {
   computedAt: Date;
 }
 
-/** Warnings of units under a region, most pressing first, at most `limit`, and how many in all. */
-export async function listWarnings(em: EntityManager, regionPath: string, limit: number): Promise<{ total: number; warnings: WarningRow[] }> {
-  const [rows, [{ n }]] = await Promise.all([
-    query<{ unitId: number; rule: WarningRule; caseIds: number[]; computedAt: number }>(
-      em,
-      `select w.unit_id as "unitId", w.rule, w.case_ids as "caseIds", (extract(epoch from w.computed_at) * 1000)::float8 as "computedAt"
-       from unit_warnings w join units u on u.id = w.unit_id
-       where u.path like ?
-       order by w.rank, w.unit_id
-       limit ?`,
-      [likePrefix(regionPath), limit],
-    ),
-    query<{ n: number }>(em, 'select count(*)::int as n from unit_warnings w join units u on u.id = w.unit_id where u.path like ?', [likePrefix(regionPath)]),
+/** Warnings of units under a region, most pressing first, at most `limit`. */
+export async function listWarnings(em: EntityManager, regionPath: string, limit: number): Promise<WarningRow[]> {
+  const rows = await query<{ unitId: number; rule: WarningRule; caseIds: number[]; computedAt: number }>(
+    em,
+    `select w.unit_id as "unitId", w.rule, w.case_ids as "caseIds", (extract(epoch from w.computed_at) * 1000)::float8 as "computedAt"
+     from unit_warnings w join units u on u.id = w.unit_id
+     where u.path like ?
+     order by w.rank, w.unit_id
+     limit ?`,
+    [likePrefix(regionPath), limit],
+  );
+  return rows.map((r) => ({ ...r, computedAt: new Date(r.computedAt) }));
+}
+
+/** How many warnings the units under a region have. */
+export async function countWarnings(em: EntityManager, regionPath: string): Promise<number> {
+  const [{ n }] = await query<{ n: number }>(em, 'select count(*)::int as n from unit_warnings w join units u on u.id = w.unit_id where u.path like ?', [
+    likePrefix(regionPath),
   ]);
-  return { total: n, warnings: rows.map((r) => ({ ...r, computedAt: new Date(r.computedAt) })) };
+  return n;
 }

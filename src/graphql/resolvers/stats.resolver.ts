@@ -21,12 +21,13 @@ import {
   unitCounts,
   zeroStatus,
   type CategoryProgress,
+  type MonthFigures,
   type ZeroBreak,
 } from '../../domain/stats/figures';
 import { issueWarningLetters, listWarningLetters, type WarningLetter } from '../../domain/stats/letters';
 import { parseMonth, type Month } from '../../domain/stats/month';
 import { rankings, RankingLevel } from '../../domain/stats/rankings';
-import { listWarnings, WarningRule } from '../../domain/stats/warnings';
+import { countWarnings, listWarnings, WarningRule } from '../../domain/stats/warnings';
 import { actorOf, type GraphQLContext } from '../context';
 import { fromGlobalId, optionalId, toConnection } from '../relay';
 import {
@@ -52,6 +53,13 @@ import { letterUrl } from '../../web/letter.route';
 interface DashboardSource {
   region: UnitRow;
   month: Month;
+  /** The region's month figures, read once for the fields that need them (base, stock). */
+  figures?: Promise<MonthFigures>;
+}
+
+function figuresOf(ctx: GraphQLContext, d: DashboardSource): Promise<MonthFigures> {
+  d.figures ??= monthFigures(ctx.em, [d.region.id], d.month).then((m) => m.get(d.region.id)!);
+  return d.figures;
 }
 
 @ObjectType('Dashboard', {
@@ -99,7 +107,7 @@ export class DashboardResolver {
 
   @FieldResolver(() => DashboardBaseType, { description: 'Base data (基础数据): units, open cases and hazards, reports this month.' })
   async base(@Root() d: DashboardSource, @Ctx() ctx: GraphQLContext): Promise<DashboardBaseType> {
-    const [units, open, figures] = await Promise.all([unitCounts(ctx.em, d.region), openFigures(ctx.em, d.region), monthFigures(ctx.em, [d.region.id], d.month)]);
+    const [units, open, figures] = await Promise.all([unitCounts(ctx.em, d.region), openFigures(ctx.em, d.region), figuresOf(ctx, d)]);
     return {
       unitsByCategory: units as DashboardBaseType['unitsByCategory'],
       openByKind: open.byKind as DashboardBaseType['openByKind'],
@@ -107,7 +115,7 @@ export class DashboardResolver {
       openHazards: open.hazards,
       openEmergencies: open.emergencies,
       listed: open.listed,
-      reportedInMonth: figures.get(d.region.id)!.reported,
+      reportedInMonth: figures.reported,
     };
   }
 
@@ -122,7 +130,7 @@ export class DashboardResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('first', () => Int, { nullable: true, description: 'At most this many, 0 to 100 (default 20).' }) first?: number,
   ) {
-    const { warnings } = await listWarnings(ctx.em, d.region.path, pageSize({ first }));
+    const warnings = await listWarnings(ctx.em, d.region.path, pageSize({ first }));
     const units = await ctx.loaders.unit.loadMany(warnings.map((w) => w.unitId));
     return Promise.all(
       warnings.map(async (w, i) => ({
@@ -137,7 +145,7 @@ export class DashboardResolver {
 
   @FieldResolver(() => Int, { description: 'How many warnings there are under the region in all.' })
   async warningCount(@Root() d: DashboardSource, @Ctx() ctx: GraphQLContext): Promise<number> {
-    return (await listWarnings(ctx.em, d.region.path, 0)).total;
+    return countWarnings(ctx.em, d.region.path);
   }
 
   @FieldResolver(() => Date, { nullable: true, description: 'When the warnings were last computed (every few minutes).' })
@@ -189,7 +197,7 @@ export class DashboardResolver {
   async stock(@Root() d: DashboardSource, @Ctx() ctx: GraphQLContext): Promise<StockStatusType> {
     const [stock, figures, [baseline]] = await Promise.all([
       stockFigures(ctx.em, [d.region.id], d.month),
-      monthFigures(ctx.em, [d.region.id], d.month),
+      figuresOf(ctx, d),
       query<{ date: string }>(
         ctx.em,
         `select baseline_date::text as date from units where baseline_date is not null and ? like path || '%' order by depth desc limit 1`,
@@ -197,7 +205,7 @@ export class DashboardResolver {
       ),
     ]);
     const s = stock.get(d.region.id)!;
-    const f = figures.get(d.region.id)!;
+    const f = figures;
     return { baselineDate: baseline?.date ?? null, ...s, increments: f.reported - f.stock };
   }
 }

@@ -92,8 +92,8 @@ export class ZeroBreakType {
   cases!: unknown[];
 }
 
-@ObjectType('CategoryProgress', { simpleResolvers: true, description: 'Creation progress (创建进度) of one category against its target.' })
-export class CategoryProgressType {
+@ObjectType('CategoryRate', { simpleResolvers: true, description: 'A region’s zero rate in one category against the target.' })
+export class CategoryRateType {
   @Field(() => UnitCategory, { description: 'VILLAGE_COMMUNITY, ENTERPRISE or INSTITUTION.' })
   category!: UnitCategory;
 
@@ -108,7 +108,10 @@ export class CategoryProgressType {
 
   @Field(() => Float, { description: 'The target share (TARGET_*; 0.8 for villages and communities, 0.9 for enterprises and institutions by default).' })
   target!: number;
+}
 
+@ObjectType('CategoryProgress', { simpleResolvers: true, description: 'Creation progress (创建进度) of one category against its target.' })
+export class CategoryProgressType extends CategoryRateType {
   @Field({ description: 'The rate reaches the target (a category without units is not below it).' })
   met!: boolean;
 }
@@ -183,24 +186,6 @@ export class StockStatusType {
 
   @Field(() => Int, { description: 'Cases reported in the month that are not stock (增量).' })
   increments!: number;
-}
-
-@ObjectType('CategoryRate', { simpleResolvers: true, description: 'A region’s zero rate in one category against the target.' })
-export class CategoryRateType {
-  @Field(() => UnitCategory, { description: 'The category.' })
-  category!: UnitCategory;
-
-  @Field(() => Int, { description: 'Units of the category.' })
-  units!: number;
-
-  @Field(() => Int, { description: 'Of them, zero in the month.' })
-  zeroUnits!: number;
-
-  @Field(() => Float, { nullable: true, description: 'zeroUnits / units; null without units.' })
-  rate!: number | null;
-
-  @Field(() => Float, { description: 'The target.' })
-  target!: number;
 }
 
 @ObjectType('RankingRow', { simpleResolvers: true, description: 'A region’s place in the month’s ranking (排名).' })
