@@ -12,6 +12,7 @@ import { Migration20261130020000_commandCentre } from './Migration20261130020000
 import { Migration20261130030000_placeSearch } from './Migration20261130030000_placeSearch';
 import { Migration20261130040000_regionBreaks } from './Migration20261130040000_regionBreaks';
 import { Migration20261130050000_statementStats } from './Migration20261130050000_statementStats';
+import { Migration20261130060000_regionCounts } from './Migration20261130060000_regionCounts';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs load the same files. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -28,4 +29,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130030000_placeSearch', class: Migration20261130030000_placeSearch },
   { name: 'Migration20261130040000_regionBreaks', class: Migration20261130040000_regionBreaks },
   { name: 'Migration20261130050000_statementStats', class: Migration20261130050000_statementStats },
+  { name: 'Migration20261130060000_regionCounts', class: Migration20261130060000_regionCounts },
 ];

@@ -6,7 +6,7 @@ import { setBaselineDate } from '../../src/domain/stats/baseline';
 import { exemplaryUnits, progress, stockFigures, monthFigures, ratesOf, zeroStatus } from '../../src/domain/stats/figures';
 import { rankings, RankingLevel, compositeScore } from '../../src/domain/stats/rankings';
 import { DEFAULT_CAMPAIGN, type CampaignSettings } from '../../src/domain/stats/settings';
-import { refreshWarnings, listWarnings } from '../../src/domain/stats/warnings';
+import { countWarnings, refreshWarnings, listWarnings } from '../../src/domain/stats/warnings';
 import { issueWarningLetters } from '../../src/domain/stats/letters';
 import type { OfficerActor } from '../../src/domain/actor';
 import { OfficerRole } from '../../src/entities';
@@ -196,6 +196,26 @@ describe('exemplary units', () => {
     expect(found).toMatchObject({ count: 1, units: [{ code: 'A1a' }] });
     // A two-month window ending in September: all four.
     expect((await exemplaryUnits(em, u.C, '2026-09', 2, 10)).count).toBe(4);
+    // December, the current month, is counted from the streaks the database keeps per region.
+    // November–December: A1a only (A1b broke on 1 December, A1aE and B1a in November).
+    expect(await exemplaryUnits(em, u.C, '2026-12', 2, 10)).toMatchObject({ count: 1, units: [{ code: 'A1a' }] });
+    expect((await exemplaryUnits(em, u.C, '2026-12', 1, 10)).count).toBe(3);
+    expect((await exemplaryUnits(em, u.B, '2026-12', 1, 10)).count).toBe(1);
+    // An accident at A1a today ends its streak at once, up the tree.
+    const accident = await addCase(em, u.A1a, { kind: 'ACCIDENT', reportedAt: '2026-12-15T03:00:00Z' });
+    expect((await exemplaryUnits(em, u.C, '2026-12', 2, 10)).count).toBe(0);
+    expect((await exemplaryUnits(em, u.A1, '2026-12', 1, 10)).count).toBe(1);
+    expect((await exemplaryUnits(em, u.C, '2026-12', 1, 10)).count).toBe(2);
+    await expectRollupsEqualRecount(em);
+    // Rejected, it counts nowhere: the streak is back.
+    await em.execute(`update cases set status = 'REJECTED' where id = ?`, [accident]);
+    expect((await exemplaryUnits(em, u.C, '2026-12', 2, 10)).count).toBe(1);
+    // A unit registered recently is not exemplary until the window has passed since.
+    await em.execute(`update units set created_at = '2026-11-20T00:00:00Z' where id = ?`, [u.A1a.id]);
+    expect((await exemplaryUnits(em, u.C, '2026-12', 2, 10)).count).toBe(0);
+    expect((await exemplaryUnits(em, u.C, '2026-12', 1, 10)).count).toBe(3);
+    await em.execute(`update units set created_at = '2025-01-01T00:00:00Z' where id = ?`, [u.A1a.id]);
+    await expectRollupsEqualRecount(em);
   });
 });
 
@@ -204,7 +224,7 @@ describe('early warning', () => {
     const em = t.db.orm.em.fork();
     const rulesAt = async (s: CampaignSettings, code: string) => {
       await refreshWarnings(em, NOW, s);
-      const warnings = await listWarnings(em, u[code].path, 100);
+      const warnings = await listWarnings(em, u[code], 100);
       return warnings.filter((w) => w.unitId === u[code].id).map((w) => w.rule).sort();
     };
     const at = (w: Partial<CampaignSettings['warnings']>) => ({ ...settings, warnings: { ...settings.warnings, ...w } });
@@ -228,6 +248,31 @@ describe('early warning', () => {
     await em.execute(`update cases set status = 'RESOLVED', resolved_at = ? where id in (?, ?)`, [NOW, urgent, second]);
     expect(await rulesAt(settings, 'B1a')).not.toEqual(expect.arrayContaining(['OPEN_EMERGENCY']));
     expect(await rulesAt(settings, 'B1a')).not.toContain('LISTED_OVERDUE');
+  });
+
+  it('files each warning under every region above its unit, with the count of each', async () => {
+    const em = t.db.orm.em.fork();
+    const all = await refreshWarnings(em, NOW, { ...settings, warnings: { ...settings.warnings, openHazards: 1 } });
+    expect(all).toBeGreaterThan(1);
+    const [C, A, B] = [u.C, u.A, u.B];
+    const listed = async (r: UnitRow) => (await listWarnings(em, r, 100)).map((w) => `${w.unitId}:${w.rule}`);
+    // The city has them all; each county its own units', counted alike; none twice.
+    expect(await listed(C)).toHaveLength(all);
+    expect(await countWarnings(em, C.id)).toBe(all);
+    const [a, b] = [await listed(A), await listed(B)];
+    expect(a.length + b.length).toBe(all);
+    expect(await countWarnings(em, A.id)).toBe(a.length);
+    expect(await countWarnings(em, B.id)).toBe(b.length);
+    const underA = new Set(Object.values(u).filter((x) => x.path.startsWith(A.path)).map((x) => x.id));
+    expect(a.every((w) => underA.has(Number(w.split(':')[0])))).toBe(true);
+    // Most pressing first, as the city lists them.
+    const rank = (await listWarnings(em, C, 100)).map((w) => String(w.rule));
+    expect(rank.indexOf('OPEN_HAZARDS')).toBeGreaterThan(Math.max(rank.lastIndexOf('REPEATED_PETITIONS'), rank.lastIndexOf('CLUSTER')));
+    // A region without warnings lists none and counts 0.
+    await em.execute(`delete from unit_warnings where unit_id in (select id from units where path like ?)`, [`${B.path}%`]);
+    expect(await listed(B)).toEqual([]);
+    await refreshWarnings(em, NOW, { ...settings, warnings: { ...settings.warnings, openHazards: 1000, repeatCount: 1000, clusterDays: 0 } });
+    expect(await countWarnings(em, B.id)).toBe((await listed(B)).length);
   });
 });
 
@@ -331,9 +376,10 @@ describe('rollups', () => {
   it('are recounted by the admin command, which reports figures that had drifted', async () => {
     const em = t.db.orm.em.fork();
     await em.execute(`update case_stats set reported = reported + 1 where (unit_id, own, month, kind) in (select unit_id, own, month, kind from case_stats limit 1)`);
+    await em.execute(`update region_zero_since set units = units + 1 where (region_id, zero_since) in (select region_id, zero_since from region_zero_since limit 1)`);
     const env = { ...process.env, DATABASE_URL: t.db.url, LOG_LEVEL: 'warn' };
     const drifted = await runScript(ADMIN, ['rebuild-stats', '--check'], env);
-    expect(drifted.out).toMatch(/Recounted the command-centre statistics: \d+ rows in [\d.]+ s\. 1 rows differed/);
+    expect(drifted.out).toMatch(/Recounted the command-centre statistics: \d+ rows in [\d.]+ s\. 2 rows differed/);
     expect(drifted.code).toBe(1);
     const clean = await runScript(ADMIN, ['rebuild-stats', '--check'], env);
     expect(clean.out).toMatch(/ 0 rows differed/);
@@ -349,11 +395,13 @@ export async function expectRollupsEqualRecount(em: EntityManager): Promise<void
     open: await em.execute('select * from open_stats where open <> 0 order by unit_id, own, kind, priority, supervision_level'),
     brokenUnits: await em.execute('select * from unit_month_breaks order by unit_id, month'),
     regionBreaks: await em.execute('select * from region_breaks where broken <> 0 order by region_id, month, category'),
+    streaks: await em.execute('select * from region_zero_since where units <> 0 order by region_id, zero_since'),
   });
   const kept = await snapshot();
   await em.execute('select rebuild_case_stats()');
   const recounted = await snapshot();
   expect(kept.cases.length).toBeGreaterThan(0);
   expect(kept.regionBreaks.length).toBeGreaterThan(0);
+  expect(kept.streaks.length).toBeGreaterThan(0);
   expect(kept).toEqual(recounted);
 }

@@ -61,7 +61,11 @@ export function sqlRowSource(em: EntityManager): RowSource {
     cases: (ids) => byIds(em, CASE_ROW, ids),
     unitsWithParents: (ids) =>
       ids.length
-        ? selectRows(em, UNIT_ROW, 'u', 'where u.id = any(?) or u.id in (select p.parent_id from units p where p.id = any(?))', [[...ids], [...ids]])
+        ? // One id list for the index: "id = any(?) or id in (parents)" made PostgreSQL read every unit.
+          selectRows(em, UNIT_ROW, 'u', 'where u.id = any(array(select unnest(?::int[]) union select p.parent_id from units p where p.id = any(?)))', [
+            [...ids],
+            [...ids],
+          ])
         : Promise.resolve([]),
     officers: (ids) => byIds(em, OFFICER_ROW, ids),
     residents: (ids) => byIds(em, RESIDENT_ROW, ids),

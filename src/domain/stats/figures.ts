@@ -288,11 +288,19 @@ export async function exemplaryUnits(
   const condition = `u.path like ? and u.id <> ? and u.category <> 'REGION' and u.created_at < (?::date::timestamp at time zone 'Asia/Shanghai')
     and not exists (select 1 from unit_month_breaks b where b.unit_id = u.id and b.month between ?::date and ?::date)`;
   const params = [likePrefix(region.path), region.id, from, from, monthDate(month)];
-  const [[{ n }], units] = await Promise.all([
-    query<{ n: number }>(em, `select count(*)::int as n from units u where ${condition}`, params),
+  const [kept, units] = await Promise.all([
+    // Units zero since the window began, as the database keeps them per region: exact while no unit
+    // under the region has broken after the month (always so for the current one).
+    query<{ n: number | null }>(
+      em,
+      `select case when exists (select 1 from region_breaks where region_id = ? and month > ?::date and broken <> 0) then null
+         else (select coalesce(sum(units), 0)::int from region_zero_since where region_id = ? and zero_since <= ?::date) end as n`,
+      [region.id, monthDate(month), region.id, from],
+    ),
     selectRows(em, UNIT_ROW, 'u', `where ${condition} order by u.code limit ?`, [...params, limit]),
   ]);
-  return { count: n, units };
+  const count = kept[0].n ?? (await query<{ n: number }>(em, `select count(*)::int as n from units u where ${condition}`, params))[0].n;
+  return { count, units };
 }
 
 /** Whether one unit is exemplary in a month. */

@@ -44,6 +44,9 @@ export async function refreshWarnings(em: EntityManager, now: Date, settings: Ca
   const repeatSince = new Date(now.getTime() - w.repeatDays * 86_400_000);
   const clusterSince = new Date(now.getTime() - w.clusterDays * 86_400_000);
   return em.transactional(async (tx) => {
+    // Deleted, not truncated: the dashboard goes on reading the previous set until this one commits.
+    await query(tx, 'delete from region_warnings');
+    await query(tx, 'delete from warning_counts');
     await query(tx, 'delete from unit_warnings');
     const [{ n }] = await query<{ n: number }>(
       tx,
@@ -80,6 +83,14 @@ export async function refreshWarnings(em: EntityManager, now: Date, settings: Ca
        select count(*)::int as n from inserted`,
       [w.openHazards, repeatSince, w.repeatCount, repeatSince, w.repeatCount, clusterSince, now],
     );
+    // Each warning under every region above its unit (and the unit itself), and how many each has.
+    await query(
+      tx,
+      `insert into region_warnings (region_id, rank, unit_id, warning_id)
+       select x::int, w.rank, w.unit_id, w.id
+       from unit_warnings w join units u on u.id = w.unit_id cross join unnest(string_to_array(trim(both '/' from u.path), '/')) x`,
+    );
+    await query(tx, 'insert into warning_counts (region_id, warnings) select region_id, count(*) from region_warnings group by region_id');
     return n;
   });
 }
@@ -92,23 +103,22 @@ export interface WarningRow {
 }
 
 /** Warnings of units under a region, most pressing first, at most `limit`. */
-export async function listWarnings(em: EntityManager, regionPath: string, limit: number): Promise<WarningRow[]> {
+export async function listWarnings(em: EntityManager, region: { id: number; path: string }, limit: number): Promise<WarningRow[]> {
+  // Filed by region when computed; the path check keeps out a unit that has moved away since.
   const rows = await query<{ unitId: number; rule: WarningRule; caseIds: number[]; computedAt: number }>(
     em,
     `select w.unit_id as "unitId", w.rule, w.case_ids as "caseIds", (extract(epoch from w.computed_at) * 1000)::float8 as "computedAt"
-     from unit_warnings w join units u on u.id = w.unit_id
-     where u.path like ?
-     order by w.rank, w.unit_id
+     from region_warnings r join unit_warnings w on w.id = r.warning_id join units u on u.id = w.unit_id
+     where r.region_id = ? and u.path like ?
+     order by r.rank, r.unit_id, r.warning_id
      limit ?`,
-    [likePrefix(regionPath), limit],
+    [region.id, likePrefix(region.path), limit],
   );
   return rows.map((r) => ({ ...r, computedAt: new Date(r.computedAt) }));
 }
 
-/** How many warnings the units under a region have. */
-export async function countWarnings(em: EntityManager, regionPath: string): Promise<number> {
-  const [{ n }] = await query<{ n: number }>(em, 'select count(*)::int as n from unit_warnings w join units u on u.id = w.unit_id where u.path like ?', [
-    likePrefix(regionPath),
-  ]);
-  return n;
+/** How many warnings the units under a region had when they were last computed. */
+export async function countWarnings(em: EntityManager, regionId: number): Promise<number> {
+  const [row] = await query<{ n: number }>(em, 'select warnings as n from warning_counts where region_id = ?', [regionId]);
+  return row?.n ?? 0;
 }

@@ -130,7 +130,7 @@ export class DashboardResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('first', () => Int, { nullable: true, description: 'At most this many, 0 to 100 (default 20).' }) first?: number,
   ) {
-    const warnings = await listWarnings(ctx.em, d.region.path, pageSize({ first }));
+    const warnings = await listWarnings(ctx.em, d.region, pageSize({ first }));
     const units = await ctx.loaders.unit.loadMany(warnings.map((w) => w.unitId));
     return Promise.all(
       warnings.map(async (w, i) => ({
@@ -145,7 +145,7 @@ export class DashboardResolver {
 
   @FieldResolver(() => Int, { description: 'How many warnings there are under the region in all.' })
   async warningCount(@Root() d: DashboardSource, @Ctx() ctx: GraphQLContext): Promise<number> {
-    return countWarnings(ctx.em, d.region.path);
+    return countWarnings(ctx.em, d.region.id);
   }
 
   @FieldResolver(() => Date, { nullable: true, description: 'When the warnings were last computed (every few minutes).' })

@@ -1,0 +1,147 @@
+import { Migration } from '@mikro-orm/migrations';
+
+/*
+ * Two of the dashboard's answers still read a row per unit of the region on every request: how many
+ * units are exemplary (zero for N months running) and how many warnings there are. The database now
+ * keeps both per region:
+ *
+ * - region_zero_since: per region, how many units under it have been zero since a given month, i.e.
+ *   since the month after their latest break, or after the month they were registered, whichever is
+ *   later. The exemplary units of the current month are those zero since the window's first month:
+ *   one indexed sum. (For a month with later breaks under the region, the application counts from
+ *   the breaks as before.) A unit's month moves when a break is filed or withdrawn (sync_unit_break)
+ *   and when units are added, removed, moved, recategorised or re-dated (statement triggers on units).
+ * - region_warnings and warning_counts: each early warning filed under every region above its unit,
+ *   and their number per region, written by the same refresh that writes unit_warnings, so a region's
+ *   first warnings and their count come from an index.
+ *
+ * Also an index to list a category's units by code without walking the others.
+ */
+export class Migration20261130060000_regionCounts extends Migration {
+
+  override async up(): Promise<void> {
+    this.addSql(`create table "region_zero_since" ("region_id" int not null, "zero_since" date not null, "units" int not null,
+  primary key ("region_id", "zero_since"));`);
+
+    // The first month of a unit's current zero streak.
+    this.addSql(`create function "unit_zero_since"(u "units") returns date language sql stable as $$
+  select greatest((sanling_month(u.created_at) + interval '1 month')::date,
+    ((select max(b.month) from unit_month_breaks b where b.unit_id = u.id) + interval '1 month')::date)
+$$;`);
+
+    // Files the units' streaks (+1 for news, -1 for olds) under every region above them; regions are not counted.
+    this.addSql(`create function "apply_unit_zero"(olds "units"[], news "units"[]) returns void language sql as $$
+  insert into region_zero_since as z (region_id, zero_since, units)
+  select x::int, r.since, sum(r.sign)
+  from (
+    select 1 as sign, u.id, u.path, unit_zero_since(u) as since from unnest(news) u where u.category <> 'REGION'
+    union all
+    select -1, u.id, u.path, unit_zero_since(u) from unnest(olds) u where u.category <> 'REGION'
+  ) r cross join unnest(string_to_array(trim(both '/' from r.path), '/')) x
+  where x::int <> r.id
+  group by 1, 2
+  having sum(r.sign) <> 0
+  on conflict (region_id, zero_since) do update set units = z.units + excluded.units;
+$$;`);
+
+    // Moves one unit from one month to another in the counts of every region above it.
+    this.addSql(`create function "region_zero_move"(u_id int, u_path text, u_category text, since_before date, since_after date) returns void language sql as $$
+  insert into region_zero_since as z (region_id, zero_since, units)
+  select x::int, m.since, m.sign
+  from unnest(string_to_array(trim(both '/' from u_path), '/')) x, (values (since_before, -1), (since_after, 1)) m(since, sign)
+  where u_category <> 'REGION' and x::int <> u_id
+  on conflict (region_id, zero_since) do update set units = z.units + excluded.units;
+$$;`);
+
+    // sync_unit_break as before, and a filed or withdrawn break may move the unit's streak. The unit's
+    // row is locked first, so two changes of one unit's months judge it one after the other.
+    this.addSql(`alter function "sync_unit_break"(int, date) rename to "sync_unit_month_break";`);
+    this.addSql(`create function "sync_unit_break"(u_id int, m date) returns void language plpgsql as $$
+declare
+  u units;
+  since_before date;
+  since_after date;
+begin
+  select * into u from units where id = u_id for no key update;
+  since_before := unit_zero_since(u);
+  perform sync_unit_month_break(u_id, m);
+  since_after := unit_zero_since(u);
+  if u.id is not null and since_after <> since_before then
+    perform region_zero_move(u.id, u.path, u.category, since_before, since_after);
+  end if;
+end $$;`);
+
+    // Units added, removed, moved, recategorised or re-dated (a trigger with transition tables fires for one kind of event).
+    this.addSql(`create function "units_zero_inserted"() returns trigger language plpgsql as $$
+begin
+  perform apply_unit_zero('{}'::units[], array(select n::units from new_units n));
+  return null;
+end $$;`);
+    this.addSql(`create function "units_zero_updated"() returns trigger language plpgsql as $$
+begin
+  perform apply_unit_zero(
+    array(select o::units from old_units o join new_units n on n.id = o.id where (o.path, o.category, o.created_at) is distinct from (n.path, n.category, n.created_at)),
+    array(select n::units from new_units n join old_units o on o.id = n.id where (o.path, o.category, o.created_at) is distinct from (n.path, n.category, n.created_at)));
+  return null;
+end $$;`);
+    this.addSql(`create function "units_zero_deleted"() returns trigger language plpgsql as $$
+begin
+  perform apply_unit_zero(array(select o::units from old_units o), '{}'::units[]);
+  return null;
+end $$;`);
+    this.addSql(`create trigger "units_zero_insert" after insert on "units" referencing new table as new_units for each statement execute function "units_zero_inserted"();`);
+    this.addSql(`create trigger "units_zero_update" after update on "units" referencing old table as old_units new table as new_units for each statement execute function "units_zero_updated"();`);
+    this.addSql(`create trigger "units_zero_delete" after delete on "units" referencing old table as old_units for each statement execute function "units_zero_deleted"();`);
+
+    // The recount: the streaks from the breaks; rebuild_case_stats() does it after the figures as before.
+    this.addSql(`create function "rebuild_zero_since"() returns void language sql as $$
+  truncate region_zero_since;
+  insert into region_zero_since (region_id, zero_since, units)
+  select x::int, z.since, count(*)
+  from (
+    select u.id, u.path, greatest((sanling_month(u.created_at) + interval '1 month')::date, (b.latest + interval '1 month')::date) as since
+    from units u left join (select unit_id, max(month) as latest from unit_month_breaks group by unit_id) b on b.unit_id = u.id
+    where u.category <> 'REGION'
+  ) z cross join unnest(string_to_array(trim(both '/' from z.path), '/')) x
+  where x::int <> z.id
+  group by 1, 2;
+$$;`);
+    this.addSql(`alter function "rebuild_case_stats"() rename to "rebuild_case_figures";`);
+    this.addSql(`create function "rebuild_case_stats"() returns void language plpgsql as $$
+begin
+  perform rebuild_case_figures();
+  perform rebuild_zero_since();
+end $$;`);
+
+    // Early warnings filed under every region above their unit (the unit itself included), in listing order.
+    this.addSql(`create table "region_warnings" ("region_id" int not null, "rank" int not null, "unit_id" int not null, "warning_id" int not null,
+  primary key ("region_id", "rank", "unit_id", "warning_id"));`);
+    this.addSql(`create table "warning_counts" ("region_id" int primary key, "warnings" int not null);`);
+
+    this.addSql(`create index "units_category_code_idx" on "units" ("category", "code");`);
+
+    this.addSql(`select rebuild_zero_since();`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`drop index if exists "units_category_code_idx";`);
+    this.addSql(`drop table if exists "warning_counts";`);
+    this.addSql(`drop table if exists "region_warnings";`);
+    this.addSql(`drop function if exists "rebuild_case_stats"();`);
+    this.addSql(`alter function "rebuild_case_figures"() rename to "rebuild_case_stats";`);
+    this.addSql(`drop function if exists "rebuild_zero_since"();`);
+    this.addSql(`drop trigger if exists "units_zero_insert" on "units";`);
+    this.addSql(`drop trigger if exists "units_zero_update" on "units";`);
+    this.addSql(`drop trigger if exists "units_zero_delete" on "units";`);
+    this.addSql(`drop function if exists "units_zero_inserted"();`);
+    this.addSql(`drop function if exists "units_zero_updated"();`);
+    this.addSql(`drop function if exists "units_zero_deleted"();`);
+    this.addSql(`drop function if exists "region_zero_move"(int, text, text, date, date);`);
+    this.addSql(`drop function if exists "apply_unit_zero"("units"[], "units"[]);`);
+    this.addSql(`drop function if exists "unit_zero_since"("units");`);
+    this.addSql(`drop table if exists "region_zero_since";`);
+    this.addSql(`drop function if exists "sync_unit_break"(int, date);`);
+    this.addSql(`alter function "sync_unit_month_break"(int, date) rename to "sync_unit_break";`);
+  }
+
+}
