@@ -15,7 +15,9 @@ import { Migration } from '@mikro-orm/migrations';
  *   and their number per region, written by the same refresh that writes unit_warnings, so a region's
  *   first warnings and their count come from an index.
  *
- * Also an index to list a category's units by code without walking the others.
+ * - unit_month_breaks carries its unit's code, category and path (kept by triggers on both tables),
+ *   so a region's units of a category that broke in a month are listed by code from one index
+ *   instead of walking every unit of the category.
  */
 export class Migration20261130060000_regionCounts extends Migration {
 
@@ -71,27 +73,45 @@ begin
   end if;
 end $$;`);
 
-    // Units added, removed, moved, recategorised or re-dated (a trigger with transition tables fires for one kind of event).
-    this.addSql(`create function "units_zero_inserted"() returns trigger language plpgsql as $$
+    // A break carries its unit's code, category and path.
+    this.addSql(`alter table "unit_month_breaks" add column "code" text, add column "category" text, add column "path" text;`);
+    this.addSql(`delete from "unit_month_breaks" b where not exists (select 1 from "units" u where u.id = b.unit_id);`);
+    this.addSql(`update "unit_month_breaks" b set "code" = u."code", "category" = u."category", "path" = u."path" from "units" u where u."id" = b."unit_id";`);
+    this.addSql(`alter table "unit_month_breaks" alter column "code" set not null, alter column "category" set not null, alter column "path" set not null;`);
+    // By code, with what the listing filters on: a region's first few are read from the index alone.
+    this.addSql(`create index "unit_month_breaks_code_idx" on "unit_month_breaks" ("month", "category", "code") include ("path", "unit_id");`);
+    this.addSql(`create function "unit_month_breaks_fill"() returns trigger language plpgsql as $$
+begin
+  select u.code, u.category, u.path into new.code, new.category, new.path from units u where u.id = new.unit_id;
+  return new;
+end $$;`);
+    this.addSql(`create trigger "unit_month_breaks_fill" before insert on "unit_month_breaks" for each row execute function "unit_month_breaks_fill"();`);
+
+    // Units added, removed, moved, recategorised or re-dated: their streaks, and their breaks' copies
+    // (a trigger with transition tables fires for one kind of event).
+    this.addSql(`create function "units_figures_inserted"() returns trigger language plpgsql as $$
 begin
   perform apply_unit_zero('{}'::units[], array(select n::units from new_units n));
   return null;
 end $$;`);
-    this.addSql(`create function "units_zero_updated"() returns trigger language plpgsql as $$
+    this.addSql(`create function "units_figures_updated"() returns trigger language plpgsql as $$
 begin
   perform apply_unit_zero(
     array(select o::units from old_units o join new_units n on n.id = o.id where (o.path, o.category, o.created_at) is distinct from (n.path, n.category, n.created_at)),
     array(select n::units from new_units n join old_units o on o.id = n.id where (o.path, o.category, o.created_at) is distinct from (n.path, n.category, n.created_at)));
+  update unit_month_breaks b set code = n.code, category = n.category, path = n.path
+  from new_units n join old_units o on o.id = n.id
+  where b.unit_id = n.id and (o.code, o.category, o.path) is distinct from (n.code, n.category, n.path);
   return null;
 end $$;`);
-    this.addSql(`create function "units_zero_deleted"() returns trigger language plpgsql as $$
+    this.addSql(`create function "units_figures_deleted"() returns trigger language plpgsql as $$
 begin
   perform apply_unit_zero(array(select o::units from old_units o), '{}'::units[]);
   return null;
 end $$;`);
-    this.addSql(`create trigger "units_zero_insert" after insert on "units" referencing new table as new_units for each statement execute function "units_zero_inserted"();`);
-    this.addSql(`create trigger "units_zero_update" after update on "units" referencing old table as old_units new table as new_units for each statement execute function "units_zero_updated"();`);
-    this.addSql(`create trigger "units_zero_delete" after delete on "units" referencing old table as old_units for each statement execute function "units_zero_deleted"();`);
+    this.addSql(`create trigger "units_figures_insert" after insert on "units" referencing new table as new_units for each statement execute function "units_figures_inserted"();`);
+    this.addSql(`create trigger "units_figures_update" after update on "units" referencing old table as old_units new table as new_units for each statement execute function "units_figures_updated"();`);
+    this.addSql(`create trigger "units_figures_delete" after delete on "units" referencing old table as old_units for each statement execute function "units_figures_deleted"();`);
 
     // The recount: the streaks from the breaks; rebuild_case_stats() does it after the figures as before.
     this.addSql(`create function "rebuild_zero_since"() returns void language sql as $$
@@ -118,24 +138,25 @@ end $$;`);
   primary key ("region_id", "rank", "unit_id", "warning_id"));`);
     this.addSql(`create table "warning_counts" ("region_id" int primary key, "warnings" int not null);`);
 
-    this.addSql(`create index "units_category_code_idx" on "units" ("category", "code");`);
-
     this.addSql(`select rebuild_zero_since();`);
   }
 
   override async down(): Promise<void> {
-    this.addSql(`drop index if exists "units_category_code_idx";`);
     this.addSql(`drop table if exists "warning_counts";`);
     this.addSql(`drop table if exists "region_warnings";`);
     this.addSql(`drop function if exists "rebuild_case_stats"();`);
     this.addSql(`alter function "rebuild_case_figures"() rename to "rebuild_case_stats";`);
     this.addSql(`drop function if exists "rebuild_zero_since"();`);
-    this.addSql(`drop trigger if exists "units_zero_insert" on "units";`);
-    this.addSql(`drop trigger if exists "units_zero_update" on "units";`);
-    this.addSql(`drop trigger if exists "units_zero_delete" on "units";`);
-    this.addSql(`drop function if exists "units_zero_inserted"();`);
-    this.addSql(`drop function if exists "units_zero_updated"();`);
-    this.addSql(`drop function if exists "units_zero_deleted"();`);
+    this.addSql(`drop trigger if exists "units_figures_insert" on "units";`);
+    this.addSql(`drop trigger if exists "units_figures_update" on "units";`);
+    this.addSql(`drop trigger if exists "units_figures_delete" on "units";`);
+    this.addSql(`drop function if exists "units_figures_inserted"();`);
+    this.addSql(`drop function if exists "units_figures_updated"();`);
+    this.addSql(`drop function if exists "units_figures_deleted"();`);
+    this.addSql(`drop trigger if exists "unit_month_breaks_fill" on "unit_month_breaks";`);
+    this.addSql(`drop function if exists "unit_month_breaks_fill"();`);
+    this.addSql(`drop index if exists "unit_month_breaks_code_idx";`);
+    this.addSql(`alter table "unit_month_breaks" drop column "code", drop column "category", drop column "path";`);
     this.addSql(`drop function if exists "region_zero_move"(int, text, text, date, date);`);
     this.addSql(`drop function if exists "apply_unit_zero"("units"[], "units"[]);`);
     this.addSql(`drop function if exists "unit_zero_since"("units");`);

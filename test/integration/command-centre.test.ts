@@ -3,7 +3,7 @@ import { importUnits, parseUnitCsv } from '../../src/domain/unit-import';
 import { selectRows } from '../../src/domain/read/load';
 import { UNIT_ROW, type UnitRow } from '../../src/domain/read/rows';
 import { setBaselineDate } from '../../src/domain/stats/baseline';
-import { exemplaryUnits, progress, stockFigures, monthFigures, ratesOf, zeroStatus } from '../../src/domain/stats/figures';
+import { brokenUnits, exemplaryUnits, progress, stockFigures, monthFigures, ratesOf, zeroStatus } from '../../src/domain/stats/figures';
 import { rankings, RankingLevel, compositeScore } from '../../src/domain/stats/rankings';
 import { DEFAULT_CAMPAIGN, type CampaignSettings } from '../../src/domain/stats/settings';
 import { countWarnings, refreshWarnings, listWarnings } from '../../src/domain/stats/warnings';
@@ -322,6 +322,10 @@ describe('a unit moved to another parent', () => {
     const moved = await units(em);
     expect((await progress(em, moved.B, '2026-10', settings))[0]).toMatchObject({ units: 2, zeroUnits: 1 });
     expect((await progress(em, moved.A, '2026-10', settings))[0]).toMatchObject({ units: 1, zeroUnits: 1 });
+    // Listed as broken under its new county, no longer under the old one.
+    const listed = async (r: UnitRow) => (await brokenUnits(em, r, '2026-10', { category: 'VILLAGE_COMMUNITY', limit: 10 })).map((b) => b.unit.code);
+    expect(await listed(moved.B)).toEqual(['A1b']);
+    expect(await listed(moved.A)).toEqual([]);
     // The city's own figures do not change: same units, same cases.
     expect((await progress(em, moved.C, '2026-10', settings))[0]).toMatchObject({ units: 3, zeroUnits: 2 });
     await expectRollupsEqualRecount(em);

@@ -95,13 +95,16 @@ export async function brokenUnits(
   month: Month,
   opts: { category?: CountedCategory; limit: number },
 ): Promise<ZeroBreak[]> {
+  // The breaks carry their unit's code, category and path: the first few by code come from an index.
   const units = await selectRows(
     em,
     UNIT_ROW,
     'u',
-    `where u.id in (select b.unit_id from unit_month_breaks b where b.month = ?::date)
-       and u.path like ? and u.id <> ? and u.category <> 'REGION' ${opts.category ? 'and u.category = ?' : ''}
-     order by u.code limit ?`,
+    `where u.id = any(array(
+       select b.unit_id from unit_month_breaks b
+       where b.month = ?::date and b.path like ? and b.unit_id <> ? and b.category <> 'REGION' ${opts.category ? 'and b.category = ?' : ''}
+       order by b.code limit ?))
+     order by u.code`,
     [monthDate(month), likePrefix(region.path), region.id, ...(opts.category ? [opts.category] : []), opts.limit],
   );
   return withBreakingCases(em, units, month);
