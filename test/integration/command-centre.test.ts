@@ -9,7 +9,7 @@ import { DEFAULT_CAMPAIGN, type CampaignSettings } from '../../src/domain/stats/
 import { countWarnings, refreshWarnings, listWarnings } from '../../src/domain/stats/warnings';
 import { issueWarningLetters } from '../../src/domain/stats/letters';
 import type { OfficerActor } from '../../src/domain/actor';
-import { OfficerRole } from '../../src/entities';
+import { OfficerRole, UnitCategory } from '../../src/entities';
 import { toGlobalId } from '../../src/graphql/relay';
 import { UNITS_CSV } from '../support/fixture';
 import { useWorldApp } from '../support/app';
@@ -323,7 +323,7 @@ describe('a unit moved to another parent', () => {
     expect((await progress(em, moved.B, '2026-10', settings))[0]).toMatchObject({ units: 2, zeroUnits: 1 });
     expect((await progress(em, moved.A, '2026-10', settings))[0]).toMatchObject({ units: 1, zeroUnits: 1 });
     // Listed as broken under its new county, no longer under the old one.
-    const listed = async (r: UnitRow) => (await brokenUnits(em, r, '2026-10', { category: 'VILLAGE_COMMUNITY', limit: 10 })).map((b) => b.unit.code);
+    const listed = async (r: UnitRow) => (await brokenUnits(em, r, '2026-10', { category: UnitCategory.VILLAGE_COMMUNITY, limit: 10 })).map((b) => b.unit.code);
     expect(await listed(moved.B)).toEqual(['A1b']);
     expect(await listed(moved.A)).toEqual([]);
     // The city's own figures do not change: same units, same cases.
