@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-const CHANGED = `(o.status, o.kind, o.priority, o.unit_id, o.unit_path, o.reported_at, o.accepted_at, o.accept_due_at, o.resolved_at,
+export const CHANGED = `(o.status, o.kind, o.priority, o.unit_id, o.unit_path, o.reported_at, o.accepted_at, o.accept_due_at, o.resolved_at,
     o.due_at, o.supervision_level, o.return_visit, o.escalation, o.escalated_at, o.stock)
   is distinct from (n.status, n.kind, n.priority, n.unit_id, n.unit_path, n.reported_at, n.accepted_at, n.accept_due_at, n.resolved_at,
     n.due_at, n.supervision_level, n.return_visit, n.escalation, n.escalated_at, n.stock)`;

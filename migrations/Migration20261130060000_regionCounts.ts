@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { CHANGED } from './Migration20261130050000_statementStats';
 
 /*
  * Two of the dashboard's answers still read a row per unit of the region on every request: how many
@@ -71,6 +72,32 @@ begin
   if u.id is not null and since_after <> since_before then
     perform region_zero_move(u.id, u.path, u.category, since_before, since_after);
   end if;
+end $$;`);
+
+    // The cases triggers lock the units whose figures a statement changes, in id order, before
+    // touching any figure: changes at one unit run one after the other, and two statements over
+    // many units wait for each other instead of deadlocking on each other's units.
+    this.addSql(`create or replace function "apply_case_changes_locked"(olds "cases"[], news "cases"[]) returns void language plpgsql as $$
+begin
+  perform 1 from units u where u.id in (select c.unit_id from unnest(olds) c union select c.unit_id from unnest(news) c) order by u.id for no key update;
+  perform apply_case_changes(olds, news);
+end $$;`);
+    this.addSql(`create or replace function "cases_stats_inserted"() returns trigger language plpgsql as $$
+begin
+  perform apply_case_changes_locked('{}'::cases[], array(select n::cases from new_cases n));
+  return null;
+end $$;`);
+    this.addSql(`create or replace function "cases_stats_updated"() returns trigger language plpgsql as $$
+begin
+  perform apply_case_changes_locked(
+    array(select o::cases from old_cases o join new_cases n on n.id = o.id where ${CHANGED}),
+    array(select n::cases from new_cases n join old_cases o on o.id = n.id where ${CHANGED}));
+  return null;
+end $$;`);
+    this.addSql(`create or replace function "cases_stats_deleted"() returns trigger language plpgsql as $$
+begin
+  perform apply_case_changes_locked(array(select o::cases from old_cases o), '{}'::cases[]);
+  return null;
 end $$;`);
 
     // A break carries its unit's code, category and path.
@@ -161,6 +188,11 @@ end $$;`);
     this.addSql(`drop function if exists "apply_unit_zero"("units"[], "units"[]);`);
     this.addSql(`drop function if exists "unit_zero_since"("units");`);
     this.addSql(`drop table if exists "region_zero_since";`);
+    // The cases triggers keep calling the wrapper, which no longer locks.
+    this.addSql(`create or replace function "apply_case_changes_locked"(olds "cases"[], news "cases"[]) returns void language plpgsql as $$
+begin
+  perform apply_case_changes(olds, news);
+end $$;`);
     this.addSql(`drop function if exists "sync_unit_break"(int, date);`);
     this.addSql(`alter function "sync_unit_month_break"(int, date) rename to "sync_unit_break";`);
   }

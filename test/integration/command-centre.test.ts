@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
 import { importUnits, parseUnitCsv } from '../../src/domain/unit-import';
 import { selectRows } from '../../src/domain/read/load';
 import { UNIT_ROW, type UnitRow } from '../../src/domain/read/rows';
@@ -374,6 +375,42 @@ describe('rollups', () => {
     }
     // The series really changed cases through many kinds of steps.
     expect(applied).toBeGreaterThan(30);
+    await expectRollupsEqualRecount(em);
+  });
+
+  it('stay equal to a recount when transactions change cases at the same units at once', async () => {
+    const em = t.db.orm.em.fork();
+    const now = await units(em);
+    const places = [now.A1a, now.A1b, now.B1a, now.A1aE];
+    const months = ['2026-09-10T02:00:00Z', '2026-10-10T02:00:00Z', '2026-11-10T02:00:00Z', '2026-12-10T02:00:00Z'];
+    const kinds = ['ACCIDENT', 'PETITION', 'CRIMINAL_CASE', 'SAFETY_HAZARD'];
+    // Eight transactions, each one statement over the four units (half of them in reverse order),
+    // then an update of what it inserted, held open a moment so the others queue behind it.
+    const run = async (i: number) => {
+      const client = new Client({ connectionString: t.db.url });
+      await client.connect();
+      try {
+        await client.query('begin');
+        const order = i % 2 ? [...places].reverse() : places;
+        const values = order.map((_, j) => `($${j * 5 + 1}, $${j * 5 + 2}, 'NORMAL', '并发', '说明', $${j * 5 + 3}, $${j * 5 + 4}, $${j * 5 + 3}, $${j * 5 + 4}, 'WEB_CHAT', 'REPORTED', $${j * 5 + 5}, $${j * 5 + 5}::timestamptz + interval '1 day', $${j * 5 + 5}::timestamptz + interval '7 days')`);
+        const params = order.flatMap((p, j) => [`SL2026129${String(i * 10 + j).padStart(5, '0')}`, kinds[(i + j) % 4], p.id, p.path, months[(i + j) % 4]]);
+        const { rows } = await client.query<{ id: number }>(
+          `insert into cases (number, kind, priority, title, description, unit_id, unit_path, handling_unit_id, handling_path, channel, status, reported_at, accept_due_at, due_at)
+           values ${values.join(', ')} returning id`,
+          params,
+        );
+        await client.query(`update cases set status = 'RESOLVED', accepted_at = reported_at, resolved_at = reported_at + interval '2 days',
+          escalation = case when kind = 'PETITION' then 'BEYOND_UNIT' else escalation end, escalated_at = case when kind = 'PETITION' then reported_at else escalated_at end
+          where id = any($1)`, [rows.map((r) => r.id)]);
+        await client.query('select pg_sleep(0.02)');
+        await client.query('commit');
+      } finally {
+        await client.end();
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, (_, i) => run(i)));
+    const [{ n }] = await em.execute<{ n: number }[]>(`select count(*)::int as n from cases where title = '并发' and status = 'RESOLVED'`);
+    expect(n).toBe(32);
     await expectRollupsEqualRecount(em);
   });
 
