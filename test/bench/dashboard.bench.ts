@@ -18,18 +18,20 @@ beforeAll(async () => {
   console.log(`early warnings: ${n} computed in ${Date.now() - started} ms (the job that does this runs every 5 minutes)`);
 });
 
+/** The dashboard page's fields, as it asks for them on every refresh. */
+const FIELDS: Record<string, string> = {
+  base: 'base { unitsByCategory { category count } openByKind { kind count } openCases openHazards openEmergencies listed reportedInMonth }',
+  progress: 'progress { category units zeroUnits rate target met broken(first: 5) { unit { name } rules cases { number title } } }',
+  warnings: 'warnings(first: 10) { unit { name } rule reason caseCount cases { number title } } warningCount warningsComputedAt',
+  supervision: 'supervision(first: 10) { number title supervisionLevel dueAt unit { name } }',
+  emergencies: 'emergencies(first: 10) { number title reportedAt unit { name } }',
+  trend: 'trend(months: 12) { month reported resolved responseRate onTimeRate satisfactionRate zeroRate }',
+  exemplary: 'exemplary(first: 10) { months count units { name } }',
+  stock: 'stock { baselineDate stock cleared clearanceRate increments }',
+};
+const dashboardOf = (fields: string) => `query($u: ID, $m: String) { dashboard(unitId: $u, month: $m) { unit { id name } month ${fields} } }`;
 /** The query the dashboard page sends on every refresh. */
-const DASHBOARD = `query($u: ID, $m: String) { dashboard(unitId: $u, month: $m) {
-  unit { id name } month
-  base { unitsByCategory { category count } openByKind { kind count } openCases openHazards openEmergencies listed reportedInMonth }
-  progress { category units zeroUnits rate target met broken(first: 5) { unit { name } rules cases { number title } } }
-  warnings(first: 10) { unit { name } rule reason caseCount cases { number title } } warningCount warningsComputedAt
-  supervision(first: 10) { number title supervisionLevel dueAt unit { name } }
-  emergencies(first: 10) { number title reportedAt unit { name } }
-  trend(months: 12) { month reported resolved responseRate onTimeRate satisfactionRate zeroRate }
-  exemplary(first: 10) { months count units { name } }
-  stock { baselineDate stock cleared clearanceRate increments }
-} }`;
+const DASHBOARD = dashboardOf(Object.values(FIELDS).join('\n'));
 const RANKINGS = `query($l: RankingLevel!, $w: ID) { rankings(level: $l, withinId: $w) {
   rank unit { name } zeroRates { category rate target } zeroRate responseRate onTimeRate satisfactionRate stockClearanceRate overdue score belowTarget
 } }`;
@@ -63,4 +65,17 @@ it('prints the command centre’s latency at city and county level', async () =>
     rows.push(`${name.padEnd(40)} ${pct(times, 50).toFixed(0).padStart(7)} ${pct(times, 95).toFixed(0).padStart(8)} ${String(statements).padStart(13)}`);
   }
   console.log(rows.join('\n'));
+
+  // Where the city's time goes: each field alone (with the request's own cost in every row), p50 of
+  // BENCH_RUNS requests taken in alternating rounds so the machine's noise falls on all alike.
+  const fields = { 'unit only': '', ...FIELDS };
+  const alone = Object.fromEntries(Object.keys(fields).map((k) => [k, [] as number[]]));
+  for (let i = 0; i < RUNS; i++) {
+    for (const [k, f] of Object.entries(fields)) {
+      const t0 = performance.now();
+      expect((await app.gql(dashboardOf(f), {}, token)).errors).toBeUndefined();
+      alone[k].push(performance.now() - t0);
+    }
+  }
+  console.log(['city dashboard, one field at a time     p50 ms', ...Object.entries(alone).map(([k, xs]) => `${k.padEnd(40)} ${pct(xs, 50).toFixed(1).padStart(6)}`)].join('\n'));
 });
