@@ -87,11 +87,18 @@ begin
   perform apply_case_changes_locked('{}'::cases[], array(select n::cases from new_cases n));
   return null;
 end $$;`);
+    // The old and new rows are paired by EXECUTE, planned anew for every statement: PL/pgSQL keeps
+    // the plan of a static query, and a join of the transition tables planned for the one-row update
+    // a connection happened to run first became a nested loop over every pair of rows of a later bulk
+    // update (20,000 rows: over a minute instead of a second).
     this.addSql(`create or replace function "cases_stats_updated"() returns trigger language plpgsql as $$
+declare
+  olds cases[];
+  news cases[];
 begin
-  perform apply_case_changes_locked(
-    array(select o::cases from old_cases o join new_cases n on n.id = o.id where ${CHANGED}),
-    array(select n::cases from new_cases n join old_cases o on o.id = n.id where ${CHANGED}));
+  execute $q$select array(select o::cases from old_cases o join new_cases n on n.id = o.id where ${CHANGED}),
+    array(select n::cases from new_cases n join old_cases o on o.id = n.id where ${CHANGED})$q$ into olds, news;
+  perform apply_case_changes_locked(olds, news);
   return null;
 end $$;`);
     this.addSql(`create or replace function "cases_stats_deleted"() returns trigger language plpgsql as $$
@@ -121,14 +128,20 @@ begin
   perform apply_unit_zero('{}'::units[], array(select n::units from new_units n));
   return null;
 end $$;`);
+    // Transition tables joined by EXECUTE, planned for each statement's own size (see cases_stats_updated).
     this.addSql(`create function "units_figures_updated"() returns trigger language plpgsql as $$
+declare
+  olds units[];
+  news units[];
 begin
-  perform apply_unit_zero(
-    array(select o::units from old_units o join new_units n on n.id = o.id where (o.path, o.category, o.created_at) is distinct from (n.path, n.category, n.created_at)),
-    array(select n::units from new_units n join old_units o on o.id = n.id where (o.path, o.category, o.created_at) is distinct from (n.path, n.category, n.created_at)));
-  update unit_month_breaks b set code = n.code, category = n.category, path = n.path
-  from new_units n join old_units o on o.id = n.id
-  where b.unit_id = n.id and (o.code, o.category, o.path) is distinct from (n.code, n.category, n.path);
+  execute $q$select array(select o::units from old_units o join new_units n on n.id = o.id
+      where (o.path, o.category, o.created_at) is distinct from (n.path, n.category, n.created_at)),
+    array(select n::units from new_units n join old_units o on o.id = n.id
+      where (o.path, o.category, o.created_at) is distinct from (n.path, n.category, n.created_at))$q$ into olds, news;
+  perform apply_unit_zero(olds, news);
+  execute $q$update unit_month_breaks b set code = n.code, category = n.category, path = n.path
+    from new_units n join old_units o on o.id = n.id
+    where b.unit_id = n.id and (o.code, o.category, o.path) is distinct from (n.code, n.category, n.path)$q$;
   return null;
 end $$;`);
     this.addSql(`create function "units_figures_deleted"() returns trigger language plpgsql as $$

@@ -414,6 +414,45 @@ describe('rollups', () => {
     await expectRollupsEqualRecount(em);
   });
 
+  it('keep up with a bulk update that follows a one-row update on the same connection', async () => {
+    // PL/pgSQL keeps the plan of a static query for the connection: the triggers' pairing of old and
+    // new rows, once planned for one row, walked every pair of a later bulk update's rows (25,000:
+    // about two minutes). The timeout is far above the seconds this takes and far below that.
+    const em = t.db.orm.em.fork();
+    const now = await units(em);
+    const n = 25_000;
+    const client = new Client({ connectionString: t.db.url });
+    await client.connect();
+    try {
+      await client.query(`set statement_timeout = '30s'`);
+      await client.query(`update cases set supervision_level = supervision_level where id = (select min(id) from cases)`);
+      await client.query(`update units set created_at = created_at where id = $1`, [now.A1a.id]);
+      await client.query(
+        `insert into cases (number, kind, priority, title, description, unit_id, unit_path, handling_unit_id, handling_path, channel, status, reported_at, accept_due_at, due_at)
+         select 'SLBULK' || lpad(i::text, 8, '0'), 'ACCIDENT', 'NORMAL', '批量', '说明', $1, $2, $1, $2, 'WEB_CHAT', 'REPORTED',
+           timestamptz '2026-12-01T02:00:00Z' + i * interval '1 second', timestamptz '2026-12-02T02:00:00Z', timestamptz '2026-12-08T02:00:00Z'
+         from generate_series(1, $3) i`,
+        [now.B1a.id, now.B1a.path, n],
+      );
+      const urged = await client.query(`update cases set supervision_level = 'URGED' where number like 'SLBULK%'`);
+      expect(urged.rowCount).toBe(n);
+      await client.query(
+        `insert into units (code, name, kind, category, parent_id, path, depth)
+         select 'BULK' || i, '批量企业' || i, 'ENTERPRISE', 'ENTERPRISE', $1, $2, $3 from generate_series(1, $4) i`,
+        [now.B1a.id, now.B1a.path, now.B1a.depth + 1, n],
+      );
+      const placed = await client.query(`update units set path = $1 || id || '/', created_at = '2025-01-01T00:00:00Z' where code like 'BULK%'`, [now.B1a.path]);
+      expect(placed.rowCount).toBe(n);
+    } finally {
+      await client.end();
+    }
+    expect((await exemplaryUnits(em, now.B, '2026-12', 1, 10)).count).toBeGreaterThanOrEqual(n);
+    await expectRollupsEqualRecount(em);
+    await em.execute(`update cases set status = 'REJECTED' where number like 'SLBULK%'`);
+    await em.execute(`delete from units where code like 'BULK%'`);
+    await expectRollupsEqualRecount(em);
+  });
+
   it('are recounted by the admin command, which reports figures that had drifted', async () => {
     const em = t.db.orm.em.fork();
     await em.execute(`update case_stats set reported = reported + 1 where (unit_id, own, month, kind) in (select unit_id, own, month, kind from case_stats limit 1)`);
