@@ -2,9 +2,9 @@ import { Migration } from '@mikro-orm/migrations';
 import { CHANGED } from './Migration20261130050000_statementStats';
 
 /*
- * Two of the dashboard's answers still read a row per unit of the region on every request: how many
- * units are exemplary (zero for N months running) and how many warnings there are. The database now
- * keeps both per region:
+ * Three of the dashboard's answers still read a row per unit of the region on every request: how
+ * many units are exemplary (zero for N months running), the warnings (first page and count), and the
+ * units of a category that lost a zero. The database now keeps them per region:
  *
  * - region_zero_since: per region, how many units under it have been zero since a given month, i.e.
  *   since the month after their latest break, or after the month they were registered, whichever is
@@ -15,10 +15,12 @@ import { CHANGED } from './Migration20261130050000_statementStats';
  * - region_warnings and warning_counts: each early warning filed under every region above its unit,
  *   and their number per region, written by the same refresh that writes unit_warnings, so a region's
  *   first warnings and their count come from an index.
- *
  * - unit_month_breaks carries its unit's code, category and path (kept by triggers on both tables),
  *   so a region's units of a category that broke in a month are listed by code from one index
  *   instead of walking every unit of the category.
+ *
+ * The cases triggers also lock the units a statement changes before touching any figure, and pair
+ * old and new rows with a plan made for each statement (see below).
  */
 export class Migration20261130060000_regionCounts extends Migration {
 
