@@ -116,6 +116,8 @@ end $$;`);
     this.addSql(`alter table "unit_month_breaks" alter column "code" set not null, alter column "category" set not null, alter column "path" set not null;`);
     // By code, with what the listing filters on: a region's first few are read from the index alone.
     this.addSql(`create index "unit_month_breaks_code_idx" on "unit_month_breaks" ("month", "category", "code") include ("path", "unit_id");`);
+    // The listing used the month's ids; it reads the index above now, and a unit's months come from the key.
+    this.addSql(`drop index if exists "unit_month_breaks_month_idx";`);
     this.addSql(`create function "unit_month_breaks_fill"() returns trigger language plpgsql as $$
 begin
   select u.code, u.category, u.path into new.code, new.category, new.path from units u where u.id = new.unit_id;
@@ -198,6 +200,7 @@ end $$;`);
     this.addSql(`drop trigger if exists "unit_month_breaks_fill" on "unit_month_breaks";`);
     this.addSql(`drop function if exists "unit_month_breaks_fill"();`);
     this.addSql(`drop index if exists "unit_month_breaks_code_idx";`);
+    this.addSql(`create index if not exists "unit_month_breaks_month_idx" on "unit_month_breaks" ("month", "unit_id");`);
     this.addSql(`alter table "unit_month_breaks" drop column "code", drop column "category", drop column "path";`);
     this.addSql(`drop function if exists "region_zero_move"(int, text, text, date, date);`);
     this.addSql(`drop function if exists "apply_unit_zero"("units"[], "units"[]);`);
