@@ -8,7 +8,7 @@ import { cleanChatText } from '../src/domain/text';
 import { IDLE, parseState, type DialogState } from './dialog';
 import { handlers, type Turn } from './handlers';
 import { zh, type Messages } from './messages';
-import { hitWindow, sweepWindows, type WindowResult } from './rate-window';
+import { hitWindow, sweepWindows, type WindowResult } from '../src/domain/limits/rate-window';
 import { UploadStore, type FileWriter } from './upload.store';
 
 /** A message from a resident, as any transport delivers it. */

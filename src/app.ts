@@ -10,8 +10,13 @@ import { ActorCache } from './domain/actor-cache';
 import { listen } from './db/listen';
 import { DomainError, unauthenticated } from './domain/errors';
 import { createLoaders, type GraphQLContext } from './graphql/context';
-import { formatError, internalError } from './graphql/errors';
+import { formatError, internalError, refusedRequest } from './graphql/errors';
 import { limitOptions } from './graphql/limits';
+import { regionCounter } from './graphql/region-counter';
+import { FairShare } from './domain/limits/fair-share';
+import { addressKey } from './domain/limits/address';
+import { bindStatementGate } from './db/sql';
+import { admitToServer } from './web/admission';
 import { requestIdPlugin, requestScope } from './graphql/request-scope';
 import { getSchema } from './graphql/schema';
 import { healthRouter } from './web/health.route';
@@ -36,7 +41,8 @@ export interface App {
 
 /** Composition root of the HTTP side: health, GraphQL; later the dashboard and web chat. */
 export async function createApp(orm: MikroORM, config: Config, clock: Clock = systemClock): Promise<App> {
-  const limits = limitOptions(config.graphql, config.env === 'production');
+  const limits = limitOptions({ ...config.graphql, heavyCost: config.fairShare.heavyCost }, config.env === 'production', regionCounter());
+  const fairShare = new FairShare(config.fairShare);
   const tokenSecret = tokenKey(config.jwtSecret);
   const actors = new ActorCache(config.officerCacheMs);
   const officerChanges =
@@ -69,15 +75,13 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
   app.disable('x-powered-by');
   // GraphQL answers are not cached by validators: hashing every body for an ETag is wasted work.
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
-  app.use(healthRouter(orm));
+  // X-Forwarded-For counts only from the reverse proxies named in TRUST_PROXY: otherwise any client
+  // could name itself a fresh address for every per-address limit.
+  app.set('trust proxy', config.trustProxy.length ? [...config.trustProxy] : false);
+  app.use(healthRouter(orm, fairShare));
   // The command-centre page at /, and GraphiQL for browsers at GET /graphql (before Apollo).
   app.use(dashboardRouter());
   app.use(explorerRouter({ introspection: config.introspection }));
-  // Case photos for officers, by bearer token like GraphQL.
-  app.use(photoRouter(orm, { uploadDir: config.uploadDir, jwtSecret: tokenSecret, actors }));
-  app.use(ledgerRouter(orm, { jwtSecret: tokenSecret, actors, clock }));
-  app.use(letterRouter(orm, { jwtSecret: tokenSecret, actors }));
   const chat = new ConversationEngine({
     orm,
     clock,
@@ -89,16 +93,22 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
     uploadMinFreeBytes: config.uploadMinFreeBytes,
     newContactsPerHour: config.chatNewContactsPerHourPerIp,
   });
-  // Photos of crashed requests and of dialogs that ended without a report: at start, then every 15 minutes.
-  // (Test apps share the developer's uploads directory with throw-away databases: their tests sweep explicitly.)
-  if (config.env !== 'test') chat.startSweeper(15 * 60_000);
   if (config.webChatEnabled) {
     const page = readFileSync(path.join(projectRoot(), 'src/web/chat.html'), 'utf8');
     app.get('/chat', (_req, res) => {
       res.type('html').send(page);
     });
-    app.use(webChatRouter(chat, orm, clock));
   }
+  // Everything below needs the database: admitted to the server's share first.
+  app.use(admitToServer(fairShare, chat.messages.busy()));
+  // Case photos for officers, by bearer token like GraphQL.
+  app.use(photoRouter(orm, { uploadDir: config.uploadDir, jwtSecret: tokenSecret, actors }));
+  app.use(ledgerRouter(orm, { jwtSecret: tokenSecret, actors, clock }));
+  app.use(letterRouter(orm, { jwtSecret: tokenSecret, actors }));
+  // Photos of crashed requests and of dialogs that ended without a report: at start, then every 15 minutes.
+  // (Test apps share the developer's uploads directory with throw-away databases: their tests sweep explicitly.)
+  if (config.env !== 'test') chat.startSweeper(15 * 60_000);
+  if (config.webChatEnabled) app.use(webChatRouter(chat, orm, clock));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -112,6 +122,7 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
         const ctx: GraphQLContext = {
           em,
           actor: null,
+          lane: undefined,
           loaders: createLoaders(em, () => ctx.actor, undefined, limit),
           services: { tokens: { secret: tokenSecret, ttlHours: config.tokenTtlHours, limits: config.loginLimits }, clock, campaign: config.campaign },
           clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
@@ -133,6 +144,16 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
             ctx.authError = err;
           }
         }
+        // The caller's share: a few requests at once (more wait, then RATE_LIMITED), a few statements at once.
+        const client = ctx.actor ? `officer:${ctx.actor.id}` : addressKey(ctx.clientIp);
+        try {
+          res.once('close', await fairShare.admitClient(client));
+        } catch (err) {
+          if (err instanceof DomainError && err.code === 'RATE_LIMITED') throw refusedRequest(err);
+          throw err;
+        }
+        ctx.lane = fairShare.lane(client, limit.deadline, limit.timeoutMs);
+        bindStatementGate(em, ctx.lane);
         return ctx;
       },
     }),

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import type { LoginLimits } from './domain/login-throttle';
+import type { LoginLimits } from './domain/limits/login-throttle';
+import { DEFAULT_FAIR_SHARE, type FairShareLimits } from './domain/limits/fair-share';
+import { parseTrustProxy } from './domain/limits/address';
 import { DEFAULT_CAMPAIGN, parseWeights, type CampaignSettings } from './domain/stats/settings';
 
 /** Thrown at start-up when the environment is unusable; lists every bad variable at once. */
@@ -18,57 +20,86 @@ const bool = (fallback: boolean) =>
     .optional()
     .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
 
+/** A whole number in a range; every way of missing it is reported with the range. */
+const wholeIn = (min: number, max: number) => {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message });
+};
+const whole = (min: number, max: number, fallback: number) => wholeIn(min, max).default(fallback);
+
+/** A number in a range (`above` excludes the lower end), reported with the range. */
+const decimal = (min: number, max: number, fallback: number, above = false) => {
+  const message = `must be a number ${above ? 'above' : 'from'} ${min} ${above ? 'and at most' : 'to'} ${max}`;
+  const n = z.coerce.number({ message }).max(max, { message });
+  return (above ? n.gt(min, { message }) : n.min(min, { message })).default(fallback);
+};
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production'], { message: 'must be development, test or production' }).default('development'),
-  PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(4000),
+  PORT: whole(0, 65535, 4000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
     .optional(),
   DATA_DIR: z.string().min(1).default('.data'),
-  DB_POOL_MAX: z.coerce.number({ message: 'must be a number' }).int().min(1).max(200).default(10),
+  DB_POOL_MAX: whole(2, 200, 10),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  TOKEN_TTL_HOURS: z.coerce.number({ message: 'must be a number' }).positive().max(24 * 30).default(12),
-  OFFICER_CACHE_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0).max(300).default(5),
+  TOKEN_TTL_HOURS: decimal(0, 24 * 30, 12, true),
+  OFFICER_CACHE_SECONDS: decimal(0, 300, 5),
   DEMO_DATA: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
   LOG_SQL: bool(false),
   // Read by the logger itself (it must work before config loads); validated here all the same.
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'must be debug, info, warn or error' }).optional(),
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
-  GRAPHQL_MAX_DEPTH: z.coerce.number({ message: 'must be a number' }).int().min(2).max(50).default(8),
-  GRAPHQL_MAX_ALIASES: z.coerce.number({ message: 'must be a number' }).int().min(0).max(1000).default(20),
-  GRAPHQL_MAX_COST: z.coerce.number({ message: 'must be a number' }).int().min(10).max(10_000_000).default(5000),
-  GRAPHQL_MAX_TOKENS: z.coerce.number({ message: 'must be a number' }).int().min(50).max(100_000).default(2000),
-  GRAPHQL_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(600_000).default(15_000),
-  DB_STATEMENT_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).max(3_600_000).default(15_000),
+  GRAPHQL_MAX_DEPTH: whole(2, 50, 8),
+  GRAPHQL_MAX_ALIASES: whole(0, 1000, 20),
+  GRAPHQL_MAX_COST: whole(10, 10_000_000, 5000),
+  GRAPHQL_MAX_TOKENS: whole(50, 100_000, 2000),
+  GRAPHQL_TIMEOUT_MS: whole(1, 600_000, 15_000),
+  DB_STATEMENT_TIMEOUT_MS: whole(0, 3_600_000, 15_000),
+  TRUST_PROXY: z.string().optional(),
+  FAIR_SHARE_REQUESTS: whole(1, 1000, DEFAULT_FAIR_SHARE.requestsPerClient),
+  FAIR_SHARE_QUEUE: whole(0, 10_000, DEFAULT_FAIR_SHARE.queuePerClient),
+  FAIR_SHARE_CONNECTIONS: whole(1, 200, DEFAULT_FAIR_SHARE.connectionsPerClient),
+  HEAVY_CONNECTIONS: wholeIn(1, 199).optional(),
+  HEAVY_COST: whole(1, 10_000_000, DEFAULT_FAIR_SHARE.heavyCost),
+  SERVER_MAX_IN_FLIGHT: whole(1, 100_000, DEFAULT_FAIR_SHARE.serverInFlight),
+  SERVER_QUEUE: whole(0, 100_000, DEFAULT_FAIR_SHARE.serverQueue),
+  QUEUE_WAIT_MS: whole(0, 600_000, DEFAULT_FAIR_SHARE.queueWaitMs),
+  HTTP_HEADERS_TIMEOUT_SECONDS: whole(1, 600, 20),
+  HTTP_REQUEST_TIMEOUT_SECONDS: whole(1, 3600, 120),
   WEB_CHAT_ENABLED: bool(true),
-  LOGIN_FREE_FAILURES: z.coerce.number({ message: 'must be a number' }).int().min(1).max(100).default(5),
-  LOGIN_BACKOFF_BASE_SECONDS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(3600).default(1),
-  LOGIN_BACKOFF_MAX_SECONDS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(86_400).default(900),
-  LOGIN_LOCK_AFTER_FAILURES: z.coerce.number({ message: 'must be a number' }).int().min(0).max(1000).default(10),
-  LOGIN_ADDRESS_MAX_FAILURES: z.coerce.number({ message: 'must be a number' }).int().min(1).max(100_000).default(30),
-  LOGIN_ADDRESS_WINDOW_MINUTES: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1440).default(15),
-  CHAT_RATE_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(20),
-  UPLOAD_MAX_MB: z.coerce.number({ message: 'must be a number' }).positive().max(50).default(5),
+  LOGIN_FREE_FAILURES: whole(1, 100, 5),
+  LOGIN_BACKOFF_BASE_SECONDS: whole(1, 3600, 1),
+  LOGIN_BACKOFF_MAX_SECONDS: whole(1, 86_400, 900),
+  LOGIN_LOCK_AFTER_FAILURES: whole(0, 1000, 10),
+  LOGIN_ADDRESS_MAX_FAILURES: whole(1, 100_000, 30),
+  LOGIN_ADDRESS_WINDOW_MINUTES: whole(1, 1440, 15),
+  CHAT_RATE_PER_MINUTE: whole(1, 1000, 20),
+  UPLOAD_MAX_MB: decimal(0, 50, 5, true),
   UPLOAD_DIR: z.string().min(1).optional(),
-  UPLOAD_QUOTA_PER_CONTACT_MB: z.coerce.number({ message: 'must be a number' }).positive().max(10_000).default(20),
-  UPLOAD_QUOTA_TOTAL_MB: z.coerce.number({ message: 'must be a number' }).positive().max(10_000_000).default(2048),
-  UPLOAD_MIN_FREE_MB: z.coerce.number({ message: 'must be a number' }).min(0).max(10_000_000).default(1024),
-  CHAT_NEW_CONTACTS_PER_HOUR_PER_IP: z.coerce.number({ message: 'must be a number' }).int().min(1).max(100_000).default(20),
+  UPLOAD_QUOTA_PER_CONTACT_MB: decimal(0, 10_000, 20, true),
+  UPLOAD_QUOTA_TOTAL_MB: decimal(0, 10_000_000, 2048, true),
+  UPLOAD_MIN_FREE_MB: decimal(0, 10_000_000, 1024),
+  CHAT_NEW_CONTACTS_PER_HOUR_PER_IP: whole(1, 100_000, 20),
+  UPLOAD_IN_FLIGHT_MB: decimal(0, 10_000, 32, true),
+  UPLOAD_MIN_RATE_KB: decimal(0, 100_000, 16),
+  LEDGER_EXPORTS: whole(1, 100, 2),
+  LEDGER_MIN_RATE_KB: decimal(0, 100_000, 8),
   WECHATY_PUPPET: z.string().regex(/^[@\w./-]+$/, 'must be a puppet package name, e.g. wechaty-puppet-service').optional(),
   WECHATY_PUPPET_SERVICE_ENDPOINT: z.string().optional(),
   WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
   WECHATY_NAME: z.string().default('sanling'),
   JOBS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
-  TARGET_VILLAGE_COMMUNITY: z.coerce.number({ message: 'must be a number' }).min(0).max(1).default(DEFAULT_CAMPAIGN.targets.VILLAGE_COMMUNITY),
-  TARGET_ENTERPRISE: z.coerce.number({ message: 'must be a number' }).min(0).max(1).default(DEFAULT_CAMPAIGN.targets.ENTERPRISE),
-  TARGET_INSTITUTION: z.coerce.number({ message: 'must be a number' }).min(0).max(1).default(DEFAULT_CAMPAIGN.targets.INSTITUTION),
-  EXEMPLARY_MONTHS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(60).default(DEFAULT_CAMPAIGN.exemplaryMonths),
-  WARN_OPEN_HAZARDS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(10_000).default(DEFAULT_CAMPAIGN.warnings.openHazards),
-  WARN_REPEAT_COUNT: z.coerce.number({ message: 'must be a number' }).int().min(2).max(1000).default(DEFAULT_CAMPAIGN.warnings.repeatCount),
-  WARN_REPEAT_DAYS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(3650).default(DEFAULT_CAMPAIGN.warnings.repeatDays),
-  WARN_CLUSTER_DAYS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(3650).default(DEFAULT_CAMPAIGN.warnings.clusterDays),
+  TARGET_VILLAGE_COMMUNITY: decimal(0, 1, DEFAULT_CAMPAIGN.targets.VILLAGE_COMMUNITY),
+  TARGET_ENTERPRISE: decimal(0, 1, DEFAULT_CAMPAIGN.targets.ENTERPRISE),
+  TARGET_INSTITUTION: decimal(0, 1, DEFAULT_CAMPAIGN.targets.INSTITUTION),
+  EXEMPLARY_MONTHS: whole(1, 60, DEFAULT_CAMPAIGN.exemplaryMonths),
+  WARN_OPEN_HAZARDS: whole(1, 10_000, DEFAULT_CAMPAIGN.warnings.openHazards),
+  WARN_REPEAT_COUNT: whole(2, 1000, DEFAULT_CAMPAIGN.warnings.repeatCount),
+  WARN_REPEAT_DAYS: whole(1, 3650, DEFAULT_CAMPAIGN.warnings.repeatDays),
+  WARN_CLUSTER_DAYS: whole(1, 3650, DEFAULT_CAMPAIGN.warnings.clusterDays),
   RANKING_WEIGHTS: z.string().optional(),
 });
 
@@ -93,6 +124,17 @@ export interface Config {
   readonly graphql: { maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number; timeoutMs: number };
   /** PostgreSQL statement_timeout of the server's connections, in ms; 0 = none. */
   readonly dbStatementTimeoutMs: number;
+  /** Reverse proxies whose X-Forwarded-For is believed (addresses, CIDRs, loopback…); empty: none. */
+  readonly trustProxy: readonly string[];
+  /** How requests and database connections are shared between clients. */
+  readonly fairShare: FairShareLimits;
+  /** Node's HTTP timeouts: the headers, and the whole request with its body. */
+  readonly httpTimeouts: { headersMs: number; requestMs: number };
+  /** Photo bodies in flight from all addresses together, and the rate each must keep arriving at. */
+  readonly uploadInFlightBytes: number;
+  readonly uploadMinBytesPerSecond: number;
+  /** Ledger exports at once, and the rate a client must read one at. */
+  readonly ledger: { exports: number; minBytesPerSecond: number };
   readonly webChatEnabled: boolean;
   readonly chatRatePerMinute: number;
   /** Login throttling per phone and per client address (LOGIN_*). */
@@ -135,6 +177,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && e.DEMO_DATA === 'true') {
     problems.push('DEMO_DATA: demo data is never loaded in production');
   }
+  const trustProxy = parseTrustProxy(e.TRUST_PROXY ?? '');
+  if (typeof trustProxy === 'string') problems.push(`TRUST_PROXY: ${trustProxy}`);
+  const heavyConnections = e.HEAVY_CONNECTIONS ?? Math.max(1, Math.floor(e.DB_POOL_MAX / 2));
+  if (heavyConnections >= e.DB_POOL_MAX) {
+    problems.push(`HEAVY_CONNECTIONS: must be less than DB_POOL_MAX (${e.DB_POOL_MAX}), so light requests always find a connection`);
+  }
+  if (e.FAIR_SHARE_CONNECTIONS >= e.DB_POOL_MAX) {
+    problems.push(`FAIR_SHARE_CONNECTIONS: must be less than DB_POOL_MAX (${e.DB_POOL_MAX}), so one client cannot hold the whole pool`);
+  }
+  if (e.HTTP_HEADERS_TIMEOUT_SECONDS > e.HTTP_REQUEST_TIMEOUT_SECONDS) {
+    problems.push('HTTP_HEADERS_TIMEOUT_SECONDS: must not be more than HTTP_REQUEST_TIMEOUT_SECONDS');
+  }
   const weights = e.RANKING_WEIGHTS ? parseWeights(e.RANKING_WEIGHTS) : DEFAULT_CAMPAIGN.weights;
   if (typeof weights === 'string') problems.push(`RANKING_WEIGHTS: ${weights}`);
   if (problems.length) throw new ConfigError(problems);
@@ -160,6 +214,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: e.GRAPHQL_TIMEOUT_MS,
     }),
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    trustProxy: Object.freeze(trustProxy as string[]),
+    fairShare: Object.freeze({
+      requestsPerClient: e.FAIR_SHARE_REQUESTS,
+      queuePerClient: e.FAIR_SHARE_QUEUE,
+      connectionsPerClient: e.FAIR_SHARE_CONNECTIONS,
+      heavyConnections,
+      heavyCost: e.HEAVY_COST,
+      serverInFlight: e.SERVER_MAX_IN_FLIGHT,
+      serverQueue: e.SERVER_QUEUE,
+      queueWaitMs: e.QUEUE_WAIT_MS,
+    }),
+    httpTimeouts: Object.freeze({ headersMs: e.HTTP_HEADERS_TIMEOUT_SECONDS * 1000, requestMs: e.HTTP_REQUEST_TIMEOUT_SECONDS * 1000 }),
+    uploadInFlightBytes: Math.round(e.UPLOAD_IN_FLIGHT_MB * 1024 * 1024),
+    uploadMinBytesPerSecond: Math.round(e.UPLOAD_MIN_RATE_KB * 1024),
+    ledger: Object.freeze({ exports: e.LEDGER_EXPORTS, minBytesPerSecond: Math.round(e.LEDGER_MIN_RATE_KB * 1024) }),
     webChatEnabled: e.WEB_CHAT_ENABLED,
     chatRatePerMinute: e.CHAT_RATE_PER_MINUTE,
     loginLimits: Object.freeze({

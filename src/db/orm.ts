@@ -14,6 +14,9 @@ export interface OrmOptions {
   statementTimeoutMs?: number;
 }
 
+/** Longest wait for a pooled connection. */
+export const POOL_WAIT_MS = 10_000;
+
 /** MikroORM options shared by the server, the CLI and the tests. */
 export function ormOptions(opts: OrmOptions): Options {
   return {
@@ -22,7 +25,11 @@ export function ormOptions(opts: OrmOptions): Options {
     metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],
     pool: { min: 0, max: opts.poolMax ?? 10 },
-    driverOptions: opts.statementTimeoutMs ? { connection: { statement_timeout: opts.statementTimeoutMs } } : {},
+    driverOptions: {
+      // A request that cannot get a connection in this time is told the server is busy (knex's default waits a minute).
+      acquireConnectionTimeout: POOL_WAIT_MS,
+      ...(opts.statementTimeoutMs ? { connection: { statement_timeout: opts.statementTimeoutMs } } : {}),
+    },
     migrations: {
       tableName: 'mikro_orm_migrations',
       path: 'migrations',

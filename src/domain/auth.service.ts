@@ -7,7 +7,7 @@ import type { OfficerActor } from './actor';
 import type { ActorCache } from './actor-cache';
 import { badInput, DomainError, rateLimited, unauthenticated } from './errors';
 import { recordLoginAttempt } from './login-audit';
-import { admitAddress, admitPhone, clearPhone, DEFAULT_LOGIN_LIMITS, refundAddress, type LoginLimits } from './login-throttle';
+import { admitAddress, admitPhone, clearPhone, DEFAULT_LOGIN_LIMITS, refundAddress, type LoginLimits } from './limits/login-throttle';
 import { dummyHash, verifyPassword } from './password';
 
 /**

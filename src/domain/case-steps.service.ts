@@ -11,6 +11,10 @@ import { appendEvents } from './trail.service';
 import { CASE_ROW, type CaseRow } from './read/rows';
 import { STEP_TYPES, type StepType } from './workflow';
 
+/** Most documents one trail entry records, and one case gathers over all its steps. */
+export const MAX_STEP_ATTACHMENTS = 10;
+export const MAX_CASE_ATTACHMENTS = 50;
+
 export interface StepAttachment {
   name: string;
   mimeType: string;
@@ -35,6 +39,9 @@ export async function addCaseNote(
   if (type === CaseEventType.JUDICIAL_AID) {
     if (ref.amount == null || !(ref.amount > 0) || ref.amount > 10_000_000) throw badInput('amount (yuan, above 0 and at most 10,000,000) is required for JUDICIAL_AID');
   } else if (ref.amount != null) throw badInput('amount is only for JUDICIAL_AID steps');
+  if ((ref.attachments?.length ?? 0) > MAX_STEP_ATTACHMENTS) {
+    throw badInput(`attachments: at most ${MAX_STEP_ATTACHMENTS} with one entry; record the others with another note`, { argument: 'input.attachments' });
+  }
   const attachments = (ref.attachments ?? []).map((a) => {
     if (!a.name.trim() || a.name.length > 200 || !/^[\w.+-]+\/[\w.+-]+$/.test(a.mimeType) || !Number.isInteger(a.size) || a.size < 0) {
       throw badInput(`attachment "${a.name.slice(0, 50)}" needs a name, a MIME type like application/pdf and a size in bytes`);
@@ -43,6 +50,9 @@ export async function addCaseNote(
   });
   return change(em, actor, ref, 'note', now, async (c, { officer }) => {
     if (attachments.length) {
+      if (c.attachments.length + attachments.length > MAX_CASE_ATTACHMENTS) {
+        throw badInput(`the case has ${c.attachments.length} documents; a case keeps at most ${MAX_CASE_ATTACHMENTS}`, { argument: 'input.attachments' });
+      }
       c.attachments = [...c.attachments, ...attachments];
       c.updatedAt = now;
     }

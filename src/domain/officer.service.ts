@@ -5,7 +5,7 @@ import { Officer, OfficerRole, Unit } from '../entities';
 import { canReadUnit, inJurisdiction, maskPhone, requireOfficer, requireRole } from './access';
 import type { Actor, OfficerActor } from './actor';
 import { badInput, notFound } from './errors';
-import { unlockPhone } from './login-throttle';
+import { unlockPhone } from './limits/login-throttle';
 import { selectRows } from './read/load';
 import { OFFICER_ROW, officerRowOf, type OfficerRow } from './read/rows';
 import { hashPassword } from './password';

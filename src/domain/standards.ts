@@ -79,7 +79,12 @@ const HEADER = 'aspect,code,text,weight';
 const CODE = /^[A-Za-z0-9._-]{1,32}$/;
 const WEIGHT = /^\d+(\.\d+)?$/;
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
-const MAX_ITEMS_PER_ASSESSMENT = 1000;
+/**
+ * Most items a scheme may hold: the provincial one has 23. A bound lets the API price a list of them
+ * (standardItems, an assessment's items) before it runs.
+ */
+export const MAX_STANDARD_ITEMS = 200;
+const MAX_ITEMS_PER_ASSESSMENT = MAX_STANDARD_ITEMS;
 
 /** Line (1-based) of the first byte sequence that is not UTF-8, if any. */
 function firstNonUtf8Line(buf: Buffer): number | undefined {
@@ -156,6 +161,10 @@ export async function importStandards(em: EntityManager, rows: StandardCsvRow[])
     // Two imports at once would each count the other's items wrongly.
     await query(tx, 'select pg_advisory_xact_lock(hashtext(?))', ['sanling:import-standards']);
     const known = new Set((await query<{ code: string }>(tx, 'select code from standard_items')).map((r) => r.code));
+    const total = new Set([...known, ...rows.map((r) => r.code)]).size;
+    if (total > MAX_STANDARD_ITEMS) {
+      throw badInput(`the scheme would hold ${total} items, more than ${MAX_STANDARD_ITEMS}; a scheme has a few dozen (the provincial one 23)`);
+    }
     const changed = await query<{ code: string }>(
       tx,
       `insert into standard_items as s (aspect, code, text, weight, position)

@@ -11,6 +11,7 @@ import { sqlRowSource, type EventPage, type RowSource } from '../domain/read/loa
 import type { CaseRow, OfficerRow, ResidentRow, UnitRow } from '../domain/read/rows';
 import type { TokenSettings } from '../domain/auth.service';
 import type { CampaignSettings } from '../domain/stats/settings';
+import type { Lane } from '../domain/limits/fair-share';
 
 /**
  * Per-request batching over plain rows: one statement per kind of nested lookup, however long the
@@ -22,10 +23,11 @@ export function createLoaders(
   source: RowSource = sqlRowSource(em),
   deadline: Pick<GraphQLContext, 'deadline' | 'timeoutMs'> = {},
 ) {
-  // A request past its deadline starts no further round trip.
+  // A request past its deadline starts no further round trip. Async, so the deadline's error rejects
+  // the batch: DataLoader answers a batch function that throws synchronously with a TypeError of its own.
   const guarded =
     <K, V>(batch: (keys: readonly K[]) => Promise<V[]>) =>
-    (keys: readonly K[]) => {
+    async (keys: readonly K[]) => {
       checkDeadline(deadline);
       return batch(keys);
     };
@@ -91,6 +93,8 @@ export interface GraphQLContext {
   clientIp: string;
   /** Names this request in the log, in x-request-id and in masked errors. */
   requestId?: string;
+  /** The request's way to the database: its client's share, heavy or not (src/domain/limits/fair-share.ts). */
+  lane?: Lane;
   /** Date.now() after which the request stops before its next field, and the budget it had. */
   deadline?: number;
   timeoutMs?: number;

@@ -2,6 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import { DomainError, type ErrorCode } from '../domain/errors';
+import { deadlineExceeded } from '../domain/limits/fair-share';
 import { logger } from '../logger';
 import { requestIdOf } from './request-scope';
 
@@ -36,9 +37,15 @@ export class LimitError extends GraphQLError {
   }
 }
 
-/** The request ran past its deadline: the same answer whether the check or PostgreSQL stopped it. */
-export function timeoutError(timeoutMs: number): LimitError {
-  return new LimitError(`The request took longer than ${timeoutMs} ms and was stopped; ask for fewer items or fewer nested fields`, { timeoutMs });
+/**
+ * A request refused before it ran for a reason the client can act on (RATE_LIMITED): HTTP 429 with
+ * Retry-After, the code and the figures in extensions.
+ */
+export function refusedRequest(err: DomainError): GraphQLError {
+  const retryAfter = Number(err.details?.retryAfter ?? 1);
+  return new GraphQLError(err.message, {
+    extensions: { code: err.code, ...err.details, http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) } },
+  });
 }
 
 /** Masked answer for anything unexpected: the id to quote, nothing about the cause. */
@@ -71,10 +78,15 @@ export function formatError(statementTimeoutMs: number) {
       const { http: _h, ...extensions } = limit.extensions;
       return { ...base, message: limit.message, extensions };
     }
+    if ((original as Error | null)?.name === 'KnexTimeoutError') {
+      // No pooled connection came in time: the server is overloaded, not broken. Say so, and when to retry.
+      logger.warn(`request ${requestIdOf(error) ?? '-'}: no database connection within the pool's wait`);
+      return { ...base, message: 'The server is busy; try again in a few seconds', extensions: { code: 'RATE_LIMITED', retryAfter: 5, scope: 'server' } };
+    }
     if ((original as { code?: unknown } | null)?.code === PG_QUERY_CANCELED) {
-      const { message, extensions } = timeoutError(statementTimeoutMs);
-      const { http: _h, ...rest } = extensions;
-      return { ...base, message, extensions: rest };
+      // statement_timeout: the request's own deadline cancels with its own error (src/db/sql.ts).
+      const timeout = deadlineExceeded(statementTimeoutMs);
+      return { ...base, message: timeout.message, extensions: { code: timeout.code, ...timeout.details } };
     }
     const code = formatted.extensions?.code;
     if (original instanceof GraphQLError && typeof code === 'string' && APOLLO_REQUEST_CODES.has(code)) {
@@ -84,6 +96,11 @@ export function formatError(statementTimeoutMs: number) {
       }
       const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
+    }
+    if (original instanceof GraphQLError && typeof code === 'string' && code in CODES) {
+      // Refused before it ran (refusedRequest): the message and figures are the client's to read.
+      const { http: _h, stacktrace: _s, ...extensions } = original.extensions;
+      return { message: original.message, extensions };
     }
     if (code === 'INTERNAL_SERVER_ERROR' && original instanceof GraphQLError && original.extensions.requestId) {
       // Already masked and logged (context creation).

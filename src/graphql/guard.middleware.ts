@@ -1,11 +1,11 @@
 import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import type { GraphQLContext } from './context';
-import { timeoutError } from './errors';
+import { deadlineExceeded } from '../domain/limits/fair-share';
 import { checkArguments } from './input.rules';
 
 /** Throws once the request is past its deadline (graphql-js cannot be interrupted: each next step is where it ends). */
 export function checkDeadline(context: Pick<GraphQLContext, 'deadline' | 'timeoutMs'>): void {
-  if (context.deadline !== undefined && Date.now() > context.deadline) throw timeoutError(context.timeoutMs ?? 0);
+  if (context.deadline !== undefined && Date.now() > context.deadline) throw deadlineExceeded(context.timeoutMs ?? 0);
 }
 
 /**

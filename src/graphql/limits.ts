@@ -1,8 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { getNamedType, GraphQLError, isLeafType, type DocumentNode, type GraphQLSchema, type ValidationContext } from 'graphql';
+import { getNamedType, getNullableType, GraphQLError, isLeafType, isListType, type DocumentNode, type GraphQLSchema, type ValidationContext } from 'graphql';
+import { Extensions } from 'type-graphql';
 import { fieldExtensionsEstimator, getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../domain/pagination';
+import type { GraphQLContext } from './context';
 import { LimitError } from './errors';
 
 export interface GraphQLLimits {
@@ -14,22 +16,84 @@ export interface GraphQLLimits {
 }
 
 /**
- * A field that takes `first` returns up to that many items, so everything selected inside it is paid
- * `first` times; any other object costs 1 plus its selection, a scalar nothing.
+ * How many items a list field without `first` can return, declared on the field (`@Bounded`):
+ * - a number: at most that many (the kinds of a case, the categories, a case's attachments);
+ * - `{ arg, default, max }`: an argument caps it (`trend(months)`);
+ * - `{ regions }`: the regions of a level under the caller's unit (or `withinId`), counted in the
+ *   database — the level itself, or the name of the argument holding it (`rankings(level)`).
+ * A connection's `edges` are bounded by 1: the `first` of the connection's field pays for them.
  */
-export const pageSizeEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
-  const own = isLeafType(getNamedType(field.type)) ? 0 : 1;
-  if (!field.args.some((a) => a.name === 'first')) return own + childComplexity;
-  // Out-of-range values are refused by the resolver with a clearer message; here they count as the bound.
-  const first = typeof args.first === 'number' ? Math.min(Math.max(args.first, 0), MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
-  return own + first * childComplexity;
-};
+export type ListBound = number | { arg: string; default: number; max: number } | { regions: 'COUNTY' | 'TOWNSHIP' | { arg: string } };
 
-const ESTIMATORS = [fieldExtensionsEstimator(), pageSizeEstimator];
+/** Declares the bound of a list field that takes no `first`; a test checks every list field has one or the other. */
+export const Bounded = (bound: ListBound) => Extensions({ listBound: bound as never });
+
+/**
+ * Marks a field whose work is heavy whatever its size (a dashboard, a ranking, similar cases): a
+ * request selecting it runs its statements in the heavy share of the database (src/domain/limits).
+ */
+export const Heavy = () => Extensions({ heavy: true });
+
+/** What a field costs that runs statements of its own for each object it is asked on (not batched). */
+export const OWN_STATEMENTS_COST = 10;
+
+/** Counts of regions for `{ regions }` bounds, by level and the unit they lie under. */
+export type RegionCounts = (level: 'COUNTY' | 'TOWNSHIP', withinGlobalId: string | undefined) => number;
+
+function boundOf(bound: ListBound, args: Record<string, unknown>, regions: RegionCounts): number {
+  if (typeof bound === 'number') return bound;
+  if ('arg' in bound) {
+    const v = args[bound.arg];
+    return typeof v === 'number' ? Math.min(Math.max(v, 0), bound.max) : bound.default;
+  }
+  const level = typeof bound.regions === 'string' ? bound.regions : args[bound.regions.arg];
+  const within = typeof args.withinId === 'string' ? args.withinId : undefined;
+  return level === 'COUNTY' || level === 'TOWNSHIP' ? regions(level, within) : MAX_PAGE_SIZE;
+}
+
+/**
+ * Each object costs 1, a scalar nothing; a list multiplies what is selected inside it by how many
+ * items it may return: its `first` (default 20, at most 100), else its declared bound. A list with
+ * neither (none should exist: a test walks the schema) counts as a full page.
+ */
+function sizeEstimator(regions: RegionCounts, found: { heavy: boolean }): ComplexityEstimator {
+  return ({ field, args, childComplexity }) => {
+    if (field.extensions?.heavy) found.heavy = true;
+    const own = isLeafType(getNamedType(field.type)) ? 0 : 1;
+    if (field.args.some((a) => a.name === 'first')) {
+      // Out-of-range values are refused by the resolver with a clearer message; here they count as the bound.
+      const first = typeof args.first === 'number' ? Math.min(Math.max(args.first, 0), MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
+      return own + first * childComplexity;
+    }
+    if (!isListType(getNullableType(field.type))) return own + childComplexity;
+    const bound = field.extensions?.listBound as ListBound | undefined;
+    return own + (bound === undefined ? MAX_PAGE_SIZE : boundOf(bound, args, regions)) * childComplexity;
+  };
+}
+
+export interface OperationCost {
+  cost: number;
+  /** A field marked heavy is selected. */
+  heavy: boolean;
+  /** The cost depends on region counts (not to be remembered per document). */
+  dynamic: boolean;
+}
 
 /** Cost of an operation, computed from the document and variables before anything runs. */
-export function operationCost(schema: GraphQLSchema, document: DocumentNode, variables?: Record<string, unknown>, operationName?: string): number {
-  return getComplexity({ schema, query: document, variables, operationName, estimators: ESTIMATORS });
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables?: Record<string, unknown>,
+  operationName?: string,
+  regions: RegionCounts = () => MAX_PAGE_SIZE,
+): OperationCost {
+  const found = { heavy: false, dynamic: false };
+  const counting: RegionCounts = (level, within) => {
+    found.dynamic = true;
+    return regions(level, within);
+  };
+  const cost = getComplexity({ schema, query: document, variables, operationName, estimators: [fieldExtensionsEstimator(), sizeEstimator(counting, found)] });
+  return { cost, ...found };
 }
 
 const FOUND = /limit of (\d+) exceeded, found (\d+)/;
@@ -44,8 +108,11 @@ function report(measure: string, what: string, hint: string) {
   };
 }
 
-/** Apollo options that refuse oversized requests before they run: armor's rules, the token cap and the cost check. */
-export function limitOptions(limits: GraphQLLimits, production: boolean) {
+/**
+ * Apollo options that refuse oversized requests before they run (armor's rules, the token cap, the
+ * cost check) and mark heavy ones. `countRegions` answers `{ regions }` bounds for the caller.
+ */
+export function limitOptions(limits: GraphQLLimits & { heavyCost?: number }, production: boolean, countRegions?: RegionCounter) {
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, propagateOnRejection: false, onReject: [report('depth', 'depth', 'nest fewer fields')] },
     maxAliases: { n: limits.maxAliases, propagateOnRejection: false, onReject: [report('aliases', 'aliases', 'send fewer aliased fields')] },
@@ -58,37 +125,56 @@ export function limitOptions(limits: GraphQLLimits, production: boolean) {
     blockFieldSuggestion: { enabled: production },
   }).protect();
   return {
-    plugins: [...armor.plugins, costPlugin(limits.maxCost), oneTimeoutPlugin],
+    plugins: [...armor.plugins, costPlugin(limits.maxCost, limits.heavyCost ?? Infinity, countRegions), oneTimeoutPlugin],
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: limits.maxTokens },
   };
 }
 
-function costPlugin(maxCost: number): ApolloServerPlugin {
+/** Counts the regions of a level under a unit (the caller's own when `withinGlobalId` is not given). */
+export type RegionCounter = (ctx: GraphQLContext, level: 'COUNTY' | 'TOWNSHIP', withinGlobalId: string | undefined) => Promise<number>;
+
+function costPlugin(maxCost: number, heavyCost: number, countRegions?: RegionCounter): ApolloServerPlugin<GraphQLContext> {
   // Apollo keeps one parsed document per distinct query text, so a client repeating a query reuses its
   // cost (a walk of the whole document): one entry per document and set of variables, a few per document.
-  const known = new WeakMap<DocumentNode, Map<string, number>>();
+  // A cost that depends on region counts (rankings) depends on the caller too, and is computed each time.
+  const known = new WeakMap<DocumentNode, Map<string, OperationCost>>();
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, request, operationName }) {
+        async didResolveOperation({ schema, document, request, operationName, contextValue }) {
           const key = `${operationName ?? ''}\u0000${request.variables ? JSON.stringify(request.variables) : ''}`;
           let costs = known.get(document);
-          let cost = costs?.get(key);
-          if (cost === undefined) {
+          let measured = costs?.get(key);
+          if (measured === undefined) {
+            const variables = request.variables ?? undefined;
             try {
-              cost = operationCost(schema, document, request.variables ?? undefined, operationName ?? undefined);
+              // First with every region count at 0, noting which counts the operation needs.
+              const needed = new Map<string, [level: 'COUNTY' | 'TOWNSHIP', within: string | undefined]>();
+              measured = operationCost(schema, document, variables, operationName ?? undefined, (level, within) => {
+                needed.set(`${level}|${within ?? ''}`, [level, within]);
+                return 0;
+              });
+              if (measured.dynamic) {
+                const counts = new Map<string, number>();
+                for (const [k, [level, within]] of needed) counts.set(k, countRegions ? await countRegions(contextValue, level, within) : MAX_PAGE_SIZE);
+                measured = operationCost(schema, document, variables, operationName ?? undefined, (level, within) => counts.get(`${level}|${within ?? ''}`) ?? MAX_PAGE_SIZE);
+              }
             } catch (err) {
               // Bad variables: execution refuses them with its own message.
               if (err instanceof GraphQLError) return;
               throw err;
             }
-            if (!costs) known.set(document, (costs = new Map()));
-            if (costs.size < 32 && key.length < 2048) costs.set(key, cost);
+            if (!measured.dynamic) {
+              if (!costs) known.set(document, (costs = new Map()));
+              if (costs.size < 32 && key.length < 2048) costs.set(key, measured);
+            }
           }
+          const { cost, heavy } = measured;
           if (cost > maxCost) {
             throw new LimitError(`The query costs ${cost}, more than the limit of ${maxCost}; ask for fewer items (first) or fewer nested lists`, { cost, limit: maxCost });
           }
+          if ((heavy || cost >= heavyCost) && contextValue.lane) contextValue.lane.heavy = true;
         },
       };
     },

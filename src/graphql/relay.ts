@@ -1,5 +1,6 @@
 import { Field, ID, InterfaceType, Int, ObjectType, type ClassType } from 'type-graphql';
 import { badInput } from '../domain/errors';
+import { Bounded, Heavy } from './limits';
 import type { Page } from '../domain/pagination';
 import { EXACT_COUNT_LIMIT, type CaseCount } from '../domain/case.query';
 
@@ -77,6 +78,8 @@ export function connectionType<T extends object>(name: string, nodeType: ClassTy
 
   @ObjectType(`${name}Connection`, { simpleResolvers: true, description: `A page of ${what}s (Relay connection).` })
   class Connection {
+    // As many as the `first` of the connection's field, which already multiplies this object.
+    @Bounded(1)
     @Field(() => [Edge], { description: `The ${what}s of this page, in order.` })
     edges!: Edge[];
 
@@ -91,6 +94,7 @@ export function connectionType<T extends object>(name: string, nodeType: ClassTy
     @Field(() => Boolean, { description: 'totalCount is an estimate (more than ' + EXACT_COUNT_LIMIT.toLocaleString('en') + ' match); ask for totalCountExact for the exact figure.' })
     totalCountIsEstimate!: Promise<boolean>;
 
+    @Heavy()
     @Field(() => Int, { description: `How many ${what}s match in all, always counted exactly: slower than totalCount on large lists (a whole city).` })
     totalCountExact!: Promise<number>;
   }

@@ -13,7 +13,7 @@ import { OfficerResolver } from './resolvers/officer.resolver';
 import { PushResolver } from './resolvers/push.resolver';
 import { SlaResolver } from './resolvers/sla.resolver';
 import { StandardsResolver } from './resolvers/standards.resolver';
-import { BaselineResolver, CategoryProgressResolver, DashboardResolver, RankingResolver, UnitStatsResolver, WarningLetterResolver } from './resolvers/stats.resolver';
+import { BaselineResolver, CategoryProgressResolver, DashboardResolver, RankingResolver, UnitStatsResolver, WarningLetterResolver, ZeroBreakResolver, ZeroStatusResolver } from './resolvers/stats.resolver';
 import { UnitResolver } from './resolvers/unit.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
@@ -25,7 +25,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the decorated classes. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, UnitResolver, CaseResolver, CaseMutationResolver, CaseEventResolver, OfficerResolver, SlaResolver, PushResolver, StandardsResolver, DashboardResolver, CategoryProgressResolver, RankingResolver, WarningLetterResolver, UnitStatsResolver, BaselineResolver],
+    resolvers: [NodeResolver, UnitResolver, CaseResolver, CaseMutationResolver, CaseEventResolver, OfficerResolver, SlaResolver, PushResolver, StandardsResolver, DashboardResolver, CategoryProgressResolver, RankingResolver, WarningLetterResolver, UnitStatsResolver, ZeroBreakResolver, ZeroStatusResolver, BaselineResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
     emitSchemaFile: false,

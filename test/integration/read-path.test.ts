@@ -9,7 +9,7 @@ import { Case, CaseEvent, Officer, OfficerRole, Resident, Unit } from '../../src
 import { createLoaders, type GraphQLContext } from '../../src/graphql/context';
 import { toGlobalId } from '../../src/graphql/relay';
 import { getSchema } from '../../src/graphql/schema';
-import { DEFAULT_LOGIN_LIMITS } from '../../src/domain/login-throttle';
+import { DEFAULT_LOGIN_LIMITS } from '../../src/domain/limits/login-throttle';
 import { DEFAULT_CAMPAIGN } from '../../src/domain/stats/settings';
 import { createTestDb, type TestDb } from '../support/db';
 import { entityRowSource } from '../support/entity-rows';

@@ -1,5 +1,6 @@
 import { passwordProblems, PASSWORD_MIN_LENGTH } from '../../src/domain/password-policy';
-import { addressKey, backoffSeconds, DEFAULT_LOGIN_LIMITS } from '../../src/domain/login-throttle';
+import { backoffSeconds, DEFAULT_LOGIN_LIMITS } from '../../src/domain/limits/login-throttle';
+import { addressKey } from '../../src/domain/limits/address';
 
 const refused = (password: string, phone?: string) => passwordProblems(password, { phone }).join(' ');
 

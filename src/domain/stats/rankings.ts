@@ -54,6 +54,18 @@ export function compositeScore(rates: Record<keyof RankingWeights, number | null
   return weight > 0 ? Math.round((1000 * sum) / weight) / 10 : 0;
 }
 
+/** How many regions of `level` lie under a unit: as many rows as its ranking has (0 for an unknown unit). */
+export async function countRegions(em: EntityManager, level: RankingLevel, unitId: number): Promise<number> {
+  const kind = level === RankingLevel.COUNTY ? UnitKind.COUNTY : UnitKind.TOWNSHIP;
+  const [row] = await query<{ n: number }>(
+    em,
+    // Paths are ids and slashes (`/1/5/`): no LIKE metacharacter to escape.
+    'select count(*)::int as n from units u where u.kind = ? and u.path like (select w.path || \'%\' from units w where w.id = ?)',
+    [kind, unitId],
+  );
+  return row?.n ?? 0;
+}
+
 /**
  * Every region of `level` under `root`, with its month's figures and composite score, best first
  * (ties by code). Six statements whatever the number of regions.

@@ -18,6 +18,9 @@ export enum WarningRule {
   CLUSTER = 'CLUSTER',
 }
 
+/** How many of a warning's cases are shown with it (the rest are counted). */
+export const WARNING_CASES_SHOWN = 5;
+
 /** Most pressing first. */
 export const RULE_ORDER: readonly WarningRule[] = [
   WarningRule.OPEN_EMERGENCY,

@@ -14,6 +14,7 @@ import { photoUrl } from '../../web/photo.route';
 import { OfficerType, ResidentType } from '../types/officer.type';
 import { UnitType } from '../types/unit.type';
 import { ForwardPageArgs } from './unit.resolver';
+import { Bounded, Heavy } from '../limits';
 
 /** loadSimilarCases answers at most this many per case. */
 const MOST_SIMILAR = 5;
@@ -106,10 +107,10 @@ export class CaseResolver {
     });
   }
 
+  @Heavy()
+  @Bounded(MOST_SIMILAR)
   @FieldResolver(() => [CaseType], {
     description: 'Likely duplicates in your jurisdiction: same kind, same place or a neighbour, similar text, within 90 days.',
-    // A list of up to MOST_SIMILAR cases: what is selected inside is paid that many times.
-    complexity: ({ childComplexity }) => 1 + MOST_SIMILAR * childComplexity,
   })
   async similarCases(@Root() c: CaseRow, @Ctx() ctx: GraphQLContext): Promise<CaseRow[]> {
     return ctx.loaders.similarCases.load(c.id);
@@ -127,6 +128,7 @@ export class CaseResolver {
     return target && canReadCase(requireOfficer(actorOf(ctx)), target) ? target : null;
   }
 
+  @Heavy()
   @FieldResolver(() => TrailCheck, { description: 'Checks the hash chain of the trail. SUPERVISOR and above.' })
   async trailCheck(@Root() c: CaseRow, @Ctx() ctx: GraphQLContext): Promise<TrailCheck> {
     requireRole(actorOf(ctx), OfficerRole.SUPERVISOR);

@@ -4,9 +4,11 @@ import { requireOfficer, requireRole } from '../../domain/access';
 import { policyFor, saveSlaPolicy } from '../../domain/deadline.service';
 import { actorOf, type GraphQLContext } from '../context';
 import { SetSlaPolicyInput, SlaPolicyType } from '../types/sla.type';
+import { Bounded } from '../limits';
 
 @Resolver()
 export class SlaResolver {
+  @Bounded(Object.keys(CaseKind).length * Object.keys(CasePriority).length)
   @Query(() => [SlaPolicyType], { description: 'The deadlines in force for every kind × priority (defaults of the design unless an admin changed them).' })
   async slaPolicies(@Ctx() ctx: GraphQLContext) {
     requireOfficer(actorOf(ctx));

@@ -3,7 +3,8 @@ import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-g
 import { inJurisdiction, requireOfficer } from '../../domain/access';
 import { notFound } from '../../domain/errors';
 import type { UnitRow } from '../../domain/read/rows';
-import { assessUnit, listStandardItems, monthKey, unitAssessments, type StandardItem, type UnitAssessment } from '../../domain/standards';
+import { assessUnit, listStandardItems, MAX_STANDARD_ITEMS, monthKey, unitAssessments, type StandardItem, type UnitAssessment } from '../../domain/standards';
+import { Bounded } from '../limits';
 import { UnitCategory } from '../../entities';
 import { actorOf, type GraphQLContext } from '../context';
 import { checkDeadline } from '../guard.middleware';
@@ -33,6 +34,7 @@ function assessmentLoader(ctx: GraphQLContext, month: string): DataLoader<number
 
 @Resolver(() => UnitType)
 export class StandardsResolver {
+  @Bounded(MAX_STANDARD_ITEMS)
   @Query(() => [StandardItemType], { description: 'The items of the creation standards (创建标准), in the scheme’s order (that of the file last imported). Any officer.' })
   async standardItems(@Ctx() ctx: GraphQLContext): Promise<StandardItem[]> {
     requireOfficer(actorOf(ctx));

@@ -27,7 +27,7 @@ import {
 import { issueWarningLetters, listWarningLetters, type WarningLetter } from '../../domain/stats/letters';
 import { parseMonth, type Month } from '../../domain/stats/month';
 import { rankings, RankingLevel } from '../../domain/stats/rankings';
-import { countWarnings, listWarnings, WarningRule } from '../../domain/stats/warnings';
+import { countWarnings, listWarnings, WARNING_CASES_SHOWN, WarningRule } from '../../domain/stats/warnings';
 import { actorOf, type GraphQLContext } from '../context';
 import { fromGlobalId, optionalId, toConnection } from '../relay';
 import {
@@ -48,6 +48,8 @@ import {
 import { CaseType } from '../types/case.type';
 import { UnitType } from '../types/unit.type';
 import { letterUrl } from '../../web/letter.route';
+import { Bounded, Heavy, OWN_STATEMENTS_COST } from '../limits';
+import { COUNTED_CATEGORIES } from '../../domain/stats/settings';
 
 /** What a dashboard's fields are computed from: each field runs its own statements, only when asked for. */
 interface DashboardSource {
@@ -90,6 +92,7 @@ async function regionOf(ctx: GraphQLContext, unitId: string | null | undefined):
 
 @Resolver(() => DashboardType)
 export class DashboardResolver {
+  @Heavy()
   @Query(() => DashboardType, { description: 'The command centre of a region (default: your unit) for a month (default: this month). SUPERVISOR and above, within your jurisdiction.' })
   async dashboard(
     @Ctx() ctx: GraphQLContext,
@@ -119,6 +122,7 @@ export class DashboardResolver {
     };
   }
 
+  @Bounded(COUNTED_CATEGORIES.length)
   @FieldResolver(() => [CategoryProgressType], { description: 'Creation progress per category against the targets (创建进度).' })
   async progress(@Root() d: DashboardSource, @Ctx() ctx: GraphQLContext): Promise<(CategoryProgress & { source: DashboardSource })[]> {
     return (await progress(ctx.em, d.region, d.month, ctx.services.campaign)).map((p) => ({ ...p, source: d }));
@@ -138,7 +142,7 @@ export class DashboardResolver {
         rule: w.rule,
         reason: WARNING_TEXT[w.rule](w.caseIds.length),
         caseCount: w.caseIds.length,
-        cases: await visibleCases(ctx, w.caseIds.slice(0, 5)),
+        cases: await visibleCases(ctx, w.caseIds.slice(0, WARNING_CASES_SHOWN)),
       })),
     );
   }
@@ -172,6 +176,7 @@ export class DashboardResolver {
     return primed(ctx, await openCases(ctx.em, d.region, 'emergency', pageSize({ first })));
   }
 
+  @Bounded({ arg: 'months', default: 12, max: 36 })
   @FieldResolver(() => [TrendPointType], { description: 'The months up to this one, oldest first (趋势).' })
   async trend(
     @Root() d: DashboardSource,
@@ -236,8 +241,33 @@ export class CategoryProgressResolver {
   }
 }
 
+/** The cases that broke a unit's zeros, a page of them (a unit may have many in a bad month). */
+function breakingCases(all: CaseRow[], first: number | undefined): CaseRow[] {
+  return all.slice(0, pageSize({ first }));
+}
+
+const BREAKING_CASES = 'The cases that broke them, oldest first: at most this many, 0 to 100 (default 20).';
+
+@Resolver(() => ZeroBreakType)
+export class ZeroBreakResolver {
+  @FieldResolver(() => [CaseType], { description: 'The cases that broke them, oldest first.' })
+  cases(@Root() b: ZeroBreak, @Arg('first', () => Int, { nullable: true, description: BREAKING_CASES }) first?: number): CaseRow[] {
+    return breakingCases(b.cases, first);
+  }
+}
+
+@Resolver(() => ZeroStatusType)
+export class ZeroStatusResolver {
+  @FieldResolver(() => [CaseType], { description: 'The cases that broke them, oldest first.' })
+  cases(@Root() z: { cases: CaseRow[] }, @Arg('first', () => Int, { nullable: true, description: BREAKING_CASES }) first?: number): CaseRow[] {
+    return breakingCases(z.cases, first);
+  }
+}
+
 @Resolver(() => RankingRowType)
 export class RankingResolver {
+  @Heavy()
+  @Bounded({ regions: { arg: 'level' } })
   @Query(() => [RankingRowType], { description: 'The month’s ranking (排名) of the counties of a city, or the townships of a county. SUPERVISOR and above, within your jurisdiction.' })
   async rankings(
     @Ctx() ctx: GraphQLContext,
@@ -263,6 +293,8 @@ export class WarningLetterResolver {
     return toConnection(await listWarningLetters(ctx.em, actorOf(ctx), m, { first, after }));
   }
 
+  @Heavy()
+  @Bounded({ regions: 'COUNTY' })
   @Mutation(() => [WarningLetterType], {
     description:
       'Issue the month’s risk warning letters to the counties under your unit below target (ADMIN; the monthly job does this on the 1st). A county gets one letter per month: issuing again adds nothing. Each letter is pushed to the county’s supervisors.',
@@ -292,7 +324,11 @@ export class WarningLetterResolver {
 
 @Resolver(() => UnitType)
 export class UnitStatsResolver {
-  @FieldResolver(() => ZeroStatusType, { description: 'The unit’s three zeros in a month (三零). SUPERVISOR and above.' })
+  @Heavy()
+  @FieldResolver(() => ZeroStatusType, {
+    description: 'The unit’s three zeros in a month (三零). SUPERVISOR and above.',
+    complexity: ({ childComplexity }) => OWN_STATEMENTS_COST + childComplexity,
+  })
   async zeroStatus(
     @Root() unit: UnitRow,
     @Ctx() ctx: GraphQLContext,
@@ -306,7 +342,11 @@ export class UnitStatsResolver {
     return { month: m, ...status };
   }
 
-  @FieldResolver(() => Boolean, { description: 'Zero in each of the last EXEMPLARY_MONTHS months up to this one (示范单位). SUPERVISOR and above.' })
+  @Heavy()
+  @FieldResolver(() => Boolean, {
+    description: 'Zero in each of the last EXEMPLARY_MONTHS months up to this one (示范单位). SUPERVISOR and above.',
+    complexity: OWN_STATEMENTS_COST,
+  })
   async exemplary(
     @Root() unit: UnitRow,
     @Ctx() ctx: GraphQLContext,

@@ -2,6 +2,8 @@ import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { CaseKind, CasePriority, CaseStatus, Channel, Escalation, ReturnVisitResult, SupervisionLevel } from '../../entities';
 import { CaseOrderField, SortDirection } from '../../domain/case.query';
 import { connectionType, Node } from '../relay';
+import { Bounded } from '../limits';
+import { MAX_CASE_ATTACHMENTS } from '../../domain/case-steps.service';
 
 @ObjectType('Attachment', { simpleResolvers: true, description: 'A file linked to a case: a photo, a signed undertaking (息诉罢访保证书), …' })
 export class AttachmentType {
@@ -44,7 +46,8 @@ export class CaseType extends Node {
   @Field({ description: 'What happened, in the reporter’s words.' })
   description!: string;
 
-  @Field(() => [AttachmentType], { description: 'Photos and documents linked to the case.' })
+  @Bounded(MAX_CASE_ATTACHMENTS)
+  @Field(() => [AttachmentType], { description: `Photos and documents linked to the case (at most ${MAX_CASE_ATTACHMENTS}).` })
   attachments!: AttachmentType[];
 
   @Field(() => Channel, { description: 'How the case reached us.' })

@@ -4,6 +4,8 @@ import { CaseEventType, CaseStatus } from '../../entities';
 import type { OfficerRow } from '../../domain/read/rows';
 import { STEP_TYPES, type StepType } from '../../domain/workflow';
 import { connectionType } from '../relay';
+import { Bounded } from '../limits';
+import { MAX_STEP_ATTACHMENTS } from '../../domain/case-steps.service';
 import { AttachmentType } from './case.type';
 import { OfficerType, ResidentType } from './officer.type';
 
@@ -110,7 +112,8 @@ export class CaseEventObject {
   @Field(() => Float, { nullable: true, description: 'Amount in yuan (JUDICIAL_AID).' })
   amount?: number | null;
 
-  @Field(() => [AttachmentType], { description: 'Documents recorded with this entry.' })
+  @Bounded(MAX_STEP_ATTACHMENTS)
+  @Field(() => [AttachmentType], { description: `Documents recorded with this entry (at most ${MAX_STEP_ATTACHMENTS}).` })
   attachments!: AttachmentType[];
 
   @Field(() => GraphQLJSONObject, { nullable: true, description: 'Other details of the entry (target unit, escalation type, deadlines, …).' })

@@ -1,6 +1,8 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { OfficerType } from './officer.type';
 import { UnitType } from './unit.type';
+import { Bounded } from '../limits';
+import { MAX_STANDARD_ITEMS } from '../../domain/standards';
 
 @ObjectType('StandardItem', {
   simpleResolvers: true,
@@ -61,6 +63,7 @@ export class UnitAssessmentType {
   @Field(() => Int, { description: 'How many items the scheme has (the assessed ones are in items).' })
   itemCount!: number;
 
+  @Bounded(MAX_STANDARD_ITEMS)
   @Field(() => [AssessedItemType], { description: 'The items assessed that month, in the scheme’s order.' })
   items!: AssessedItemType[];
 }

@@ -2,7 +2,9 @@ import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type
 import { CaseKind, UnitCategory } from '../../entities';
 import { ZeroRule } from '../../domain/stats/figures';
 import { RankingLevel } from '../../domain/stats/rankings';
-import { WarningRule } from '../../domain/stats/warnings';
+import { WARNING_CASES_SHOWN, WarningRule } from '../../domain/stats/warnings';
+import { COUNTED_CATEGORIES } from '../../domain/stats/settings';
+import { Bounded } from '../limits';
 import { connectionType } from '../relay';
 import { CaseType } from './case.type';
 import { UnitType } from './unit.type';
@@ -58,9 +60,11 @@ export class KindCountType {
 
 @ObjectType('DashboardBase', { simpleResolvers: true, description: 'Base data of a region (基础数据).' })
 export class DashboardBaseType {
+  @Bounded(COUNTED_CATEGORIES.length)
   @Field(() => [CategoryCountType], { description: 'Units under the region by counted category (村/社区, 企业, 单位).' })
   unitsByCategory!: CategoryCountType[];
 
+  @Bounded(Object.keys(CaseKind).length)
   @Field(() => [KindCountType], { description: 'Cases open now (deadline running) by kind.' })
   openByKind!: KindCountType[];
 
@@ -85,10 +89,11 @@ export class ZeroBreakType {
   @Field(() => UnitType, { description: 'The unit.' })
   unit!: unknown;
 
+  @Bounded(Object.keys(ZeroRule).length)
   @Field(() => [ZeroRule], { description: 'The zeros it lost.' })
   rules!: ZeroRule[];
 
-  @Field(() => [CaseType], { description: 'The cases that broke them.' })
+  /** Every case that broke them; the `cases` field pages them. */
   cases!: unknown[];
 }
 
@@ -130,6 +135,7 @@ export class WarningType {
   @Field(() => Int, { description: 'How many cases the rule found.' })
   caseCount!: number;
 
+  @Bounded(WARNING_CASES_SHOWN)
   @Field(() => [CaseType], { description: 'The cases (the first five in your jurisdiction).' })
   cases!: unknown[];
 }
@@ -166,7 +172,9 @@ export class ExemplaryUnitsType {
   @Field(() => Int, { description: 'How many units under the region are exemplary.' })
   count!: number;
 
-  @Field(() => [UnitType], { description: 'The first of them by code.' })
+  // As many as the `first` of Dashboard.exemplary, which already multiplies this object.
+  @Bounded(1)
+  @Field(() => [UnitType], { description: 'The first of them by code (as many as `exemplary(first)` asks for).' })
   units!: unknown[];
 }
 
@@ -196,6 +204,7 @@ export class RankingRowType {
   @Field(() => UnitType, { description: 'The region.' })
   unit!: unknown;
 
+  @Bounded(COUNTED_CATEGORIES.length)
   @Field(() => [CategoryRateType], { description: 'Zero rate per counted category.' })
   zeroRates!: CategoryRateType[];
 
@@ -262,6 +271,7 @@ export class WarningLetterType {
   @Field({ description: 'When it was issued.' })
   issuedAt!: Date;
 
+  @Bounded(COUNTED_CATEGORIES.length)
   @Field(() => [LetterFindingType], { description: 'The categories below target.' })
   findings!: LetterFindingType[];
 
@@ -288,10 +298,11 @@ export class ZeroStatusType {
   @Field({ description: 'It kept all three zeros.' })
   zero!: boolean;
 
+  @Bounded(Object.keys(ZeroRule).length)
   @Field(() => [ZeroRule], { description: 'The zeros it lost.' })
   broken!: ZeroRule[];
 
-  @Field(() => [CaseType], { description: 'The cases that broke them.' })
+  /** Every case that broke them; the `cases` field pages them. */
   cases!: unknown[];
 }
 

@@ -1,5 +1,5 @@
-import { isIPv6 } from 'node:net';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { addressKey } from './address';
 
 /** How hard logins are throttled; from the LOGIN_* settings. */
 export interface LoginLimits {
@@ -32,17 +32,6 @@ const NEVER = 2_147_483_647;
 export type Admission = { ok: true } | { ok: false; locked: boolean; retryAfterSeconds: number };
 
 export const phoneKey = (phone: string) => `phone:${phone.slice(0, 64)}`;
-
-/** Throttling key of a client address: IPv4 as is, IPv6 by its /64 (one customer's whole allocation). */
-export function addressKey(address: string): string {
-  const plain = address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
-  if (!isIPv6(plain)) return `addr:${plain.slice(0, 64)}`;
-  const [head, tail = ''] = plain.split('%')[0].split('::');
-  const left = head ? head.split(':') : [];
-  const right = plain.includes('::') && tail ? tail.split(':') : [];
-  const groups = [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
-  return `addr:${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
-}
 
 /** Seconds a phone with `failures` consecutive failures must wait after the last one. */
 export function backoffSeconds(failures: number, limits: LoginLimits): number {
