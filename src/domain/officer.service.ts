@@ -10,6 +10,7 @@ import { selectRows } from './read/load';
 import { OFFICER_ROW, officerRowOf, type OfficerRow } from './read/rows';
 import { hashPassword } from './password';
 import { passwordProblems } from './password-policy';
+import { stripBidi } from './text';
 
 export interface NewOfficer {
   phone: string;
@@ -42,7 +43,7 @@ export async function createOfficer(em: EntityManager, input: NewOfficer): Promi
   if (problems.length) throw badInput(problems.join('; '), { problems });
   const officer = em.create(Officer, {
     phone: input.phone.trim(),
-    name: input.name.trim(),
+    name: stripBidi(input.name.trim()),
     role: input.role as OfficerRole,
     unit: unit!,
     passwordHash: await hashPassword(input.password),

@@ -39,14 +39,27 @@ export type KeyKind = 'timestamp' | 'text' | 'int';
 
 // Widest keys the database holds: int columns (ids, seq) and timestamps within a sane range.
 const MAX_INT = 2 ** 31 - 1;
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * A timestamp as PostgreSQL takes it: a real calendar day of the years 1 to 9999 (no 0000-01-01, no
+ * 30 February), a time of day, and a UTC offset PostgreSQL accepts (at most ±15:59).
+ */
+export function isTimestamp(value: string): boolean {
+  const m = ISO_TIMESTAMP.exec(value);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const days = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 1 : 0);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return false;
+  return m[8] === 'Z' || (Number(m[9]) <= 15 && Number(m[10]) <= 59);
+}
 
 function isKind(value: KeyValue, kind: KeyKind): boolean {
   switch (kind) {
     case 'int':
       return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_INT;
     case 'timestamp':
-      return typeof value === 'string' && ISO_TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value));
+      return typeof value === 'string' && isTimestamp(value);
     case 'text':
       return typeof value === 'string' && value.length <= 200 && !/[\u0000-\u001f\u007f]/.test(value);
   }

@@ -8,7 +8,7 @@ import { localDate } from './calendar';
 import { badInput, forbidden, notFound } from './errors';
 import { selectRows } from './read/load';
 import { UNIT_ROW, type OfficerRow } from './read/rows';
-import { textProblem } from './text';
+import { stripBidi, textProblem } from './text';
 
 /*
  * Creation standards (创建标准): the items of the provincial scheme, loaded as data, and the monthly
@@ -130,7 +130,8 @@ export function parseStandardsCsv(buf: Buffer): StandardCsvRow[] {
       problems.push(`line ${line}: expected 4 fields (${HEADER}), found ${record.length}`);
       continue;
     }
-    const [aspect, code, text, weight] = record;
+    const [aspect, code, rawText, weight] = record;
+    const text = stripBidi(rawText);
     const bad: string[] = [];
     if (!(ASPECTS as readonly string[]).includes(aspect)) bad.push(`aspect "${aspect}" is not one of ${ASPECTS.join('、')}`);
     if (!CODE.test(code)) bad.push(`code "${code}" must be 1-32 letters, digits, ".", "-" or "_"`);

@@ -22,6 +22,19 @@ export function textProblem(value: string, opts: { multiline?: boolean } = {}): 
   return undefined;
 }
 
+/**
+ * Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): invisible, they
+ * make a stored text read differently from what it is (an RLO turns `txt.exe` around). Never needed
+ * in Chinese or English text, so every text from outside is stored without them.
+ */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+const BIDI_CONTROLS = new RegExp(BIDI_CONTROL.source, 'g');
+
+/** The text without bidirectional controls (see BIDI_CONTROL). */
+export function stripBidi(text: string): string {
+  return BIDI_CONTROL.test(text) ? text.replace(BIDI_CONTROLS, '') : text;
+}
+
 // Controls but the line feed, and the invisible characters that reorder or hide text in a chat window.
 const UNWANTED_IN_CHAT = /[\u0000-\u0009\u000b-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
 

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { parse } from 'csv-parse/sync';
 import { categoryOf, UnitKind } from '../entities';
 import { badInput } from './errors';
-import { textProblem } from './text';
+import { stripBidi, textProblem } from './text';
 
 /** One row of a unit registry CSV, with the file line it came from. */
 export interface UnitRow {
@@ -89,7 +89,8 @@ export function parseUnitCsv(buf: Buffer): UnitRow[] {
       problems.push(`line ${line}: expected 4 fields (code,name,kind,parent_code), found ${rec.length}`);
       continue;
     }
-    const [code, name, kind, parent] = rec;
+    const [code, rawName, kind, parent] = rec;
+    const name = stripBidi(rawName);
     const rowProblems: string[] = [];
     if (!CODE.test(code)) rowProblems.push(`code "${code}" must be 1-64 letters, digits, - or _`);
     if (!name) rowProblems.push('name is empty');

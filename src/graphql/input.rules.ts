@@ -7,7 +7,7 @@ import {
   type GraphQLInputType,
 } from 'graphql';
 import { badInput } from '../domain/errors';
-import { textProblem } from '../domain/text';
+import { stripBidi, textProblem } from '../domain/text';
 
 /** How long a string may be (in characters, as PostgreSQL counts them) and whether it may span lines. */
 interface TextRule {
@@ -50,41 +50,53 @@ export const TEXT_RULES: Readonly<Record<string, TextRule>> = {
   'ExtendDeadlineInput.reason': FREE_TEXT,
 };
 
-function checkText(value: string, rule: TextRule, path: string): void {
+function checkText(value: string, rule: TextRule, path: string): string {
   const problem = textProblem(value, rule);
   if (problem) throw badInput(`${path} ${problem}`, { argument: path });
+  const text = stripBidi(value);
   // Cheap bound first: a string of n UTF-16 units has at most n characters.
-  if (value.length > rule.max && [...value].length > rule.max) {
+  if (text.length > rule.max && [...text].length > rule.max) {
     throw badInput(`${path} is longer than ${rule.max} characters`, { argument: path, maxLength: rule.max });
   }
+  return text;
 }
 
-function walk(value: unknown, type: GraphQLInputType, coordinate: string, path: string): void {
-  if (value == null) return;
+/** The value checked, its strings cleaned of bidirectional controls (the same value when none had any). */
+function walk(value: unknown, type: GraphQLInputType, coordinate: string, path: string): unknown {
+  if (value == null) return value;
   if (isNonNullType(type)) return walk(value, type.ofType, coordinate, path);
   if (isListType(type)) {
-    if (Array.isArray(value)) value.forEach((item, i) => walk(item, type.ofType, coordinate, `${path}[${i}]`));
-    else walk(value, type.ofType, coordinate, path);
-    return;
+    if (!Array.isArray(value)) return walk(value, type.ofType, coordinate, path);
+    value.forEach((item, i) => {
+      const cleaned = walk(item, type.ofType, coordinate, `${path}[${i}]`);
+      if (cleaned !== item) value[i] = cleaned;
+    });
+    return value;
   }
   const named = getNamedType(type);
   if (isInputObjectType(named)) {
-    if (typeof value !== 'object') return;
+    if (typeof value !== 'object') return value;
+    const object = value as Record<string, unknown>;
     for (const field of Object.values(named.getFields())) {
-      walk((value as Record<string, unknown>)[field.name], field.type, `${named.name}.${field.name}`, `${path}.${field.name}`);
+      const item = object[field.name];
+      const cleaned = walk(item, field.type, `${named.name}.${field.name}`, `${path}.${field.name}`);
+      if (cleaned !== item) object[field.name] = cleaned;
     }
-    return;
+    return value;
   }
-  if (typeof value === 'string') checkText(value, TEXT_RULES[coordinate] ?? DEFAULT_RULE, path);
+  return typeof value === 'string' ? checkText(value, TEXT_RULES[coordinate] ?? DEFAULT_RULE, path) : value;
 }
 
 /**
  * The one check every string argument passes before any resolver sees it: no control characters (NUL
- * would reach PostgreSQL as an error), no broken Unicode, no more characters than its column holds.
- * BAD_USER_INPUT names the argument by its path, e.g. input.reporter.displayName.
+ * would reach PostgreSQL as an error), no broken Unicode, no more characters than its column holds;
+ * bidirectional controls are removed (stored text reads as it is). BAD_USER_INPUT names the argument
+ * by its path, e.g. input.reporter.displayName.
  */
 export function checkArguments(parentType: string, field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): void {
   for (const arg of field.args) {
-    walk(args[arg.name], arg.type, `${parentType}.${field.name}(${arg.name})`, arg.name);
+    const value = args[arg.name];
+    const cleaned = walk(value, arg.type, `${parentType}.${field.name}(${arg.name})`, arg.name);
+    if (cleaned !== value) args[arg.name] = cleaned;
   }
 }

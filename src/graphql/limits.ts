@@ -59,15 +59,18 @@ function boundOf(bound: ListBound, args: Record<string, unknown>, regions: Regio
 function sizeEstimator(regions: RegionCounts, found: { heavy: boolean }): ComplexityEstimator {
   return ({ field, args, childComplexity }) => {
     if (field.extensions?.heavy) found.heavy = true;
-    const own = isLeafType(getNamedType(field.type)) ? 0 : 1;
+    const leaf = isLeafType(getNamedType(field.type));
+    const own = leaf ? 0 : 1;
+    // Each object of a list costs at least 1, even when only its scalars are selected.
+    const perItem = leaf ? 0 : Math.max(1, childComplexity);
     if (field.args.some((a) => a.name === 'first')) {
       // Out-of-range values are refused by the resolver with a clearer message; here they count as the bound.
       const first = typeof args.first === 'number' ? Math.min(Math.max(args.first, 0), MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
-      return own + first * childComplexity;
+      return own + first * perItem;
     }
     if (!isListType(getNullableType(field.type))) return own + childComplexity;
     const bound = field.extensions?.listBound as ListBound | undefined;
-    return own + (bound === undefined ? MAX_PAGE_SIZE : boundOf(bound, args, regions)) * childComplexity;
+    return own + (bound === undefined ? MAX_PAGE_SIZE : boundOf(bound, args, regions)) * perItem;
   };
 }
 

@@ -19,12 +19,15 @@ export function toGlobalId(type: NodeTypeName, id: number): string {
 export function fromGlobalId(globalId: string, expected?: NodeTypeName): { type: NodeTypeName; id: number } {
   const bad = () => badInput(`"${globalId.slice(0, 64)}" is not a valid ${expected ?? 'node'} id`);
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(globalId)) throw bad();
-  const [type, raw] = Buffer.from(globalId, 'base64url').toString('utf8').split(':');
-  const id = Number(raw);
-  // Ids are PostgreSQL integers: a larger number names nothing and must not reach a query as one.
-  if (!NODE_TYPES.includes(type as NodeTypeName) || !/^\d{1,10}$/.test(raw ?? '') || id > MAX_ID) throw bad();
+  const m = /^([A-Za-z]+):([1-9]\d{0,9})$/.exec(Buffer.from(globalId, 'base64url').toString('utf8'));
+  const type = m?.[1] as NodeTypeName | undefined;
+  const id = Number(m?.[2]);
+  // Ids are PostgreSQL integers: a larger number names nothing and must not reach a query as one. Only
+  // the id this server would write is taken: no trailing parts (`Case:1:2`), no leading zeros, no
+  // other spelling of the same base64.
+  if (!type || !NODE_TYPES.includes(type) || id > MAX_ID || toGlobalId(type, id) !== globalId) throw bad();
   if (expected && type !== expected) throw bad();
-  return { type: type as NodeTypeName, id };
+  return { type, id };
 }
 
 /** Decodes an optional global id argument. */

@@ -4,6 +4,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import {
+  getNullableType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
   Kind,
   parse,
   specifiedRules,
@@ -55,15 +59,30 @@ describe('limits checked before execution', () => {
     expect(t.db.queries.filter((q) => /from "units"/.test(q))).toEqual([]);
   });
 
+  it('prices a ranking by the regions it lists and a per-unit statistic by its statement (it was one row, whatever the level)', async () => {
+    const admin = await t.app.login('admin');
+    // Two townships under the city: the list 1, and per row its unit 1, the children 1 and 100 zero
+    // statuses of 10 each (a statement of their own); it cost 1 row before, whatever the level.
+    const ranking = 'rankings(level: TOWNSHIP) { unit { children(first: 100) { zeroStatus { zero } } } }';
+    const res = await t.app.gql(`{ a: ${ranking} b: ${ranking} c: ${ranking} }`, {}, admin);
+    expect(only(res).extensions).toEqual({ code: 'BAD_USER_INPUT', cost: 3 * (1 + 2 * (1 + 1 + 100 * 10)), limit: DEFAULTS.maxCost });
+    // Within one county: one township.
+    const county = toGlobalId('Unit', t.world.units.A.id);
+    const one = await t.app.gql(`{ rankings(level: TOWNSHIP, withinId: "${county}") { unit { name } zeroRates { rate } } }`, {}, admin);
+    expect(one.errors).toBeUndefined();
+    expect(one.data.rankings).toHaveLength(1);
+  });
+
   it('refuses nested similarCases and counts a variable first', async () => {
     const token = await t.app.login('gridA1a');
     const deep = await t.app.gql('{ cases(first: 100) { edges { node { similarCases { similarCases { similarCases { similarCases { similarCases { number } } } } } } } } }', {}, token);
     expect(only(deep).extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: DEFAULTS.maxDepth });
-    const wide = await t.app.gql('query($n: Int) { cases(first: $n) { edges { node { similarCases { similarCases { similarCases { number } } } } } } }', { n: 100 }, token);
-    // 1 + 100 × (edges 1 + node 1 + 1 + 5 × (1 + 5 × (1 + 5 × 0))) = 3301: under the limit, and it runs
+    const wide = await t.app.gql('query($n: Int) { cases(first: $n) { edges { node { similarCases { similarCases { similarCases { number } } } } } } }', { n: 30 }, token);
+    // 1 + 30 × (edges 1 + node 1 + 1 + 5 × (1 + 5 × (1 + 5 × 1))) = 4741: under the limit, and it runs
     expect(wide.errors).toBeUndefined();
     const wider = await t.app.gql('query($n: Int) { cases(first: $n) { edges { node { similarCases { similarCases { similarCases { similarCases { number } } } } } } } }', { n: 100 }, token);
-    expect(only(wider).extensions).toEqual({ code: 'BAD_USER_INPUT', cost: 1 + 100 * (3 + 5 * (1 + 5 * (1 + 5))), limit: DEFAULTS.maxCost });
+    // Each similar case costs 1 even with only its number selected.
+    expect(only(wider).extensions).toEqual({ code: 'BAD_USER_INPUT', cost: 1 + 100 * (3 + 5 * (1 + 5 * (1 + 5 * (1 + 5)))), limit: DEFAULTS.maxCost });
   });
 
   it('costs a repeated query by its variables each time (costs are remembered per document and variables)', async () => {
@@ -73,7 +92,7 @@ describe('limits checked before execution', () => {
       const small = await t.app.gql(q, { n: 1 }, token);
       expect(small.errors).toBeUndefined();
       const big = await t.app.gql(q, { n: 100 }, token);
-      expect(only(big).extensions).toMatchObject({ code: 'BAD_USER_INPUT', cost: 1 + 100 * (3 + 5 * (1 + 5 * (1 + 5))) });
+      expect(only(big).extensions).toMatchObject({ code: 'BAD_USER_INPUT', cost: 1 + 100 * (3 + 5 * (1 + 5 * (1 + 5 * (1 + 5)))) });
     }
   });
 
@@ -163,6 +182,10 @@ describe('string input checked at the boundary', () => {
     expect(only(long).extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'input.reporter.displayName', maxLength: 100 });
     const tabbed = await t.app.gql(q, { i: input('王\t五', 'x') }, token);
     expect(only(tabbed).extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'input.reporter.displayName' });
+    // Bidirectional overrides are taken out, not refused: the stored text reads as it is.
+    const bidi = await t.app.gql(q.replace('number description', 'number description reporter { displayName }'), { i: input('王\u202e五\u2066', '照片\u202egpj.exe') }, token);
+    expect(bidi.errors).toBeUndefined();
+    expect(bidi.data.reportCase.case.description).toBe('照片gpj.exe');
     const ok = await t.app.gql(q, { i: input('名'.repeat(100), '第一行\n第二行\t完') }, token);
     expect(ok.errors).toBeUndefined();
     expect(ok.data.reportCase.case.description).toBe('第一行\n第二行\t完');
@@ -173,12 +196,30 @@ describe('string input checked at the boundary', () => {
     ['a string where the id belongs', ['case:REPORTED_AT:DESC', '2026-11-20T00:00:00.000Z', 'x']],
     ['an id beyond int', ['case:REPORTED_AT:DESC', '2026-11-20T00:00:00.000Z', 2 ** 53]],
     ['NUL in the key', ['case:NUMBER:ASC', 'SL\u0000', 1]],
+    ['the year 0', ['case:REPORTED_AT:DESC', '0000-01-01T00:00:00Z', 1]],
+    ['30 February', ['case:REPORTED_AT:DESC', '2026-02-30T00:00:00Z', 1]],
+    ['29 February of a common year', ['case:REPORTED_AT:DESC', '2026-02-29T12:00:00.000Z', 1]],
+    ['an offset PostgreSQL refuses', ['case:REPORTED_AT:DESC', '9999-12-31T23:59:59+23:59', 1]],
+    ['the hour 24', ['case:REPORTED_AT:DESC', '2026-11-20T24:00:00Z', 1]],
   ])('refuses a forged cases cursor with %s as BAD_USER_INPUT naming after', async (_what, value) => {
     const token = await t.app.login('admin');
     const order = value[0] === 'case:NUMBER:ASC' ? ', orderBy: {field: NUMBER, direction: ASC}' : '';
     const res = await t.app.gql(`query($a: String) { cases(after: $a${order}) { totalCount } }`, { a: cursor(value) }, token);
     expect(only(res).extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'after' });
     expectNoInternals(res);
+  });
+
+  it('takes a cursor with a real leap day and an offset, and refuses ids with trailing parts or other spellings', async () => {
+    const token = await t.app.login('admin');
+    const leap = await t.app.gql('query($a: String) { cases(after: $a) { totalCount } }', { a: cursor(['case:REPORTED_AT:DESC', '2028-02-29T23:59:59.999+08:00', 1]) }, token);
+    expect(leap.errors).toBeUndefined();
+    const id = t.world.cases.a1a.id;
+    const ok = await t.app.gql('query($id: ID!) { node(id: $id) { id } }', { id: toGlobalId('Case', id) }, token);
+    expect(ok.errors).toBeUndefined();
+    for (const forged of [`Case:${id}:2`, `Case:0${id}`, `Case: ${id}`, `Case:${id}\n`]) {
+      const res = await t.app.gql('query($id: ID!) { node(id: $id) { id } }', { id: Buffer.from(forged).toString('base64url') }, token);
+      expect(only(res).extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    }
   });
 
   it('refuses forged trail and unit cursors', async () => {
@@ -199,6 +240,34 @@ describe('string input checked at the boundary', () => {
       return m![3] ? !field.args?.some((a) => a.name === m![3]) : false;
     });
     expect(missing).toEqual([]);
+  });
+});
+
+describe('every list has a bound', () => {
+  it('gives each list field of the schema a first argument or a declared bound', async () => {
+    const schema = await getSchema();
+    const unbounded: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!(isObjectType(type) || isInterfaceType(type)) || type.name.startsWith('__')) continue;
+      for (const field of Object.values(type.getFields())) {
+        if (!isListType(getNullableType(field.type))) continue;
+        const limited = field.args.some((a) => a.name === 'first') || field.extensions?.listBound !== undefined;
+        if (!limited) unbounded.push(`${type.name}.${field.name}`);
+      }
+    }
+    expect(unbounded).toEqual([]);
+  });
+
+  it('prices a list without first by its bound: trend by its months, the base data by the kinds and categories', async () => {
+    const schema = await getSchema();
+    const cost = (q: string) => operationCost(schema, parse(q)).cost;
+    // dashboard 1 + trend 1 + months × point 1
+    expect(cost('{ dashboard { trend(months: 36) { month } } }')).toBe(1 + 1 + 36);
+    expect(cost('{ dashboard { trend { month } } }')).toBe(1 + 1 + 12);
+    // dashboard 1 + base 1 + each list 1 and an object per kind (8) or category (3)
+    expect(cost('{ dashboard { base { openByKind { count } unitsByCategory { count } } } }')).toBe(1 + 1 + (1 + 8) + (1 + 3));
+    expect(operationCost(schema, parse('{ dashboard { month } }')).heavy).toBe(true);
+    expect(operationCost(schema, parse('{ cases { edges { node { number } } } }')).heavy).toBe(false);
   });
 });
 

@@ -103,3 +103,8 @@ it('an import failing in the database rolls back the rows already written', asyn
   expect(await count()).toBe(before);
   expect(await em().count(Unit, { code: 'OK2' })).toBe(0);
 });
+
+it('stores names without bidirectional overrides (an RLO would make a name read backwards)', async () => {
+  await importText(csv('BIDI,\u202e村庄\u202c名,CITY,\n'), { allowRoots: true });
+  expect((await em().findOneOrFail(Unit, { code: 'BIDI' })).name).toBe('村庄名');
+});
