@@ -9,6 +9,7 @@ import { IDLE, parseState, type DialogState } from './dialog';
 import { handlers, type Turn } from './handlers';
 import { zh, type Messages } from './messages';
 import { hitWindow, sweepWindows, type WindowResult } from '../src/domain/limits/rate-window';
+import { addressKey } from '../src/domain/limits/address';
 import { UploadStore, type FileWriter } from './upload.store';
 
 /** A message from a resident, as any transport delivers it. */
@@ -156,7 +157,8 @@ export class ConversationEngine {
 
   /** Counts a new contact against its network address's hourly allowance. */
   async admitNewContact(channel: Channel, address: string): Promise<WindowResult> {
-    return hitWindow(this.opts.orm, `new-contact:${channel}:${address}`, this.newContactsPerHour, 3600_000, this.opts.clock.now());
+    // Counted per address key: an IPv6 /64 is one address, as for every per-address limit.
+    return hitWindow(this.opts.orm, `new-contact:${channel}:${addressKey(address)}`, this.newContactsPerHour, 3600_000, this.opts.clock.now());
   }
 
   /** Sweeps unused photos and old rate windows once. */

@@ -4,6 +4,9 @@ import { Channel } from '../src/entities';
 import type { Clock } from '../src/domain/actor';
 import type { ConversationEngine } from './engine';
 import { takeWebPushes } from './push';
+import { BodyError, readChatBody, type ChatBody } from './chat-body';
+import { addressKey } from '../src/domain/limits/address';
+import type { UploadBudget } from '../src/domain/limits/upload-budget';
 
 const CONTACT = /^[A-Za-z0-9_-]{8,128}$/;
 /** Bodies above this carry a photo: they are admitted by photoBodyLimits. */
@@ -17,16 +20,27 @@ function bad(res: express.Response, message: string) {
  * The web chat channel: POST /chat/api/messages answers {"replies": [...]};
  * GET /chat/api/messages?contact=<id> hands over the pushes queued for that contact.
  */
-export function webChatRouter(engine: ConversationEngine, orm: MikroORM, clock: Clock): Router {
+export function webChatRouter(engine: ConversationEngine, orm: MikroORM, clock: Clock, limits: { budget: UploadBudget; minBytesPerSecond: number }): Router {
   const router = Router();
-  // A photo travels as base64 (4 bytes for 3). Bodies up to twice that are read, so a photo a little
-  // too large gets the engine's polite answer rather than a bare 413.
-  const maxImageBase64 = Math.ceil(engine.maxPhotoBytes / 3) * 4;
-  const maxBodyBytes = 2 * maxImageBase64 + LARGE_BODY;
-  const photos = photoBodyLimits({ perAddress: 1, totalBytes: 32 * 1024 * 1024, maxBodyBytes, busyReply: engine.messages.busy() });
-  router.post('/chat/api/messages', photos, express.json({ limit: maxBodyBytes }), async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const { from, name, text, id, image } = body;
+  // A photo travels as base64 (4 bytes for 3) in a JSON body with a few small fields besides.
+  const maxBodyBytes = Math.ceil(engine.maxPhotoBytes / 3) * 4 + LARGE_BODY;
+  const photos = photoBodyLimits({
+    budget: limits.budget,
+    maxBodyBytes,
+    minBytesPerSecond: limits.minBytesPerSecond,
+    busyReply: engine.messages.busy(),
+    tooLargeReply: engine.messages.photoTooLarge(Math.round(engine.maxPhotoBytes / 1024 / 1024)),
+  });
+  router.post('/chat/api/messages', photos, async (req, res) => {
+    if (!req.is('application/json')) return bad(res, 'send the message as JSON (Content-Type: application/json)');
+    let body: ChatBody;
+    try {
+      body = await readChatBody(req, maxBodyBytes);
+    } catch (err) {
+      if (!(err instanceof BodyError)) throw err;
+      return res.status(err.status).json({ error: err.message });
+    }
+    const { from, name, text, id, image } = body.fields;
     if (typeof from !== 'string' || !CONTACT.test(from)) return bad(res, 'from must be the contact id: 8–128 letters, digits, - or _');
     if (name !== undefined && typeof name !== 'string') return bad(res, 'name must be a string');
     if (text !== undefined && text !== null && typeof text !== 'string') return bad(res, 'text must be a string');
@@ -34,10 +48,10 @@ export function webChatRouter(engine: ConversationEngine, orm: MikroORM, clock: 
     let img: { bytes: Buffer; mimeType: string; name?: string } | undefined;
     if (image !== undefined && image !== null) {
       const i = image as Record<string, unknown>;
-      if (typeof i !== 'object' || typeof i.data !== 'string' || typeof i.mimeType !== 'string') {
+      if (typeof i !== 'object' || !body.photo || typeof i.mimeType !== 'string') {
         return bad(res, 'image must be {"mimeType": "image/jpeg", "data": "<base64>", "name": "…"}');
       }
-      img = { bytes: Buffer.from(i.data, 'base64'), mimeType: i.mimeType, name: typeof i.name === 'string' ? i.name : undefined };
+      img = { bytes: body.photo, mimeType: i.mimeType, name: typeof i.name === 'string' ? i.name : undefined };
     }
     // Every new contact id is a fresh quota: an address may start only so many per hour (asked by
     // the engine when the contact has no session yet, before anything is written for it).
@@ -77,40 +91,62 @@ export function webChatRouter(engine: ConversationEngine, orm: MikroORM, clock: 
   return router;
 }
 
+/** How long a photo body may come slower than the minimum rate before it is cut off, and how often that is checked. */
+const RATE_WINDOW_MS = 5000;
+const RATE_CHECK_MS = 1000;
+
 /**
- * Admits large bodies (photos) before a byte of them is read: each costs several times its size
- * in memory while it is read, decoded and handled, so a flood of them would exhaust the process.
- * One address may have `perAddress` of them in flight, all addresses together `totalBytes`; past
- * that the request is answered at once with 503 and Retry-After, its body never buffered.
- * Small messages pass straight through.
+ * Admits large bodies (photos) before a byte of them is read (see UploadBudget), and keeps them
+ * moving. A declared body larger than any photo is answered 413 at once, unread; past the budget,
+ * 503 with Retry-After; a body that arrives slower than `minBytesPerSecond` over five seconds (after
+ * the first five) is cut off with 408, so slow senders cannot hold the budget. Small messages pass
+ * straight through.
  */
-export function photoBodyLimits(opts: { perAddress: number; totalBytes: number; maxBodyBytes: number; busyReply: string }): express.RequestHandler {
-  let total = 0;
-  const byAddress = new Map<string, number>();
+export function photoBodyLimits(opts: {
+  budget: UploadBudget;
+  maxBodyBytes: number;
+  minBytesPerSecond: number;
+  busyReply: string;
+  tooLargeReply: string;
+}): express.RequestHandler {
   return (req, res, next) => {
     const declared = Number(req.headers['content-length']);
     // A chunked body of unknown length is counted at the most it may be.
     const length = Number.isFinite(declared) ? declared : opts.maxBodyBytes;
     if (length <= LARGE_BODY) return next();
-    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    const mine = byAddress.get(address) ?? 0;
-    if (mine >= opts.perAddress || total + length > opts.totalBytes) {
+    if (length > opts.maxBodyBytes) {
+      // Not read at all: the connection closes after the answer.
+      res.set('Connection', 'close').status(413).json({ error: `The body is larger than the largest photo (${opts.maxBodyBytes} bytes)`, replies: [opts.tooLargeReply] });
+      return;
+    }
+    const release = opts.budget.admit(addressKey(req.ip ?? req.socket.remoteAddress ?? 'unknown'), length);
+    if (!release) {
       res.set('Retry-After', '5');
       res.status(503).json({ error: 'Too many photos are arriving at once; try again in a few seconds', retryAfterSeconds: 5, replies: [opts.busyReply] });
       return;
     }
-    total += length;
-    byAddress.set(address, mine + 1);
-    let done = false;
-    const release = () => {
-      if (done) return;
-      done = true;
-      total -= length;
-      const left = (byAddress.get(address) ?? 1) - 1;
-      if (left) byAddress.set(address, left);
-      else byAddress.delete(address);
+    const socket = req.socket;
+    const started = Date.now();
+    const windowChecks = RATE_WINDOW_MS / RATE_CHECK_MS;
+    const seen: number[] = [socket.bytesRead];
+    const stop = () => {
+      clearInterval(watch);
+      release();
     };
-    res.once('finish', release).once('close', release);
+    const watch = setInterval(() => {
+      if (req.complete) return stop();
+      seen.push(socket.bytesRead);
+      if (seen.length > windowChecks + 1) seen.shift();
+      if (Date.now() - started < RATE_WINDOW_MS || seen.length <= windowChecks) return;
+      const arrived = seen[seen.length - 1] - seen[0];
+      if (arrived >= (opts.minBytesPerSecond * RATE_WINDOW_MS) / 1000) return;
+      stop();
+      if (!res.headersSent) res.set('Connection', 'close').status(408).json({ error: 'The photo arrived too slowly and was cut off; send it again on a better connection', replies: [opts.busyReply] });
+      // The rest of the body is not waited for.
+      setImmediate(() => socket.destroy());
+    }, RATE_CHECK_MS);
+    watch.unref();
+    res.once('close', stop);
     next();
   };
 }

@@ -15,6 +15,7 @@ import { limitOptions } from './graphql/limits';
 import { regionCounter } from './graphql/region-counter';
 import { FairShare } from './domain/limits/fair-share';
 import { addressKey } from './domain/limits/address';
+import { UploadBudget } from './domain/limits/upload-budget';
 import { bindStatementGate } from './db/sql';
 import { admitToServer } from './web/admission';
 import { requestIdPlugin, requestScope } from './graphql/request-scope';
@@ -108,7 +109,10 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
   // Photos of crashed requests and of dialogs that ended without a report: at start, then every 15 minutes.
   // (Test apps share the developer's uploads directory with throw-away databases: their tests sweep explicitly.)
   if (config.env !== 'test') chat.startSweeper(15 * 60_000);
-  if (config.webChatEnabled) app.use(webChatRouter(chat, orm, clock));
+  if (config.webChatEnabled) {
+    const budget = new UploadBudget({ perAddress: 1, totalBytes: config.uploadInFlightBytes });
+    app.use(webChatRouter(chat, orm, clock, { budget, minBytesPerSecond: config.uploadMinBytesPerSecond }));
+  }
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),

@@ -54,6 +54,9 @@ async function main(): Promise<void> {
     // Express 5 hands a listen error (a port in use) to this callback rather than throwing it.
     const s = app.express.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
+  // A client must send its headers, and its whole request, within these (slow senders hold sockets and memory).
+  server.headersTimeout = config.httpTimeouts.headersMs;
+  server.requestTimeout = config.httpTimeouts.requestMs;
   // Handlers go in before the 'listening' line: whoever reads it may signal at once.
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -30,7 +30,8 @@ afterAll(async () => {
 });
 
 async function app(env: Record<string, string>): Promise<TestApp> {
-  const a = await startTestApp(db, clock, env);
+  // Behind a proxy on loopback (TRUST_PROXY), so the tests can speak from any address.
+  const a = await startTestApp(db, clock, { TRUST_PROXY: '127.0.0.1', ...env });
   apps.push(a);
   return a;
 }
@@ -39,7 +40,6 @@ let seq = 0;
 async function post(a: TestApp, body: Record<string, unknown>, address = '198.51.100.1'): Promise<Response> {
   return fetch(`${a.url}/chat/api/messages`, {
     method: 'POST',
-    // The app trusts X-Forwarded-For from loopback (a reverse proxy), so tests can speak from any address.
     headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
     body: JSON.stringify(body),
   });

@@ -8,11 +8,12 @@ import { ADMIN, runScript } from '../support/server-process';
 
 const clock = { t: Date.parse('2026-11-30T02:00:00Z'), now: () => new Date(clock.t) };
 const advance = (seconds: number) => (clock.t += seconds * 1000);
-const ctx = useWorldApp(clock);
+// Behind a proxy on loopback (TRUST_PROXY), so the tests can speak from any address.
+const ctx = useWorldApp(clock, { TRUST_PROXY: '127.0.0.1' });
 
 const LOGIN = 'mutation($i: LoginInput!) { login(input: $i) { token officer { name } } }';
 
-/** A login from the given client address (the app trusts X-Forwarded-For from loopback, as behind a proxy). */
+/** A login from the given client address (X-Forwarded-For from the trusted proxy). */
 async function login(phone: string, password: string, address: string) {
   const res = await fetch(`${ctx.app.url}/graphql`, {
     method: 'POST',

@@ -70,12 +70,12 @@ export async function startTestApp(db: TestDb, clock?: Clock, env: Record<string
  * Registers beforeAll/afterAll for a test file: a fresh database with the fixture world, and the
  * app on it with the given clock. Read the returned object's fields inside tests.
  */
-export function useWorldApp(clock?: Clock): { db: TestDb; app: TestApp; world: World } {
+export function useWorldApp(clock?: Clock, env: Record<string, string> = {}): { db: TestDb; app: TestApp; world: World } {
   const ctx = {} as { db: TestDb; app: TestApp; world: World };
   beforeAll(async () => {
     ctx.db = await createTestDb();
     ctx.world = await buildWorld(ctx.db.orm.em.fork());
-    ctx.app = await startTestApp(ctx.db, clock);
+    ctx.app = await startTestApp(ctx.db, clock, env);
   });
   afterAll(async () => {
     await ctx.app?.close();
