@@ -24,13 +24,11 @@ import { healthRouter } from './web/health.route';
 import { photoRouter } from './web/photo.route';
 import { ledgerRouter } from './web/ledger.route';
 import { letterRouter } from './web/letter.route';
-import { dashboardRouter, explorerRouter } from './web/dashboard.route';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { chatPageRouter, dashboardRouter, explorerRouter } from './web/dashboard.route';
+import { securityHeaders } from './web/headers';
 import { ConversationEngine } from '../bot/engine';
 import { webChatRouter } from '../bot/web.adapter';
 import { logger } from './logger';
-import { projectRoot } from './paths';
 
 export interface App {
   express: Express;
@@ -79,6 +77,7 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
   // X-Forwarded-For counts only from the reverse proxies named in TRUST_PROXY: otherwise any client
   // could name itself a fresh address for every per-address limit.
   app.set('trust proxy', config.trustProxy.length ? [...config.trustProxy] : false);
+  app.use(securityHeaders());
   app.use(healthRouter(orm, fairShare));
   // The command-centre page at /, and GraphiQL for browsers at GET /graphql (before Apollo).
   app.use(dashboardRouter());
@@ -94,17 +93,12 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
     uploadMinFreeBytes: config.uploadMinFreeBytes,
     newContactsPerHour: config.chatNewContactsPerHourPerIp,
   });
-  if (config.webChatEnabled) {
-    const page = readFileSync(path.join(projectRoot(), 'src/web/chat.html'), 'utf8');
-    app.get('/chat', (_req, res) => {
-      res.type('html').send(page);
-    });
-  }
+  if (config.webChatEnabled) app.use(chatPageRouter());
   // Everything below needs the database: admitted to the server's share first.
   app.use(admitToServer(fairShare, chat.messages.busy()));
   // Case photos for officers, by bearer token like GraphQL.
   app.use(photoRouter(orm, { uploadDir: config.uploadDir, jwtSecret: tokenSecret, actors }));
-  app.use(ledgerRouter(orm, { jwtSecret: tokenSecret, actors, clock }));
+  app.use(ledgerRouter(orm, { jwtSecret: tokenSecret, actors, clock, maxRunning: config.ledger.exports, minBytesPerSecond: config.ledger.minBytesPerSecond }));
   app.use(letterRouter(orm, { jwtSecret: tokenSecret, actors }));
   // Photos of crashed requests and of dialogs that ended without a report: at start, then every 15 minutes.
   // (Test apps share the developer's uploads directory with throw-away databases: their tests sweep explicitly.)

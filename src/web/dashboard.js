@@ -733,7 +733,13 @@
         return res.text();
       })
       .then(function (html) {
-        win.location.href = URL.createObjectURL(new Blob([html], { type: 'text/html;charset=utf-8' }));
+        // Written into the window this page opened: it runs no script of its own (the page's policy
+        // allows none inline), so its print button is wired from here.
+        win.document.open();
+        win.document.write(html);
+        win.document.close();
+        var print = win.document.querySelector('button.print');
+        if (print) print.addEventListener('click', function () { win.print(); });
       })
       .catch(function (err) {
         win.close();

@@ -35,7 +35,7 @@ function packageFile(pkg: string, file: string): string {
 
 function serveAsset(router: Router, a: Asset): void {
   router.get(a.url, (_req, res) => {
-    res.set({ 'Cache-Control': YEAR, 'X-Content-Type-Options': 'nosniff' }).type(a.type).send(a.body);
+    res.set('Cache-Control', YEAR).type(a.type).send(a.body);
   });
 }
 
@@ -45,33 +45,20 @@ function linkAssets(html: string, assets: Asset[]): string {
   return html;
 }
 
-const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+/** Sends a page; its security headers (CSP and the rest) come from securityHeaders, for every page alike. */
+function sendPage(res: Response, html: string): void {
+  res.set('Cache-Control', 'no-cache').type('html').send(html);
+}
 
-/** The printable warning letter's own button calls `print()`; opened from the page as a blob, it runs under the page's policy. */
-const LETTER_PRINT_HANDLER = sha256('print()');
-
-const DASHBOARD_CSP = [
-  "default-src 'none'",
-  `script-src 'self' 'unsafe-hashes' ${LETTER_PRINT_HANDLER}`,
-  // ECharts positions its tooltips with inline styles.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
-
-function sendPage(res: Response, html: string, csp: string): void {
-  res
-    .set({
-      'Cache-Control': 'no-cache',
-      'Content-Security-Policy': csp,
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-    })
-    .type('html')
-    .send(html);
+/** GET /chat: the residents' web chat page, /chat.js and /chat.css. */
+export function chatPageRouter(): Router {
+  const dir = path.join(projectRoot(), 'src/web');
+  const assets = [asset('/chat.js', 'js', path.join(dir, 'chat.js')), asset('/chat.css', 'css', path.join(dir, 'chat.css'))];
+  const page = linkAssets(readFileSync(path.join(dir, 'chat.html'), 'utf8'), assets);
+  const router = Router();
+  router.get('/chat', (_req, res) => sendPage(res, page));
+  for (const a of assets) serveAsset(router, a);
+  return router;
 }
 
 /** GET / (the page), /dashboard.js, /dashboard.css and /vendor/echarts.min.js. */
@@ -84,7 +71,7 @@ export function dashboardRouter(): Router {
   ];
   const page = linkAssets(readFileSync(path.join(dir, 'dashboard.html'), 'utf8'), assets);
   const router = Router();
-  router.get('/', (_req, res) => sendPage(res, page, DASHBOARD_CSP));
+  router.get('/', (_req, res) => sendPage(res, page));
   for (const a of assets) serveAsset(router, a);
   return router;
 }
@@ -93,44 +80,6 @@ export function dashboardRouter(): Router {
 function wantsExplorer(req: Request): boolean {
   return req.query.query === undefined && (req.headers.accept ?? '').includes('text/html');
 }
-
-/** The page's own script: mounts GraphiQL with the session's token (from the dashboard) in the headers editor. */
-const EXPLORER_SCRIPT = `
-(function () {
-  var introspection = document.body.getAttribute('data-introspection') === 'true';
-  var token = null;
-  try { token = sessionStorage.getItem('sanling-token'); } catch (e) { /* storage off */ }
-  var headers = token ? JSON.stringify({ Authorization: 'Bearer ' + token }, null, 2) : '{\\n  "Authorization": "Bearer "\\n}';
-  var query = [
-    '# 三零 GraphQL API 调试台',
-    '# 1. 运行 Login 取得令牌（token）；',
-    '# 2. 在下方 Headers 中填入 {"Authorization": "Bearer <令牌>"}，再运行其他查询。',
-    '# 从指挥中心打开时，已登录的令牌已经填好。',
-    '',
-    'mutation Login {',
-    '  login(input: {phone: "", password: ""}) {',
-    '    token',
-    '    officer { name role unit { name } }',
-    '  }',
-    '}',
-    '',
-    'query Dashboard {',
-    '  dashboard {',
-    '    unit { name }',
-    '    month',
-    '    base { openCases openHazards openEmergencies listed reportedInMonth }',
-    '    progress { category units zeroUnits rate target met }',
-    '  }',
-    '}',
-    '',
-  ].join('\\n');
-  var fetcher = GraphiQL.createFetcher({ url: '/graphql' });
-  var props = { fetcher: fetcher, defaultQuery: query, defaultHeaders: headers, defaultEditorToolsVisibility: 'headers', shouldPersistHeaders: false };
-  // Without introspection there is no schema to ask for: no docs, no completion; queries still run.
-  if (!introspection) props.schema = null;
-  ReactDOM.createRoot(document.getElementById('graphiql')).render(React.createElement(GraphiQL, props));
-})();
-`;
 
 function explorerHtml(introspection: boolean, assets: Record<string, Asset>): string {
   const notice = introspection
@@ -157,7 +106,7 @@ ${notice}
 <script src="${assets.react.versioned}"></script>
 <script src="${assets.reactDom.versioned}"></script>
 <script src="${assets.graphiql.versioned}"></script>
-<script>${EXPLORER_SCRIPT}</script>
+<script src="${assets.explorer.versioned}"></script>
 </body></html>`;
 }
 
@@ -171,26 +120,15 @@ export function explorerRouter(options: { introspection: boolean }): Router {
     reactDom: asset('/vendor/react-dom.production.min.js', 'js', packageFile('react-dom', 'umd/react-dom.production.min.js')),
     graphiql: asset('/vendor/graphiql.min.js', 'js', packageFile('graphiql', 'graphiql.min.js')),
     css: asset('/vendor/graphiql.min.css', 'css', packageFile('graphiql', 'graphiql.min.css')),
+    explorer: asset('/explorer.js', 'js', path.join(projectRoot(), 'src/web/explorer.js')),
   };
   const page = explorerHtml(options.introspection, assets);
-  const csp = [
-    "default-src 'none'",
-    `script-src 'self' ${sha256(EXPLORER_SCRIPT)}`,
-    "style-src 'self' 'unsafe-inline'",
-    // GraphiQL's fonts and icons are data: URLs inside its stylesheet.
-    "font-src 'self' data:",
-    "img-src 'self' data:",
-    "connect-src 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
   const router = Router();
   router.get('/graphql', (req, res, next) => {
     if (!wantsExplorer(req)) return next();
     // Caches keep the page apart from the JSON answers of the same URL.
     res.vary('Accept');
-    sendPage(res, page, csp);
+    sendPage(res, page);
   });
   for (const a of Object.values(assets)) serveAsset(router, a);
   return router;

@@ -34,8 +34,11 @@ import { bearerOfficer, dispositionName, refuse, type BearerAuth } from './offic
 
 const MAX_MONTHS = 120;
 const BATCH = 1000;
-/** A client that reads nothing for this long is cut off: an export holds a pooled connection. */
-const STALL_MS = 60_000;
+/**
+ * The window over which a client's reading speed is judged: an export holds a pooled connection and
+ * one of the few export places, so a client taking less than the minimum rate over it is cut off.
+ */
+const RATE_WINDOW_MS = 10_000;
 /** Excel's limit on the characters of one cell; longer texts are cut there. */
 const XLSX_CELL_MAX = 32_767;
 const ANONYMOUS = '匿名';
@@ -148,16 +151,58 @@ order by c.reported_at, c.id`;
 
 type Pausing = Partial<Pick<Writable, 'writableNeedDrain'>> & NodeJS.EventEmitter & { _writableState?: { needDrain?: boolean } };
 
-/** Waits until a stream that asked for a pause has drained, the client went away, or it stalled. */
-async function drained(stream: Pausing | undefined, stop: AbortSignal, res: Response): Promise<void> {
-  // The zip inside exceljs uses readable-stream 2, whose streams lack the writableNeedDrain getter.
-  const full = stream?.writableNeedDrain ?? stream?._writableState?.needDrain ?? false;
-  if (!full || stop.aborted) return;
-  try {
-    await once(stream!, 'drain', { signal: AbortSignal.any([stop, AbortSignal.timeout(STALL_MS)]) });
-  } catch {
-    // Stalled or gone: ending the response ends the export (res 'close' aborts `stop`).
-    if (!stop.aborted) res.destroy();
+/** How fast the client takes the export: the bytes its connection has taken, sampled over time. */
+class ReadRate {
+  private readonly samples: { at: number; bytes: number }[] = [];
+
+  constructor(
+    private readonly res: Response,
+    private readonly minBytesPerSecond: number,
+  ) {}
+
+  /** Notes how much the client has taken by now. */
+  note(): { now: number; bytes: number } {
+    const now = Date.now();
+    const bytes = this.res.socket?.bytesWritten ?? 0;
+    this.samples.push({ at: now, bytes });
+    while (this.samples.length > 2 && now - this.samples[1].at >= RATE_WINDOW_MS) this.samples.shift();
+    return { now, bytes };
+  }
+
+  /** False once the client took less than the minimum rate over the last window (never in the first). */
+  keepsUp(): boolean {
+    const { now, bytes } = this.note();
+    const first = this.samples[0];
+    if (now - first.at < RATE_WINDOW_MS) return true;
+    return ((bytes - first.bytes) * 1000) / (now - first.at) >= this.minBytesPerSecond;
+  }
+}
+
+/**
+ * Waits until a stream that asked for a pause has drained or the client went away; a client that
+ * reads slower than the minimum rate is cut off (ending the response ends the export: its 'close'
+ * aborts `stop`).
+ */
+async function drained(stream: Pausing | undefined, stop: AbortSignal, res: Response, rate: ReadRate): Promise<void> {
+  for (;;) {
+    // The zip inside exceljs uses readable-stream 2, whose streams lack the writableNeedDrain getter.
+    const full = stream?.writableNeedDrain ?? stream?._writableState?.needDrain ?? false;
+    if (stop.aborted) return;
+    // Judged only while the client holds things up: a slow database is not the client's fault.
+    if (!full) {
+      rate.note();
+      return;
+    }
+    if (!rate.keepsUp()) {
+      logger.warn('ledger export: the client read slower than LEDGER_MIN_RATE_KB; cut off');
+      res.destroy();
+      return;
+    }
+    try {
+      await once(stream!, 'drain', { signal: AbortSignal.any([stop, AbortSignal.timeout(RATE_WINDOW_MS / 2)]) });
+    } catch {
+      // Not drained yet: look at the rate again.
+    }
   }
 }
 
@@ -190,17 +235,20 @@ type Format = 'csv' | 'xlsx';
  * officer's jurisdiction (default their own) for SUPERVISOR and above, months inclusive by report
  * time in Asia/Shanghai (default the current month). Bearer token as for GraphQL.
  */
-export function ledgerRouter(orm: MikroORM, opts: BearerAuth & { clock: Clock; maxRunning?: number }): Router {
+export function ledgerRouter(orm: MikroORM, opts: BearerAuth & { clock: Clock; maxRunning?: number; minBytesPerSecond?: number }): Router {
   // Another exceljs must fail here, not quietly stop waiting for slow clients.
   const probe = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: new PassThrough().resume(), useStyles: false, useSharedStrings: false });
   if (!sheetInputOf(probe.addWorksheet('probe'))) throw new Error('exceljs no longer hands sheets to the zip through sheet.stream.pipes[0]: see writeXlsx');
   const router = Router();
   // Each export holds a pooled connection for its whole download: a few at a time leave the rest to GraphQL.
   const maxRunning = opts.maxRunning ?? 2;
+  const minBytesPerSecond = opts.minBytesPerSecond ?? 8 * 1024;
   let running = 0;
+  // One export per officer at a time: one officer cannot hold every place.
+  const exporting = new Set<number>();
   const handler = (format: Format) => async (req: Request, res: Response, next: NextFunction) => {
     let cursor: Cursor<LedgerRow> | undefined;
-    let counted = false;
+    let counted: number | undefined;
     try {
       const em = orm.em.fork();
       const officer = await bearerOfficer(em, req, res, opts);
@@ -216,12 +264,17 @@ export function ledgerRouter(orm: MikroORM, opts: BearerAuth & { clock: Clock; m
       const unitId = rawUnit === undefined ? officer.unitId : fromGlobalId(rawUnit, 'Unit').id;
       const [unit] = await query<{ name: string; code: string; path: string }>(em, 'select name, code, path from units where id = ?', [unitId]);
       if (!unit || !inJurisdiction(officer, unit.path)) throw notFound('Unit');
+      if (exporting.has(officer.id)) {
+        res.set('Retry-After', '30');
+        return refuse(res, 429, 'An export of yours is running already; wait for it to finish');
+      }
       if (running >= maxRunning) {
         res.set('Retry-After', '30');
         return refuse(res, 503, `${running} ledger exports are running already; try again in a minute`);
       }
       running += 1;
-      counted = true;
+      exporting.add(officer.id);
+      counted = officer.id;
       const params = [Object.keys(EVENT_LABEL), Object.values(EVENT_LABEL), SYSTEM, ANONYMOUS, likePrefix(unit.path), monthStart(from), monthStart(to + 1)];
       // The trail looks up each entry's officer or resident by primary key; on small tables the
       // planner would rather scan them whole, once per entry of every case (ten times slower).
@@ -243,7 +296,7 @@ export function ledgerRouter(orm: MikroORM, opts: BearerAuth & { clock: Clock; m
       res.on('close', () => {
         if (!res.writableFinished) gone.abort();
       });
-      await (format === 'csv' ? writeCsv : writeXlsx)(res, cursor, gone.signal);
+      await (format === 'csv' ? writeCsv : writeXlsx)(res, cursor, gone.signal, new ReadRate(res, minBytesPerSecond));
     } catch (err) {
       const status = err instanceof DomainError ? STATUS_OF[err.code] : undefined;
       if (status && !res.headersSent) return refuse(res, status, (err as Error).message);
@@ -252,7 +305,10 @@ export function ledgerRouter(orm: MikroORM, opts: BearerAuth & { clock: Clock; m
       logger.error('ledger export failed part-way:', err);
       res.destroy();
     } finally {
-      if (counted) running -= 1;
+      if (counted !== undefined) {
+        running -= 1;
+        exporting.delete(counted);
+      }
       await cursor?.close();
     }
   };
@@ -261,7 +317,7 @@ export function ledgerRouter(orm: MikroORM, opts: BearerAuth & { clock: Clock; m
   return router;
 }
 
-async function writeCsv(res: Response, cursor: Cursor<LedgerRow>, stop: AbortSignal): Promise<void> {
+async function writeCsv(res: Response, cursor: Cursor<LedgerRow>, stop: AbortSignal, rate: ReadRate): Promise<void> {
   // The BOM makes Excel read the file as UTF-8; records end in CRLF as RFC 4180 has it.
   res.write(`\uFEFF${COLUMNS.map(([h]) => csvCell(h)).join(',')}\r\n`);
   for (;;) {
@@ -271,7 +327,7 @@ async function writeCsv(res: Response, cursor: Cursor<LedgerRow>, stop: AbortSig
     for (const r of batch) chunk += `${COLUMNS.map(([, , value]) => csvCell(value(r))).join(',')}\r\n`;
     res.write(chunk);
     if (batch.length < BATCH) break;
-    await drained(res, stop, res);
+    await drained(res, stop, res, rate);
   }
   res.end();
 }
@@ -281,7 +337,7 @@ function sheetInputOf(sheet: ExcelJS.Worksheet): Pausing | undefined {
   return (sheet as unknown as { stream?: { pipes?: Pausing[] } }).stream?.pipes?.[0];
 }
 
-async function writeXlsx(res: Response, cursor: Cursor<LedgerRow>, stop: AbortSignal): Promise<void> {
+async function writeXlsx(res: Response, cursor: Cursor<LedgerRow>, stop: AbortSignal, rate: ReadRate): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: false, useSharedStrings: false });
   const sheet = workbook.addWorksheet('台账', { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = COLUMNS.map(([header, width]) => ({ header, width }));
@@ -297,8 +353,8 @@ async function writeXlsx(res: Response, cursor: Cursor<LedgerRow>, stop: AbortSi
     if (stop.aborted) return;
     for (const r of batch) sheet.addRow(COLUMNS.map(([, , value]) => cell(value(r)))).commit();
     if (batch.length < BATCH) break;
-    await drained(sheetInput, stop, res);
-    await drained(res, stop, res);
+    await drained(sheetInput, stop, res, rate);
+    await drained(res, stop, res, rate);
   }
   // Every row is in: the connection can go back before the zip is finished.
   await cursor.close();

@@ -2,7 +2,6 @@ import { once } from 'node:events';
 import http, { type IncomingMessage } from 'node:http';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
-import type { Case } from '../../src/entities';
 import { maskPhone } from '../../src/domain/access';
 import { acceptCase } from '../../src/domain/case-workflow.service';
 import { addCaseNote } from '../../src/domain/case-steps.service';
@@ -10,7 +9,9 @@ import type { OfficerActor } from '../../src/domain/actor';
 import { query } from '../../src/db/sql';
 import { toGlobalId } from '../../src/graphql/relay';
 import { useWorldApp } from '../support/app';
-import { insertCase, type OfficerKey } from '../support/fixture';
+import { insertCase, PASSWORD, type OfficerKey } from '../support/fixture';
+import { createOfficer } from '../../src/domain/officer.service';
+import { Officer, OfficerRole, type Case } from '../../src/entities';
 
 /* The ledger export (台账): what it contains, for whom, and that it streams and lets go when the client leaves. */
 
@@ -217,7 +218,9 @@ describe('CSV', () => {
 
 describe('XLSX', () => {
   it('holds the same rows as the CSV, as text cells, formulas not guarded because cells are never formulas', async () => {
-    const [{ rows: sheet, types }, { rows }] = await Promise.all([xlsx('/ledger.xlsx'), csv('/ledger.csv')]);
+    // One after the other: an officer runs one export at a time.
+    const { rows: sheet, types } = await xlsx('/ledger.xlsx');
+    const { rows } = await csv('/ledger.csv');
     expect(sheet[0]).toEqual(HEADERS);
     expect(sheet).toHaveLength(rows.length + 1);
     const unguard = (v: string) => (/^'[=+\-@]/.test(v) ? v.slice(1) : v);
@@ -318,8 +321,8 @@ describe('streaming', () => {
    * These downloads go over a connection of their own each (node:http without an agent): parsing
    * megabytes here blocks this process long enough for a pooled keep-alive connection to go stale.
    */
-  async function open(format: string): Promise<IncomingMessage> {
-    const token = await t.app.login('admin');
+  async function open(format: string, token?: string): Promise<IncomingMessage> {
+    token ??= await t.app.login('admin');
     return new Promise((resolve, reject) => {
       http
         .get(`${t.app.url}/ledger.${format}?unitId=${bulkUnit}&from=2026-09&to=2026-09`, { agent: false, headers: { authorization: `Bearer ${token}` } }, resolve)
@@ -374,19 +377,75 @@ describe('streaming', () => {
     expect(fetches()).toBeLessThan(BATCHES);
   });
 
+  /** Another city supervisor (1, 2, …), so several officers can export the county at once. */
+  async function cityToken(n = 1): Promise<string> {
+    const phone = `1380000019${n}`;
+    const em = t.db.orm.em.fork();
+    if (!(await em.count(Officer, { phone }))) await createOfficer(em, { phone, password: PASSWORD, name: `市督导${n}`, role: OfficerRole.SUPERVISOR, unitCode: 'C' });
+    const res = await t.app.gql('mutation($i: LoginInput!) { login(input: $i) { token } }', { i: { phone, password: PASSWORD } });
+    return res.data.login.token;
+  }
+
   it('runs two exports at a time and asks a third client to come back', async () => {
-    const held = [await open('csv'), await open('csv')];
+    const held = [await open('csv'), await open('csv', await cityToken())];
     for (const res of held) {
       await once(res, 'data');
       res.pause();
     }
-    const third = await open('csv');
+    const third = await open('csv', await cityToken(2));
     expect(third.statusCode).toBe(503);
     expect(third.headers['retry-after']).toBe('30');
     expect(JSON.parse(await rest(third))).toEqual({ error: '2 ledger exports are running already; try again in a minute' });
     for (const res of held) res.destroy();
     await released();
   });
+
+  it('runs one export per officer at a time', async () => {
+    const first = await open('csv');
+    await once(first, 'data');
+    first.pause();
+    const again = await open('xlsx');
+    expect(again.statusCode).toBe(429);
+    expect(again.headers['retry-after']).toBe('30');
+    expect(JSON.parse(await rest(again))).toEqual({ error: 'An export of yours is running already; wait for it to finish' });
+    // Another officer still gets the second place.
+    const other = await open('csv', await cityToken());
+    expect(other.statusCode).toBe(200);
+    for (const res of [first, other]) res.destroy();
+    await released();
+  });
+
+  it('cuts off a client that reads slower than the minimum rate, and frees its place and connection', async () => {
+    const started = Date.now();
+    const slow = await open('csv');
+    expect(slow.statusCode).toBe(200);
+    await once(slow, 'data');
+    slow.pause();
+    // One byte a second, as an attacker holding the export places would read.
+    const drip = setInterval(() => slow.read(1), 1000);
+    try {
+      // While its export runs, the officer's next one is refused; once it is cut off, the next one runs.
+      let next: IncomingMessage | undefined;
+      while (!next && Date.now() - started < 45_000) {
+        const res = await open('csv');
+        if (res.statusCode === 200) next = res;
+        else {
+          expect(res.statusCode).toBe(429);
+          await rest(res);
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+      // Cut within a window or two of falling behind (the socket buffers take a few megabytes first), not after a minute.
+      expect(next).toBeDefined();
+      expect(Date.now() - started).toBeLessThan(45_000);
+      next!.resume();
+      await once(next!, 'end');
+    } finally {
+      clearInterval(drip);
+      slow.destroy();
+    }
+    await released();
+  }, 90_000);
 
   it('counts exports that ended, so later ones run', async () => {
     for (let i = 0; i < 3; i++) {

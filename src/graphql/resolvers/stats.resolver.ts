@@ -246,7 +246,7 @@ function breakingCases(all: CaseRow[], first: number | undefined): CaseRow[] {
   return all.slice(0, pageSize({ first }));
 }
 
-const BREAKING_CASES = 'The cases that broke them, oldest first: at most this many, 0 to 100 (default 20).';
+const BREAKING_CASES = 'At most this many, 0 to 100 (default 20).';
 
 @Resolver(() => ZeroBreakType)
 export class ZeroBreakResolver {
