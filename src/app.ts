@@ -122,7 +122,7 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
           actor: null,
           lane: undefined,
           loaders: createLoaders(em, () => ctx.actor, undefined, limit),
-          services: { tokens: { secret: tokenSecret, ttlHours: config.tokenTtlHours, limits: config.loginLimits }, clock, campaign: config.campaign },
+          services: { tokens: { secret: tokenSecret, ttlHours: config.tokenTtlHours, limits: config.loginLimits, refuseDemoPassword: config.env === 'production' }, clock, campaign: config.campaign },
           clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
           requestId,
           ...limit,

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseCalendarCsv } from '../domain/calendar';
 import { importCalendar } from '../domain/deadline.service';
-import { createOfficer, unlockLoginByPhone } from '../domain/officer.service';
+import { createOfficer, setOfficerActiveByPhone, unlockLoginByPhone } from '../domain/officer.service';
 import { verifyAllTrails } from '../domain/trail.service';
 import { importStandards, parseStandardsCsv } from '../domain/standards';
 import { importUnits, parseUnitCsv } from '../domain/unit-import';
@@ -32,6 +32,10 @@ Commands:
       after loading cases with triggers off). --check also reports rows that differed and exits 1 if any.
   unlock-login --phone P
       Lifts the login lock (and any back-off) on a phone after repeated wrong passwords.
+  deactivate-officer --phone P
+      The officer can no longer log in, and their tokens are refused from their next request on.
+  reactivate-officer --phone P
+      Lets a deactivated officer log in again.
 
 Uses DATABASE_URL, or the embedded database in DATA_DIR (default .data), like npm start.`;
 
@@ -128,6 +132,14 @@ void withDatabase(USAGE, async (orm) => {
       if (!values.phone) throw new UsageError('unlock-login: missing --phone');
       const lifted = await unlockLoginByPhone(em, values.phone);
       console.log(lifted ? `Unlocked login for ${values.phone.trim()}.` : `${values.phone.trim()} was not locked or throttled; nothing to do.`);
+      return;
+    }
+    case 'deactivate-officer':
+    case 'reactivate-officer': {
+      const { values } = parseArgs({ args: rest, options: { phone: { type: 'string' } }, strict: true });
+      if (!values.phone) throw new UsageError(`${command}: missing --phone`);
+      const officer = await setOfficerActiveByPhone(em, values.phone, command === 'reactivate-officer');
+      console.log(`${officer.name} (${officer.phone}, ${officer.role}) is ${officer.active ? 'active again' : 'deactivated: logins and tokens are refused'}.`);
       return;
     }
     case 'verify-trail': {

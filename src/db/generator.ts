@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -13,6 +14,7 @@ import {
 } from '../entities';
 import { parseCalendarCsv, WorkCalendar, localDate, startOfLocalDay } from '../domain/calendar';
 import { hashPassword } from '../domain/password';
+import { DEMO_PASSWORD } from '../domain/password-policy';
 import { nextCheck } from '../domain/schedule/follow-up';
 import { levelDue } from '../domain/supervision';
 import { deadlines, defaultPolicy } from '../domain/sla';
@@ -35,6 +37,12 @@ export interface GenerateOptions {
   now: Date;
   seed?: number;
   progress?: (message: string) => void;
+  /**
+   * Production: the demo accounts get random passwords of their own (answered once in the result,
+   * never stored in the clear), and the generated officers none anyone knows. Otherwise every
+   * officer's password is DEMO_PASSWORD.
+   */
+  randomPasswords?: boolean;
 }
 
 export interface GenerateResult {
@@ -43,10 +51,12 @@ export interface GenerateResult {
   residents: number;
   cases: number;
   events: number;
+  /** With randomPasswords: the demo accounts' passwords, to be shown once. */
+  passwords?: { phone: string; role: OfficerRole; password: string }[];
 }
 
 /** Demo logins (never loaded in production); README lists them. */
-export const DEMO_PASSWORD = 'sanling-demo';
+export { DEMO_PASSWORD };
 export const DEMO_ACCOUNTS = [
   { phone: '13800000000', name: '系统管理员', role: OfficerRole.ADMIN, unit: '141100000000' },
   { phone: '13800000001', name: '市综治督导', role: OfficerRole.SUPERVISOR, unit: '141100000000' },
@@ -212,11 +222,15 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
   say(`units: ${idRows.length} (${tree.townships.length} townships, ${tree.villages.length} villages/communities, ${tree.orgs.length} enterprises and institutions) ${elapsed()}`);
 
   // Officers: demo accounts, one officer per township, one grid worker per village.
-  const hash = await hashPassword(DEMO_PASSWORD);
+  const secret = () => randomBytes(12).toString('base64url');
+  const passwords = DEMO_ACCOUNTS.map((a) => ({ phone: a.phone, role: a.role, password: opts.randomPasswords ? secret() : DEMO_PASSWORD }));
+  const accountHashes = opts.randomPasswords ? await Promise.all(passwords.map((p) => hashPassword(p.password))) : undefined;
+  // Generated officers share one hash: of the demo password, or of a random one nobody is told.
+  const hash = await hashPassword(opts.randomPasswords ? secret() : DEMO_PASSWORD);
   const officerRows: unknown[][] = [];
   let phoneSeq = 0;
   const nextPhone = () => `139${pad(++phoneSeq, 8)}`;
-  for (const a of DEMO_ACCOUNTS) officerRows.push([a.name, a.phone, hash, a.role, unitId.get(a.unit)]);
+  DEMO_ACCOUNTS.forEach((a, i) => officerRows.push([a.name, a.phone, accountHashes?.[i] ?? hash, a.role, unitId.get(a.unit)]));
   for (const tw of tree.townships) {
     officerRows.push([`${tw.name}综治中心${text.personName(r)}`, nextPhone(), hash, OfficerRole.OFFICER, unitId.get(tw.code)]);
   }
@@ -425,7 +439,7 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
   }
   await em.execute('analyze');
   say(`cases: ${opts.cases}, trail events: ${events} ${elapsed()}`);
-  return { units: idRows.length, officers: officers.length, residents: residentIds.length, cases: opts.cases, events };
+  return { units: idRows.length, officers: officers.length, residents: residentIds.length, cases: opts.cases, events, passwords: opts.randomPasswords ? passwords : undefined };
 }
 
 const CASE_COLUMNS = [

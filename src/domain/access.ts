@@ -31,6 +31,19 @@ export function requireRole(actor: Actor, role: OfficerRole): OfficerActor {
   return officer;
 }
 
+/**
+ * An admin whose jurisdiction is the whole deployment: every root unit lies under them (one city
+ * deployed, and the admin at it). Settings that apply everywhere — the SLA policy — are theirs
+ * alone; an admin of one county must not change the deadlines of the others.
+ */
+export function requireDeploymentAdmin(actor: Actor, roots: readonly { path: string }[]): OfficerActor {
+  const admin = requireRole(actor, OfficerRole.ADMIN);
+  if (!roots.length || !roots.every((r) => inJurisdiction(admin, r.path))) {
+    throw forbidden('This setting applies to the whole deployment: only an admin of its top unit may change it');
+  }
+  return admin;
+}
+
 /** A path lies in the actor's jurisdiction: their unit or anything under it. */
 export function inJurisdiction(actor: OfficerActor, path: string): boolean {
   return path.startsWith(actor.unitPath);

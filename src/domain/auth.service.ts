@@ -9,6 +9,7 @@ import { badInput, DomainError, rateLimited, unauthenticated } from './errors';
 import { recordLoginAttempt } from './login-audit';
 import { admitAddress, admitPhone, clearPhone, DEFAULT_LOGIN_LIMITS, refundAddress, type LoginLimits } from './limits/login-throttle';
 import { dummyHash, verifyPassword } from './password';
+import { DEMO_PASSWORD } from './password-policy';
 
 /**
  * The token secret as a key object, made once: jsonwebtoken would otherwise turn a string secret
@@ -23,6 +24,8 @@ export interface TokenSettings {
   ttlHours: number;
   /** Login throttling; the defaults when not given. */
   limits?: LoginLimits;
+  /** Production: the demo data set's published password opens no account, whatever the database holds. */
+  refuseDemoPassword?: boolean;
 }
 
 const ISSUER = 'sanling';
@@ -66,7 +69,7 @@ export async function login(
 
   const officer = await em.findOne(Officer, { phone }, { populate: ['passwordHash', 'unit'] });
   // Compare against a dummy hash for unknown phones so timing does not reveal who is registered.
-  const ok = await verifyPassword(input.password, officer?.passwordHash ?? (await dummyHash()));
+  const ok = (await verifyPassword(input.password, officer?.passwordHash ?? (await dummyHash()))) && !(settings.refuseDemoPassword && input.password === DEMO_PASSWORD);
   if (!officer || !ok || !officer.active) {
     await audit(!officer ? LoginOutcome.UNKNOWN_PHONE : !ok ? LoginOutcome.WRONG_PASSWORD : LoginOutcome.INACTIVE);
     throw unauthenticated('Wrong phone or password');

@@ -2,6 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { CalendarDay, SlaPolicyRow, type CaseKind, type CasePriority } from '../entities';
 import { WorkCalendar, type CalendarEntry } from './calendar';
 import { badInput } from './errors';
+import { requireDeploymentAdmin } from './access';
+import type { Actor } from './actor';
+import { query } from '../db/sql';
 import { defaultPolicy, type Limit, type SlaPolicy } from './sla';
 
 /** The working-day calendar as stored (holidays and make-up workdays are data). */
@@ -29,7 +32,8 @@ function checkLimit(name: string, limit: Limit | undefined): void {
 }
 
 /** Sets (or replaces) the policy of a kind × priority. Admin only; callers check the role. */
-export async function saveSlaPolicy(em: EntityManager, kind: CaseKind, priority: CasePriority, policy: SlaPolicy): Promise<SlaPolicy> {
+export async function saveSlaPolicy(em: EntityManager, actor: Actor, kind: CaseKind, priority: CasePriority, policy: SlaPolicy): Promise<SlaPolicy> {
+  requireDeploymentAdmin(actor, await query<{ path: string }>(em, 'select path from units where parent_id is null'));
   checkLimit('accept', policy.accept);
   checkLimit('resolve', policy.resolve);
   checkLimit('extended', policy.extended);

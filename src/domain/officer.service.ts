@@ -81,6 +81,32 @@ export async function unlockLogin(em: EntityManager, actor: Actor, phone: string
   return officerRowOf(officer);
 }
 
+/**
+ * Deactivates or reactivates an officer of the admin's jurisdiction. A deactivated officer cannot log
+ * in, and their tokens are refused from the next request on (the token cache hears of the change from
+ * the database). An admin cannot deactivate themself: the last admin would lock everyone out.
+ */
+export async function setOfficerActive(em: EntityManager, actor: Actor, officerId: number, active: boolean): Promise<OfficerRow> {
+  const admin = requireRole(actor, OfficerRole.ADMIN);
+  const officer = await em.findOne(Officer, { id: officerId }, { populate: ['unit'] });
+  if (!officer || !inJurisdiction(admin, officer.unit.getEntity().path)) throw notFound('Officer');
+  if (officer.id === admin.id && !active) throw badInput('You cannot deactivate yourself; ask another admin');
+  return officerRowOf(await saveActive(em, officer, active));
+}
+
+/** The same by phone, for the admin CLI (which trusts its operator); NOT_FOUND for an unknown phone. */
+export async function setOfficerActiveByPhone(em: EntityManager, phone: string, active: boolean): Promise<OfficerRow> {
+  const officer = await em.findOne(Officer, { phone: phone.trim() });
+  if (!officer) throw notFound(`Officer with phone ${phone.trim()}`);
+  return officerRowOf(await saveActive(em, officer, active));
+}
+
+async function saveActive(em: EntityManager, officer: Officer, active: boolean): Promise<Officer> {
+  officer.active = active;
+  await em.flush();
+  return officer;
+}
+
 /** Lifts the login lock on a phone, registered or not (admin CLI); false when it was not throttled. */
 export function unlockLoginByPhone(em: EntityManager, phone: string): Promise<boolean> {
   if (!phone.trim()) throw badInput('give the phone to unlock');

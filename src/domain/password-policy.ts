@@ -7,6 +7,13 @@ import { COMMON_PASSWORDS } from './common-passwords';
  */
 
 export const PASSWORD_MIN_LENGTH = 10;
+
+/**
+ * The password of the demo data set, printed in the README: never accepted in production (a
+ * database seeded for a demo and then put into service must not let the world in), and never
+ * allowed as anyone's new password.
+ */
+export const DEMO_PASSWORD = 'sanling-demo';
 export const PASSWORD_MAX_LENGTH = 200;
 
 const ADVICE = 'Tip: three or four unrelated words (e.g. "river-lamp-hungry-tea") are long, easy to remember and hard to guess.';
@@ -53,7 +60,7 @@ export function passwordProblems(password: string, context: { phone?: string } =
     problems.push('password is mostly one number with a few letters (such as a date or a phone number): use words instead');
   } else if (new Set(compact).size < 4 || /^(.{1,5}?)\1+$/u.test(compact) || isSequence(compact)) {
     problems.push('password must not be one character repeated, a short pattern repeated or a run like "abcdefgh"');
-  } else if (candidates(lower).some((c) => COMMON_PASSWORDS.has(c))) {
+  } else if (normalized === DEMO_PASSWORD || candidates(lower).some((c) => COMMON_PASSWORDS.has(c))) {
     problems.push('password is one of the most common passwords (or one with digits or symbols added), which attackers try first: choose another');
   }
   return problems.length ? [...problems, ADVICE] : problems;

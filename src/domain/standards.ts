@@ -282,7 +282,7 @@ export async function unitAssessments(em: EntityManager, unitIds: readonly numbe
   const ids = [...new Set(unitIds)];
   const rows = await query<StandardItem & {
     unitId: number; unitScore: number; itemCount: number; score: number; note: string | null; assessedAt: number;
-    officerId: number; officerName: string; officerPhone: string; officerRole: OfficerRole; officerUnitId: number;
+    officerId: number; officerName: string; officerPhone: string; officerRole: OfficerRole; officerUnitId: number; officerActive: boolean;
   }>(
     em,
     `with s as (
@@ -291,7 +291,7 @@ export async function unitAssessments(em: EntityManager, unitIds: readonly numbe
        where a.unit_id = any(?) and a.month = ?::date group by a.unit_id)
      select a.unit_id as "unitId", s.score as "unitScore", (select count(*)::int from standard_items) as "itemCount",
        ${ITEM_COLUMNS}, a.score::float8 as score, a.note, (extract(epoch from a.assessed_at) * 1000)::float8 as "assessedAt",
-       o.id as "officerId", o.name as "officerName", o.phone as "officerPhone", o.role as "officerRole", o.unit_id as "officerUnitId"
+       o.id as "officerId", o.name as "officerName", o.phone as "officerPhone", o.role as "officerRole", o.unit_id as "officerUnitId", o.active as "officerActive"
      from assessments a join s on s.unit_id = a.unit_id join standard_items i on i.id = a.item_id join officers o on o.id = a.assessed_by
      where a.month = ?::date
      order by a.unit_id, i.position, i.code`,
@@ -307,7 +307,7 @@ export async function unitAssessments(em: EntityManager, unitIds: readonly numbe
       item: { id: r.id, aspect: r.aspect, code: r.code, text: r.text, weight: r.weight, position: r.position },
       score: r.score,
       note: r.note,
-      assessedBy: { __typename: 'Officer', id: r.officerId, name: r.officerName, phone: r.officerPhone, role: r.officerRole, unitId: r.officerUnitId },
+      assessedBy: { __typename: 'Officer', id: r.officerId, name: r.officerName, phone: r.officerPhone, role: r.officerRole, unitId: r.officerUnitId, active: r.officerActive },
       assessedAt: new Date(r.assessedAt),
     });
   }

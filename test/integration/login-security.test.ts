@@ -1,6 +1,7 @@
 import { createOfficer } from '../../src/domain/officer.service';
 import { OfficerRole } from '../../src/entities';
 import { useWorldApp } from '../support/app';
+import { toGlobalId } from '../../src/graphql/relay';
 import { OFFICERS, PASSWORD } from '../support/fixture';
 import { ADMIN, runScript } from '../support/server-process';
 
@@ -204,4 +205,62 @@ it('refuses common passwords with a message a person can act on', async () => {
   const cli = await runScript(ADMIN, ['create-officer', '--phone', '13800000196', '--password', 'qwerty123456', '--name', '新干部', '--role', 'OFFICER', '--unit', 'A1'], env);
   expect(cli.code).toBe(1);
   expect(cli.err).toMatch(/most common passwords.*choose another/);
+}, 120_000);
+
+/** The officer of a token as the server sees it now (`me`), or the error code. */
+async function me(token: string): Promise<string> {
+  const res = await ctx.app.gql('{ me { name active } }', {}, token);
+  return res.errors?.[0]?.extensions?.code ?? (res.data.me.active ? 'ACTIVE' : 'INACTIVE');
+}
+
+/** Polls until `me` answers `want` (the server hears of officer changes through the database), answering the ms it took. */
+async function until(token: string, want: string): Promise<number> {
+  const started = Date.now();
+  while ((await me(token)) !== want) {
+    if (Date.now() - started > 3000) throw new Error(`me never answered ${want}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return Date.now() - started;
+}
+
+it('lets an admin deactivate an officer of their jurisdiction over GraphQL: tokens refused at once, logins too, until reactivated', async () => {
+  const phone = '13800000171';
+  const grid = await createOfficer(ctx.db.orm.em.fork(), { phone, password: PASSWORD, name: '新网格员', role: OfficerRole.GRID_WORKER, unitCode: 'A1a' });
+  const id = toGlobalId('Officer', grid.id);
+  const token = (await login(phone, PASSWORD, '10.0.8.1')).token!;
+  expect(await me(token)).toBe('ACTIVE');
+  const q = 'mutation($i: OfficerIdInput!) { deactivateOfficer(input: $i) { name active } }';
+  // Not a supervisor's to do, nor an admin's of another county, nor anyone's to do to themself.
+  expect((await ctx.app.gql(q, { i: { officerId: id } }, await ctx.app.login('supA'))).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  await createOfficer(ctx.db.orm.em.fork(), { phone: '13800000170', password: PASSWORD, name: '乙县管理员', role: OfficerRole.ADMIN, unitCode: 'B' });
+  const countyB = (await login('13800000170', PASSWORD, '10.0.8.2')).token!;
+  expect((await ctx.app.gql(q, { i: { officerId: id } }, countyB)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  const self = await ctx.app.gql(q, { i: { officerId: toGlobalId('Officer', ctx.world.officers.admin.id) } }, await ctx.app.login('admin'));
+  expect(self.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+
+  const done = await ctx.app.gql(q, { i: { officerId: id } }, await ctx.app.login('admin'));
+  expect(done.data.deactivateOfficer).toEqual({ name: '新网格员', active: false });
+  expect(await until(token, 'UNAUTHENTICATED')).toBeLessThan(1000);
+  expect(await login(phone, PASSWORD, '10.0.8.1')).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+
+  const back = await ctx.app.gql('mutation($i: OfficerIdInput!) { reactivateOfficer(input: $i) { active } }', { i: { officerId: id } }, await ctx.app.login('admin'));
+  expect(back.data.reactivateOfficer).toEqual({ active: true });
+  expect(await login(phone, PASSWORD, '10.0.8.1')).toMatchObject({ ok: true });
+});
+
+it('lets an operator deactivate and reactivate an officer from the CLI', async () => {
+  const phone = '13800000172';
+  await createOfficer(ctx.db.orm.em.fork(), { phone, password: PASSWORD, name: '另一网格员', role: OfficerRole.GRID_WORKER, unitCode: 'A1b' });
+  const token = (await login(phone, PASSWORD, '10.0.9.1')).token!;
+  const env = { ...process.env, NODE_ENV: 'test', DATABASE_URL: ctx.db.url, LOG_LEVEL: 'warn' };
+  const off = await runScript(ADMIN, ['deactivate-officer', '--phone', phone], env);
+  expect({ code: off.code, err: off.err }).toEqual({ code: 0, err: '' });
+  expect(off.out).toMatch(/deactivated/);
+  expect(await until(token, 'UNAUTHENTICATED')).toBeLessThan(1000);
+  const on = await runScript(ADMIN, ['reactivate-officer', '--phone', phone], env);
+  expect(on.code).toBe(0);
+  expect(await login(phone, PASSWORD, '10.0.9.1')).toMatchObject({ ok: true });
+  const unknown = await runScript(ADMIN, ['deactivate-officer', '--phone', '13999999999'], env);
+  expect(unknown.code).toBe(1);
+  expect(unknown.err).toMatch(/not found/);
 }, 120_000);

@@ -2,6 +2,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { toGlobalId } from '../../src/graphql/relay';
 import { useWorldApp } from '../support/app';
+import { PASSWORD } from '../support/fixture';
+import { createOfficer } from '../../src/domain/officer.service';
+import { OfficerRole } from '../../src/entities';
 import { ADMIN, runScript } from '../support/server-process';
 
 // Thursday 31 Dec 2026, 10:00 Beijing time.
@@ -39,6 +42,12 @@ it('lets an admin change a policy, for new cases only, and nobody else', async (
   const q = 'mutation($i: SetSlaPolicyInput!) { setSlaPolicy(input: $i) { kind priority accept { amount unit } resolve { amount unit } extended { amount } } }';
   const denied = await t.app.gql(q, { i: policy }, await t.app.login('supA'));
   expect(denied.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  // An admin of one county may not change the deadlines of every county.
+  await createOfficer(t.db.orm.em.fork(), { phone: '13800000180', password: PASSWORD, name: '县管理员', role: OfficerRole.ADMIN, unitCode: 'A' });
+  const county = await t.app.gql('mutation($i: LoginInput!) { login(input: $i) { token } }', { i: { phone: '13800000180', password: PASSWORD } });
+  const countyAdmin = await t.app.gql(q, { i: policy }, county.data.login.token);
+  expect(countyAdmin.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  expect(countyAdmin.errors?.[0].message).toMatch(/whole deployment/);
   const bad = await t.app.gql(q, { i: { ...policy, accept: { amount: 0, unit: 'HOURS' } } }, await t.app.login('admin'));
   expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   const saved = await t.app.gql(q, { i: policy }, await t.app.login('admin'));

@@ -124,3 +124,38 @@ it('builds before a start only when a source is newer than the last build', asyn
     }
   }
 });
+
+it('seeds in production only when asked to, and never with a known password', async () => {
+  const dir = freshDataDir('prod-seed-');
+  const SEED = path.join(ROOT, 'dist/src/cli/seed.js');
+  const production = { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-that-is-long-enough-123' };
+  try {
+    const refused = await runScript(SEED, [], userEnv(dir, production));
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/NODE_ENV is production.*--production/s);
+    const seeded = await runScript(SEED, ['--production', '--cases', '20'], userEnv(dir, production));
+    expect(seeded.code).toBe(0);
+    const admin = /13800000000\s+ADMIN\s+(\S+)/.exec(seeded.out)?.[1];
+    expect(admin).toMatch(/^[\w-]{16}$/);
+    expect(seeded.out).not.toContain('sanling-demo');
+    const server = await startServer(dir, production);
+    try {
+      const login = (password: string, phone = '13800000000') =>
+        fetch(`${server.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: 'mutation($i: LoginInput!) { login(input: $i) { token } }', variables: { i: { phone, password } } }),
+        }).then(async (r) => ((await r.json()) as { data?: { login: { token: string } } | null }).data?.login?.token);
+      expect(await login(admin!)).toEqual(expect.any(String));
+      // The demo password opens neither the demo accounts nor the generated officers.
+      expect(await login('sanling-demo')).toBeUndefined();
+      expect(await login('sanling-demo', '13900000001')).toBeUndefined();
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    const pid = pidIn(dir);
+    if (pid && alive(pid)) process.kill(pid, 'SIGQUIT');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 180_000);

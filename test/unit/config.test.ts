@@ -40,4 +40,20 @@ describe('configuration', () => {
     expect(() => loadConfig({ RANKING_WEIGHTS: 'zero=1,speed=2' })).toThrow(/RANKING_WEIGHTS: "speed" is not one of/);
     expect(() => loadConfig({ RANKING_WEIGHTS: 'zero=0' })).toThrow(/RANKING_WEIGHTS: at least one weight/);
   });
+
+  it('names the allowed range of a number out of range, not "must be a number"', () => {
+    expect(() => loadConfig({ CHAT_RATE_PER_MINUTE: '100000' })).toThrow(/CHAT_RATE_PER_MINUTE: must be a whole number from 1 to 1000/);
+    expect(() => loadConfig({ CHAT_RATE_PER_MINUTE: 'fast' })).toThrow(/CHAT_RATE_PER_MINUTE: must be a whole number from 1 to 1000/);
+    expect(() => loadConfig({ CHAT_RATE_PER_MINUTE: '2.5' })).toThrow(/CHAT_RATE_PER_MINUTE: must be a whole number from 1 to 1000/);
+    expect(() => loadConfig({ UPLOAD_MAX_MB: '0' })).toThrow(/UPLOAD_MAX_MB: must be a number above 0 and at most 50/);
+    expect(() => loadConfig({ TARGET_ENTERPRISE: '2' })).toThrow(/TARGET_ENTERPRISE: must be a number from 0 to 1/);
+  });
+
+  it('keeps part of the pool for light requests and refuses shares that would take all of it', () => {
+    const c = loadConfig({ DB_POOL_MAX: '8' });
+    expect(c.fairShare).toMatchObject({ heavyConnections: 4, connectionsPerClient: 2, requestsPerClient: 4 });
+    expect(() => loadConfig({ DB_POOL_MAX: '4', HEAVY_CONNECTIONS: '4' })).toThrow(/HEAVY_CONNECTIONS: must be less than DB_POOL_MAX \(4\)/);
+    expect(() => loadConfig({ DB_POOL_MAX: '2', FAIR_SHARE_CONNECTIONS: '2' })).toThrow(/FAIR_SHARE_CONNECTIONS: must be less than DB_POOL_MAX/);
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_SECONDS: '300', HTTP_REQUEST_TIMEOUT_SECONDS: '60' })).toThrow(/HTTP_HEADERS_TIMEOUT_SECONDS/);
+  });
 });

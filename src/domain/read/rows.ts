@@ -81,6 +81,8 @@ export interface OfficerRow {
   phone: string;
   role: OfficerRole;
   unitId: number;
+  /** False once deactivated: no login, no token works. */
+  active: boolean;
 }
 
 export interface ResidentRow {
@@ -199,6 +201,7 @@ export const OFFICER_ROW = reader<OfficerRow>('Officer', 'officers', {
   phone: 'phone',
   role: 'role',
   unitId: 'unit_id',
+  active: 'active',
 });
 
 export const RESIDENT_ROW = reader<ResidentRow>('Resident', 'residents', {
@@ -280,7 +283,7 @@ export function unitRowOf(u: Unit): UnitRow {
 }
 
 export function officerRowOf(o: Officer): OfficerRow {
-  return { __typename: 'Officer', id: o.id, name: o.name, phone: o.phone, role: o.role, unitId: o.unit.id };
+  return { __typename: 'Officer', id: o.id, name: o.name, phone: o.phone, role: o.role, unitId: o.unit.id, active: o.active };
 }
 
 export function residentRowOf(r: { id: number; displayName: string; phone?: string | null }): ResidentRow {

@@ -3,12 +3,12 @@ import { officerRowOf, type OfficerRow, type UnitRow } from '../../domain/read/r
 import { requireOfficer } from '../../domain/access';
 import { login } from '../../domain/auth.service';
 import { listLoginAttempts } from '../../domain/login-audit';
-import { officerPhoneFor, unlockLogin } from '../../domain/officer.service';
+import { officerPhoneFor, setOfficerActive, unlockLogin } from '../../domain/officer.service';
 import { issueBindingCode } from '../../domain/officer-chat.service';
 import { notFound } from '../../domain/errors';
 import { actorOf, type GraphQLContext } from '../context';
-import { toConnection, toGlobalId } from '../relay';
-import { ChatBindingCode, LoginAttemptConnection, LoginInput, LoginPayload, OfficerType, UnlockLoginInput } from '../types/officer.type';
+import { fromGlobalId, toConnection, toGlobalId } from '../relay';
+import { ChatBindingCode, LoginAttemptConnection, LoginInput, LoginPayload, OfficerIdInput, OfficerType, UnlockLoginInput } from '../types/officer.type';
 import { UnitType } from '../types/unit.type';
 
 @Resolver(() => OfficerType)
@@ -41,6 +41,22 @@ export class OfficerResolver {
     @Arg('input', () => UnlockLoginInput, { description: 'Whose login to unlock.' }) input: UnlockLoginInput,
   ): Promise<OfficerRow> {
     return unlockLogin(ctx.em, actorOf(ctx), input.phone);
+  }
+
+  @Mutation(() => OfficerType, {
+    description: 'Admins: deactivate an officer of your jurisdiction (someone who left, or a lost phone): they cannot log in, and their tokens are refused from the next request on. Not yourself.',
+  })
+  async deactivateOfficer(@Ctx() ctx: GraphQLContext, @Arg('input', () => OfficerIdInput, { description: 'Whom to deactivate.' }) input: OfficerIdInput): Promise<OfficerRow> {
+    const row = await setOfficerActive(ctx.em, actorOf(ctx), fromGlobalId(input.officerId, 'Officer').id, false);
+    ctx.loaders.officer.clear(row.id);
+    return row;
+  }
+
+  @Mutation(() => OfficerType, { description: 'Admins: let a deactivated officer of your jurisdiction log in again.' })
+  async reactivateOfficer(@Ctx() ctx: GraphQLContext, @Arg('input', () => OfficerIdInput, { description: 'Whom to reactivate.' }) input: OfficerIdInput): Promise<OfficerRow> {
+    const row = await setOfficerActive(ctx.em, actorOf(ctx), fromGlobalId(input.officerId, 'Officer').id, true);
+    ctx.loaders.officer.clear(row.id);
+    return row;
   }
 
   @Query(() => LoginAttemptConnection, { description: 'Admins: the login audit log, newest first: attempts on officers of your jurisdiction (and, for admins of the top unit, on phones that match nobody).' })

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { CaseKind, CasePriority, OfficerRole } from '../../entities';
-import { requireOfficer, requireRole } from '../../domain/access';
+import { CaseKind, CasePriority } from '../../entities';
+import { requireOfficer } from '../../domain/access';
 import { policyFor, saveSlaPolicy } from '../../domain/deadline.service';
 import { actorOf, type GraphQLContext } from '../context';
 import { SetSlaPolicyInput, SlaPolicyType } from '../types/sla.type';
@@ -19,10 +19,9 @@ export class SlaResolver {
     return out;
   }
 
-  @Mutation(() => SlaPolicyType, { description: 'Set the deadlines of a kind × priority; applies to cases reported from now on. ADMIN.' })
+  @Mutation(() => SlaPolicyType, { description: 'Set the deadlines of a kind × priority; applies to cases reported from now on, everywhere. ADMIN of the top unit (the whole deployment).' })
   async setSlaPolicy(@Ctx() ctx: GraphQLContext, @Arg('input', () => SetSlaPolicyInput, { description: 'Kind, priority and limits.' }) input: SetSlaPolicyInput) {
-    requireRole(actorOf(ctx), OfficerRole.ADMIN);
-    const saved = await saveSlaPolicy(ctx.em, input.kind, input.priority, { accept: input.accept, resolve: input.resolve, extended: input.extended ?? undefined });
+    const saved = await saveSlaPolicy(ctx.em, actorOf(ctx), input.kind, input.priority, { accept: input.accept, resolve: input.resolve, extended: input.extended ?? undefined });
     return { kind: input.kind, priority: input.priority, ...saved };
   }
 }

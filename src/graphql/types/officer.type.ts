@@ -1,4 +1,4 @@
-import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { LoginOutcome, OfficerRole } from '../../entities';
 import { connectionType, Node } from '../relay';
 
@@ -15,6 +15,9 @@ export class OfficerType extends Node {
 
   @Field(() => OfficerRole, { description: 'Role, which decides what they may do.' })
   role!: OfficerRole;
+
+  @Field({ description: 'False once an admin deactivated them (deactivateOfficer): they cannot log in, and their tokens are refused.' })
+  active!: boolean;
 }
 
 @ObjectType('Resident', { simpleResolvers: true, description: 'A member of the public who reported a case (群众), known by their chat identity.' })
@@ -57,6 +60,12 @@ export class ChatBindingCode {
 
   @Field({ description: 'The code stops working then (10 minutes).' })
   expiresAt!: Date;
+}
+
+@InputType({ description: 'An officer, by global id.' })
+export class OfficerIdInput {
+  @Field(() => ID, { description: 'Global id of the officer.' })
+  officerId!: string;
 }
 
 @InputType({ description: 'Whose login to unlock.' })
