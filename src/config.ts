@@ -103,6 +103,9 @@ const envSchema = z.object({
   RANKING_WEIGHTS: z.string().optional(),
 });
 
+/** Every variable the configuration reads (each is listed in .env.example). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export interface Config {
   readonly env: 'development' | 'test' | 'production';
   readonly port: number;

@@ -1,4 +1,6 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../src/config';
 
 describe('configuration', () => {
   it('has development defaults and generates a throw-away JWT secret', () => {
@@ -55,5 +57,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ DB_POOL_MAX: '4', HEAVY_CONNECTIONS: '4' })).toThrow(/HEAVY_CONNECTIONS: must be less than DB_POOL_MAX \(4\)/);
     expect(() => loadConfig({ DB_POOL_MAX: '2', FAIR_SHARE_CONNECTIONS: '2' })).toThrow(/FAIR_SHARE_CONNECTIONS: must be less than DB_POOL_MAX/);
     expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_SECONDS: '300', HTTP_REQUEST_TIMEOUT_SECONDS: '60' })).toThrow(/HTTP_HEADERS_TIMEOUT_SECONDS/);
+  });
+
+  it('lists every variable in .env.example, with values it accepts', () => {
+    const text = readFileSync(path.join(__dirname, '../../.env.example'), 'utf8');
+    const listed = Object.fromEntries([...text.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+    expect(Object.keys(listed).sort()).toEqual([...CONFIG_VARIABLES].sort());
+    expect(() => loadConfig(listed)).not.toThrow();
   });
 });
