@@ -60,7 +60,9 @@ export function passwordProblems(password: string, context: { phone?: string } =
     problems.push('password is mostly one number with a few letters (such as a date or a phone number): use words instead');
   } else if (new Set(compact).size < 4 || /^(.{1,5}?)\1+$/u.test(compact) || isSequence(compact)) {
     problems.push('password must not be one character repeated, a short pattern repeated or a run like "abcdefgh"');
-  } else if (normalized === DEMO_PASSWORD || candidates(lower).some((c) => COMMON_PASSWORDS.has(c))) {
+  } else if (lower === DEMO_PASSWORD) {
+    problems.push('password is the demo data set\'s, printed in the README for everyone: choose another');
+  } else if (candidates(lower).some((c) => COMMON_PASSWORDS.has(c))) {
     problems.push('password is one of the most common passwords (or one with digits or symbols added), which attackers try first: choose another');
   }
   return problems.length ? [...problems, ADVICE] : problems;

@@ -415,14 +415,14 @@ describe('streaming', () => {
     await released();
   });
 
-  it('cuts off a client that reads slower than the minimum rate, and frees its place and connection', async () => {
+  it('cuts off a client that reads slower than the minimum rate within seconds, and frees its place and connection', async () => {
     const started = Date.now();
     const slow = await open('csv');
     expect(slow.statusCode).toBe(200);
     await once(slow, 'data');
     slow.pause();
-    // One byte a second, as an attacker holding the export places would read.
-    const drip = setInterval(() => slow.read(1), 1000);
+    // It reads nothing more (rate 0: anything below the minimum is judged the same way; a reader
+    // that takes one byte at a time here would still pull a socket chunk at each read).
     try {
       // While its export runs, the officer's next one is refused; once it is cut off, the next one runs.
       let next: IncomingMessage | undefined;
@@ -441,7 +441,6 @@ describe('streaming', () => {
       next!.resume();
       await once(next!, 'end');
     } finally {
-      clearInterval(drip);
       slow.destroy();
     }
     await released();

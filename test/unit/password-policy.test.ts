@@ -5,10 +5,15 @@ import { addressKey } from '../../src/domain/limits/address';
 const refused = (password: string, phone?: string) => passwordProblems(password, { phone }).join(' ');
 
 describe('password policy', () => {
-  it.each(['sanling-demo', 'correct-horse-1', 'long-enough-1', 'river-lamp-hungry-tea', '我家门前有两棵枣树呢', 'Tr0ub4dor&3xq', '8f3k9d2m1x'])(
+  it.each(['correct-horse-1', 'long-enough-1', 'river-lamp-hungry-tea', '我家门前有两棵枣树呢', 'Tr0ub4dor&3xq', '8f3k9d2m1x'])(
     'accepts %s',
     (password) => expect(passwordProblems(password, { phone: '13800000102' })).toEqual([]),
   );
+
+  it('refuses the demo password, which the README publishes', () => {
+    expect(refused('sanling-demo')).toMatch(/demo data set/);
+    expect(refused('Sanling-Demo')).toMatch(/demo data set/);
+  });
 
   it('asks for at least ten characters, counting Chinese characters as one each', () => {
     expect(PASSWORD_MIN_LENGTH).toBe(10);
