@@ -57,10 +57,12 @@ function boundOf(bound: ListBound, args: Record<string, unknown>, regions: Regio
  * neither (none should exist: a test walks the schema) counts as a full page.
  */
 function sizeEstimator(regions: RegionCounts, found: { heavy: boolean }): ComplexityEstimator {
-  return ({ field, args, childComplexity }) => {
+  return ({ type, field, args, childComplexity }) => {
     if (field.extensions?.heavy) found.heavy = true;
     const leaf = isLeafType(getNamedType(field.type));
     const own = leaf ? 0 : 1;
+    // Introspection reads the schema, whose size is fixed: its lists are not multiplied (depth bounds it).
+    if (type.name.startsWith('__') || field.name.startsWith('__')) return own + childComplexity;
     // Each object of a list costs at least 1, even when only its scalars are selected.
     const perItem = leaf ? 0 : Math.max(1, childComplexity);
     if (field.args.some((a) => a.name === 'first')) {
