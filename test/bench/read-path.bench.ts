@@ -169,7 +169,12 @@ beforeAll(async () => {
   })();
   dataDir = freshDataDir('bench-');
   // Scheduled jobs off: their timers and queries would add noise that the baseline does not have (a deployment can run them in `npm run worker`).
-  product = await startServer(dataDir, { DATABASE_URL: db.url, JWT_SECRET: SECRET, DEMO_DATA: 'false', JOBS: 'off' });
+  // One officer drives all 50 connections here: the fair share (4 requests, 2 statements per client)
+  // would refuse most of them, so it is opened as wide as the pool allows. Its machinery still runs.
+  product = await startServer(dataDir, {
+    DATABASE_URL: db.url, JWT_SECRET: SECRET, DEMO_DATA: 'false', JOBS: 'off',
+    FAIR_SHARE_REQUESTS: '100', FAIR_SHARE_QUEUE: '1000', FAIR_SHARE_CONNECTIONS: '9',
+  });
 });
 afterAll(async () => {
   if (product && product.proc.exitCode === null) {
