@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Channel, Resident, type Attachment } from '../src/entities';
-import type { Clock } from '../src/domain/actor';
-import { residentFromRow } from '../src/domain/resident.service';
+import type { Clock } from '../src/domain/access/actor';
+import { residentFromRow } from '../src/domain/registry/resident.service';
 import { logger } from '../src/logger';
 import { cleanChatText } from '../src/domain/text';
 import { IDLE, parseState, type DialogState } from './dialog';

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CaseKind, ReturnVisitResult, Unit, type Attachment, type Case, type Resident } from '../src/entities';
-import { placeStem, searchPlaces, searchTownships } from '../src/domain/place-search';
-import { bindChatContact, officerForContact, officerTodo } from '../src/domain/officer-chat.service';
-import { reportPriority } from '../src/domain/report-priority';
-import { myCaseByNumber, myCases, pendingReturnVisits, reportAsResident, residentReturnVisit } from '../src/domain/resident.service';
-import type { Limit } from '../src/domain/sla';
+import { placeStem, searchPlaces, searchTownships } from '../src/domain/registry/place-search';
+import { bindChatContact, officerForContact, officerTodo } from '../src/domain/registry/officer-chat.service';
+import { reportPriority } from '../src/domain/cases/report-priority';
+import { myCaseByNumber, myCases, pendingReturnVisits, reportAsResident, residentReturnVisit } from '../src/domain/registry/resident.service';
+import type { Limit } from '../src/domain/time/sla';
 import { IDLE, type DialogState, type Draft } from './dialog';
 import { clip, KIND_MENU, type CaseSummary, type Messages, type Urgency } from './messages';
 import { linkUploads } from './upload.store';

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { Router } from 'express';
 import { Channel } from '../src/entities';
-import type { Clock } from '../src/domain/actor';
+import type { Clock } from '../src/domain/access/actor';
 import type { ConversationEngine } from './engine';
 import { takeWebPushes } from './push';
 import { BodyError, readChatBody, type ChatBody } from './chat-body';

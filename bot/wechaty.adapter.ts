@@ -3,7 +3,7 @@ import qrTerminal from 'qrcode-terminal';
 import { ScanStatus, WechatyBuilder, type Message, type Wechaty } from 'wechaty';
 import type { WechatyInterface } from 'wechaty/impls';
 import { Channel } from '../src/entities';
-import type { Clock } from '../src/domain/actor';
+import type { Clock } from '../src/domain/access/actor';
 import { logger } from '../src/logger';
 import type { ConversationEngine } from './engine';
 import type { ChannelAdapter } from '../src/domain/push/delivery';

@@ -4,9 +4,9 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { type Express } from 'express';
 import type { Config } from './config';
-import { systemClock, type Clock } from './domain/actor';
-import { authenticate, tokenKey } from './domain/auth.service';
-import { ActorCache } from './domain/actor-cache';
+import { systemClock, type Clock } from './domain/access/actor';
+import { authenticate, tokenKey } from './domain/access/auth.service';
+import { ActorCache } from './domain/access/actor-cache';
 import { listen } from './db/listen';
 import { DomainError, unauthenticated } from './domain/errors';
 import { createLoaders, type GraphQLContext } from './graphql/context';

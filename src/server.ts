@@ -7,7 +7,7 @@ import { loadDemoDataIfEmpty } from './db/demo';
 import { openServer } from './db/embedded';
 import { initOrm } from './db/orm';
 import { logger } from './logger';
-import { systemClock } from './domain/actor';
+import { systemClock } from './domain/access/actor';
 import { WechatyAdapter } from '../bot/wechaty.adapter';
 import { pushRenderer } from '../bot/push';
 import { Dispatcher } from './jobs/dispatcher';

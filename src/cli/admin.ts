@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { parseCalendarCsv } from '../domain/calendar';
-import { importCalendar } from '../domain/deadline.service';
-import { createOfficer, setOfficerActiveByPhone, unlockLoginByPhone } from '../domain/officer.service';
-import { verifyAllTrails } from '../domain/trail.service';
-import { importStandards, parseStandardsCsv } from '../domain/standards';
-import { importUnits, parseUnitCsv } from '../domain/unit-import';
+import { parseCalendarCsv } from '../domain/time/calendar';
+import { importCalendar } from '../domain/time/deadline.service';
+import { createOfficer, setOfficerActiveByPhone, unlockLoginByPhone } from '../domain/registry/officer.service';
+import { verifyAllTrails } from '../domain/cases/trail.service';
+import { importStandards, parseStandardsCsv } from '../domain/registry/standards';
+import { importUnits, parseUnitCsv } from '../domain/registry/unit-import';
 import { UsageError, withDatabase } from './run';
 
 const USAGE = `Usage: npm run admin -- <command> [options]

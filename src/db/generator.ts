@@ -12,13 +12,13 @@ import {
   ReturnVisitResult,
   UnitKind,
 } from '../entities';
-import { parseCalendarCsv, WorkCalendar, localDate, startOfLocalDay } from '../domain/calendar';
-import { hashPassword } from '../domain/password';
-import { DEMO_PASSWORD } from '../domain/password-policy';
-import { nextCheck } from '../domain/schedule/follow-up';
-import { levelDue } from '../domain/supervision';
-import { deadlines, defaultPolicy } from '../domain/sla';
-import { importUnits, parseUnitCsv, type UnitRow } from '../domain/unit-import';
+import { parseCalendarCsv, WorkCalendar, localDate, startOfLocalDay } from '../domain/time/calendar';
+import { hashPassword } from '../domain/access/password';
+import { DEMO_PASSWORD } from '../domain/access/password-policy';
+import { nextCheck } from '../domain/time/follow-up';
+import { levelDue } from '../domain/time/supervision';
+import { deadlines, defaultPolicy } from '../domain/time/sla';
+import { importUnits, parseUnitCsv, type UnitRow } from '../domain/registry/unit-import';
 import { dataFile } from '../paths';
 import { acquireConnection, copyLine, copyLines, copyRows, CopyIn, type BulkColumn } from './bulk';
 import { TrailHasher, type TrailEvent } from './trail.worker';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { eventHash, GENESIS_HASH } from '../domain/trail';
+import { eventHash, GENESIS_HASH } from '../domain/cases/trail';
 import { copyLine } from './bulk';
 
 /*

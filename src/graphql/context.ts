@@ -1,15 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { UnitKind } from '../entities';
-import type { Actor, Clock } from '../domain/actor';
+import type { Actor, Clock } from '../domain/access/actor';
 import { DomainError } from '../domain/errors';
 import { checkDeadline } from './guard.middleware';
-import { loadChildren } from '../domain/unit.service';
-import { loadRepeatedPetition, loadSimilarCases } from '../domain/case-steps.service';
-import { verifyTrails, type BrokenTrail } from '../domain/trail.service';
+import { loadChildren } from '../domain/registry/unit.service';
+import { loadRepeatedPetition, loadSimilarCases } from '../domain/cases/case-steps.service';
+import { verifyTrails, type BrokenTrail } from '../domain/cases/trail.service';
 import { sqlRowSource, type EventPage, type RowSource } from '../domain/read/load';
 import type { CaseRow, OfficerRow, ResidentRow, UnitRow } from '../domain/read/rows';
-import type { TokenSettings } from '../domain/auth.service';
+import type { TokenSettings } from '../domain/access/auth.service';
 import type { CampaignSettings } from '../domain/stats/settings';
 import type { Lane } from '../domain/limits/fair-share';
 

@@ -2,7 +2,7 @@ import { Field, ID, InterfaceType, Int, ObjectType, type ClassType } from 'type-
 import { badInput } from '../domain/errors';
 import { Bounded, Heavy } from './limits';
 import type { Page } from '../domain/pagination';
-import { EXACT_COUNT_LIMIT, type CaseCount } from '../domain/case.query';
+import { EXACT_COUNT_LIMIT, type CaseCount } from '../domain/cases/case.query';
 
 /** Types reachable through node(id). */
 export type NodeTypeName = 'Unit' | 'Case' | 'Officer';

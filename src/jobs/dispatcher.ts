@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Clock } from '../domain/actor';
+import type { Clock } from '../domain/access/actor';
 import { deliverPending, type ChannelAdapter, type PushRenderer } from '../domain/push/delivery';
 import { logger } from '../logger';
 

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import PgBoss from 'pg-boss';
-import type { Clock } from '../domain/actor';
+import type { Clock } from '../domain/access/actor';
 import { runOnce, type RunOutcome } from '../domain/schedule/once';
 import { logger } from '../logger';
 import { JOB_TIMEZONE, JOBS, type JobDefinition } from './jobs';

@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { ConfigError, loadConfig } from '../config';
 import { openServer } from '../db/embedded';
 import { initOrm } from '../db/orm';
-import { systemClock } from '../domain/actor';
+import { systemClock } from '../domain/access/actor';
 import { logger } from '../logger';
 import { JobRunner } from './runner';
 

@@ -1,9 +1,9 @@
 import type { KeyObject } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Request, Response } from 'express';
-import type { OfficerActor } from '../domain/actor';
-import type { ActorCache } from '../domain/actor-cache';
-import { authenticate } from '../domain/auth.service';
+import type { OfficerActor } from '../domain/access/actor';
+import type { ActorCache } from '../domain/access/actor-cache';
+import { authenticate } from '../domain/access/auth.service';
 import { DomainError, unauthenticated } from '../domain/errors';
 
 /*

@@ -5,7 +5,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Router } from 'express';
 import type { Attachment } from '../entities';
 import type { CaseRow } from '../domain/read/rows';
-import { getCase } from '../domain/case.query';
+import { getCase } from '../domain/cases/case.query';
 import { DomainError } from '../domain/errors';
 import { fromGlobalId, toGlobalId } from '../graphql/relay';
 import { bearerOfficer, dispositionName, refuse, type BearerAuth } from './officer.auth';

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { placeStem } from '../../src/domain/place-search';
+import { placeStem } from '../../src/domain/registry/place-search';
 import { alive, freshDataDir, postmasterPid, runScript, startServer, userEnv, waitFor, ROOT, type RunningServer } from '../support/server-process';
 
 /*

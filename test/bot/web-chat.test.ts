@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Case, Channel, Resident } from '../../src/entities';
-import { acceptCase, assignCase, resolveCase, startCase } from '../../src/domain/case-workflow.service';
-import type { OfficerActor } from '../../src/domain/actor';
+import { acceptCase, assignCase, resolveCase, startCase } from '../../src/domain/cases/case-workflow.service';
+import type { OfficerActor } from '../../src/domain/access/actor';
 import { startTestApp, useWorldApp, type TestApp } from '../support/app';
 
 // Monday 23 Nov 2026, 10:00 Beijing time; tests move it.

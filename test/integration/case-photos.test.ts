@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Case, CaseEventType } from '../../src/entities';
-import { appendEvents } from '../../src/domain/trail.service';
+import { appendEvents } from '../../src/domain/cases/trail.service';
 import { toGlobalId } from '../../src/graphql/relay';
 import { useWorldApp } from '../support/app';
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
-import { importUnits, parseUnitCsv } from '../../src/domain/unit-import';
+import { importUnits, parseUnitCsv } from '../../src/domain/registry/unit-import';
 import { selectRows } from '../../src/domain/read/load';
 import { UNIT_ROW, type UnitRow } from '../../src/domain/read/rows';
 import { setBaselineDate } from '../../src/domain/stats/baseline';
@@ -9,7 +9,7 @@ import { rankings, RankingLevel, compositeScore } from '../../src/domain/stats/r
 import { DEFAULT_CAMPAIGN, type CampaignSettings } from '../../src/domain/stats/settings';
 import { countWarnings, refreshWarnings, listWarnings } from '../../src/domain/stats/warnings';
 import { issueWarningLetters } from '../../src/domain/stats/letters';
-import type { OfficerActor } from '../../src/domain/actor';
+import type { OfficerActor } from '../../src/domain/access/actor';
 import { OfficerRole, UnitCategory } from '../../src/entities';
 import { toGlobalId } from '../../src/graphql/relay';
 import { UNITS_CSV } from '../support/fixture';

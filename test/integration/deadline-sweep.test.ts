@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { OfficerActor } from '../../src/domain/actor';
-import { acceptCase, assignCase, escalateCase, resolveCase, startCase } from '../../src/domain/case-workflow.service';
-import { reportCase } from '../../src/domain/case-report.service';
-import { createOfficer } from '../../src/domain/officer.service';
-import { reportAsResident, residentReturnVisit } from '../../src/domain/resident.service';
+import type { OfficerActor } from '../../src/domain/access/actor';
+import { acceptCase, assignCase, escalateCase, resolveCase, startCase } from '../../src/domain/cases/case-workflow.service';
+import { reportCase } from '../../src/domain/cases/case-report.service';
+import { createOfficer } from '../../src/domain/registry/officer.service';
+import { reportAsResident, residentReturnVisit } from '../../src/domain/registry/resident.service';
 import { sweepDeadlines } from '../../src/domain/schedule/sweep';
 import { Case, CaseKind, CasePriority, Escalation, Officer, OfficerRole, ReturnVisitResult, SupervisionLevel } from '../../src/entities';
 import { createTestDb, type TestDb } from '../support/db';

@@ -5,10 +5,10 @@ import { loadConfig } from '../../src/config';
 import { Case, CaseEventType } from '../../src/entities';
 import { operationCost } from '../../src/graphql/limits';
 import { getSchema } from '../../src/graphql/schema';
-import { acceptCase } from '../../src/domain/case-workflow.service';
-import { addCaseNote } from '../../src/domain/case-steps.service';
-import { appendEvents } from '../../src/domain/trail.service';
-import type { OfficerActor } from '../../src/domain/actor';
+import { acceptCase } from '../../src/domain/cases/case-workflow.service';
+import { addCaseNote } from '../../src/domain/cases/case-steps.service';
+import { appendEvents } from '../../src/domain/cases/trail.service';
+import type { OfficerActor } from '../../src/domain/access/actor';
 import type { OfficerKey } from '../support/fixture';
 import { keepToken, useWorldApp } from '../support/app';
 

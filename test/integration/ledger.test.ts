@@ -2,15 +2,15 @@ import { once } from 'node:events';
 import http, { type IncomingMessage } from 'node:http';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
-import { maskPhone } from '../../src/domain/access';
-import { acceptCase } from '../../src/domain/case-workflow.service';
-import { addCaseNote } from '../../src/domain/case-steps.service';
-import type { OfficerActor } from '../../src/domain/actor';
+import { maskPhone } from '../../src/domain/access/access';
+import { acceptCase } from '../../src/domain/cases/case-workflow.service';
+import { addCaseNote } from '../../src/domain/cases/case-steps.service';
+import type { OfficerActor } from '../../src/domain/access/actor';
 import { query } from '../../src/db/sql';
 import { toGlobalId } from '../../src/graphql/relay';
 import { useWorldApp } from '../support/app';
 import { insertCase, PASSWORD, type OfficerKey } from '../support/fixture';
-import { createOfficer } from '../../src/domain/officer.service';
+import { createOfficer } from '../../src/domain/registry/officer.service';
 import { Officer, OfficerRole, type Case } from '../../src/entities';
 
 /* The ledger export (台账): what it contains, for whom, and that it streams and lets go when the client leaves. */

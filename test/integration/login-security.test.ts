@@ -1,4 +1,4 @@
-import { createOfficer } from '../../src/domain/officer.service';
+import { createOfficer } from '../../src/domain/registry/officer.service';
 import { OfficerRole } from '../../src/entities';
 import { useWorldApp } from '../support/app';
 import { toGlobalId } from '../../src/graphql/relay';

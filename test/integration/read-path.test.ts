@@ -1,8 +1,8 @@
 import { graphql } from 'graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { generate } from '../../src/db/generator';
-import { tokenKey } from '../../src/domain/auth.service';
-import type { OfficerActor } from '../../src/domain/actor';
+import { tokenKey } from '../../src/domain/access/auth.service';
+import type { OfficerActor } from '../../src/domain/access/actor';
 import { selectRows, sqlRowSource, type RowSource } from '../../src/domain/read/load';
 import { CASE_ROW, caseRowOf, EVENT_ROW, eventRowOf, OFFICER_ROW, officerRowOf, RESIDENT_ROW, residentRowOf, UNIT_ROW, unitRowOf } from '../../src/domain/read/rows';
 import { Case, CaseEvent, Officer, OfficerRole, Resident, Unit } from '../../src/entities';

@@ -1,7 +1,7 @@
 import { insertCase } from '../support/fixture';
 import { useWorldApp } from '../support/app';
-import { likeContains } from '../../src/domain/access';
-import { EXACT_COUNT_LIMIT } from '../../src/domain/case.query';
+import { likeContains } from '../../src/domain/access/access';
+import { EXACT_COUNT_LIMIT } from '../../src/domain/cases/case.query';
 
 /* Short searches go through the index of 1- and 2-character substrings, counts past a limit are estimates: neither may change an answer. */
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { toGlobalId } from '../../src/graphql/relay';
 import { useWorldApp } from '../support/app';
 import { PASSWORD } from '../support/fixture';
-import { createOfficer } from '../../src/domain/officer.service';
+import { createOfficer } from '../../src/domain/registry/officer.service';
 import { OfficerRole } from '../../src/entities';
 import { ADMIN, runScript } from '../support/server-process';
 

@@ -1,5 +1,5 @@
 import { generate } from '../../src/db/generator';
-import { verifyAllTrails } from '../../src/domain/trail.service';
+import { verifyAllTrails } from '../../src/domain/cases/trail.service';
 import { keepToken, startTestApp, type TestApp } from '../support/app';
 import { createTestDb, type TestDb } from '../support/db';
 

@@ -1,8 +1,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startOfLocalDay } from '../../src/domain/calendar';
+import { startOfLocalDay } from '../../src/domain/time/calendar';
 import { DomainError } from '../../src/domain/errors';
-import { averageScores, importStandards, listStandardItems, parseStandardsCsv } from '../../src/domain/standards';
+import { averageScores, importStandards, listStandardItems, parseStandardsCsv } from '../../src/domain/registry/standards';
 import { toGlobalId } from '../../src/graphql/relay';
 import { keepToken, useWorldApp } from '../support/app';
 import type { OfficerKey } from '../support/fixture';

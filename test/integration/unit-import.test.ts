@@ -1,6 +1,6 @@
 import { Case, Unit } from '../../src/entities';
 import { DomainError } from '../../src/domain/errors';
-import { importUnits, parseUnitCsv } from '../../src/domain/unit-import';
+import { importUnits, parseUnitCsv } from '../../src/domain/registry/unit-import';
 import { createTestDb, type TestDb } from '../support/db';
 import { insertCase, UNITS_CSV } from '../support/fixture';
 

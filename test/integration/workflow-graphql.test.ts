@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Client } from 'pg';
-import { acceptCase } from '../../src/domain/case-workflow.service';
+import { acceptCase } from '../../src/domain/cases/case-workflow.service';
 import { DomainError } from '../../src/domain/errors';
-import { verifyAllTrails, verifyCaseTrail } from '../../src/domain/trail.service';
+import { verifyAllTrails, verifyCaseTrail } from '../../src/domain/cases/trail.service';
 import { toGlobalId } from '../../src/graphql/relay';
 import { OutboxMessage } from '../../src/entities';
 import { keepToken, useWorldApp, type TestApp } from '../support/app';

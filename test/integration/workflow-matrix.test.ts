@@ -1,6 +1,6 @@
-import type { OfficerActor } from '../../src/domain/actor';
-import { addCaseNote, mergeCase } from '../../src/domain/case-steps.service';
-import * as wf from '../../src/domain/case-workflow.service';
+import type { OfficerActor } from '../../src/domain/access/actor';
+import { addCaseNote, mergeCase } from '../../src/domain/cases/case-steps.service';
+import * as wf from '../../src/domain/cases/case-workflow.service';
 import { DomainError } from '../../src/domain/errors';
 import { CaseStatus, Escalation, ReturnVisitResult, SupervisionLevel, type Case } from '../../src/entities';
 import { createTestDb, type TestDb } from '../support/db';

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import type { Clock } from '../../src/domain/actor';
+import type { Clock } from '../../src/domain/access/actor';
 import { createTestDb, type TestDb } from './db';
 import { buildWorld, PASSWORD, OFFICERS, type OfficerKey, type World } from './fixture';
 

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Case, CaseEventType, CaseKind, CasePriority, CaseStatus, Channel, Officer, OfficerRole, Resident, Unit } from '../../src/entities';
-import { createOfficer } from '../../src/domain/officer.service';
-import { importUnits, parseUnitCsv } from '../../src/domain/unit-import';
-import { appendEvents } from '../../src/domain/trail.service';
+import { createOfficer } from '../../src/domain/registry/officer.service';
+import { importUnits, parseUnitCsv } from '../../src/domain/registry/unit-import';
+import { appendEvents } from '../../src/domain/cases/trail.service';
 
 /*
  * A small known world:

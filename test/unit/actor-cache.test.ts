@@ -1,5 +1,5 @@
-import { ActorCache } from '../../src/domain/actor-cache';
-import type { OfficerActor } from '../../src/domain/actor';
+import { ActorCache } from '../../src/domain/access/actor-cache';
+import type { OfficerActor } from '../../src/domain/access/actor';
 import { OfficerRole } from '../../src/entities';
 
 const officer = (id: number): OfficerActor => ({ type: 'officer', id, name: `o${id}`, role: OfficerRole.OFFICER, unitId: 1, unitPath: '/1/' });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { localDate, parseCalendarCsv, WorkCalendar } from '../../src/domain/calendar';
+import { localDate, parseCalendarCsv, WorkCalendar } from '../../src/domain/time/calendar';
 import { CaseKind, CasePriority } from '../../src/entities';
-import { deadlines, defaultPolicy } from '../../src/domain/sla';
+import { deadlines, defaultPolicy } from '../../src/domain/time/sla';
 
 const calendar = new WorkCalendar(parseCalendarCsv(readFileSync(path.join(__dirname, '../../data/cn-holidays-2026.csv'), 'utf8')));
 // Instants written in Beijing time (+08:00) for readability.

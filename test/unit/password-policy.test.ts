@@ -1,4 +1,4 @@
-import { passwordProblems, PASSWORD_MIN_LENGTH } from '../../src/domain/password-policy';
+import { passwordProblems, PASSWORD_MIN_LENGTH } from '../../src/domain/access/password-policy';
 import { backoffSeconds, DEFAULT_LOGIN_LIMITS } from '../../src/domain/limits/login-throttle';
 import { addressKey } from '../../src/domain/limits/address';
 

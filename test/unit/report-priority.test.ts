@@ -1,4 +1,4 @@
-import { reportPriority } from '../../src/domain/report-priority';
+import { reportPriority } from '../../src/domain/cases/report-priority';
 import { CaseKind, CasePriority } from '../../src/entities';
 
 const { ACCIDENT, CRIMINAL_CASE, DISPUTE, PETITION, PUBLIC_ORDER_CASE, SAFETY_HAZARD } = CaseKind;

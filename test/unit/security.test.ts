@@ -1,6 +1,6 @@
 import { numberPlaceholders } from '../../src/db/sql';
-import { hashPassword, verifyPassword } from '../../src/domain/password';
-import { maskPhone } from '../../src/domain/access';
+import { hashPassword, verifyPassword } from '../../src/domain/access/password';
+import { maskPhone } from '../../src/domain/access/access';
 import { decodeCursor, encodeCursor, pageSize } from '../../src/domain/pagination';
 import { fromGlobalId, toGlobalId } from '../../src/graphql/relay';
 import { DomainError } from '../../src/domain/errors';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DomainError } from '../../src/domain/errors';
-import { ASPECTS, monthKey, parseStandardsCsv } from '../../src/domain/standards';
+import { ASPECTS, monthKey, parseStandardsCsv } from '../../src/domain/registry/standards';
 
 const HEADER = 'aspect,code,text,weight\n';
 const csv = (body: string) => Buffer.from(HEADER + body);

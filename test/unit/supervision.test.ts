@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseCalendarCsv, WorkCalendar } from '../../src/domain/calendar';
-import { emergencyRound, nextCheck, visitSteps } from '../../src/domain/schedule/follow-up';
-import { levelDue, nextLevelAt, thresholds } from '../../src/domain/supervision';
+import { parseCalendarCsv, WorkCalendar } from '../../src/domain/time/calendar';
+import { emergencyRound, nextCheck, visitSteps } from '../../src/domain/time/follow-up';
+import { levelDue, nextLevelAt, thresholds } from '../../src/domain/time/supervision';
 import { CasePriority, CaseStatus, SupervisionLevel } from '../../src/entities';
 
 const calendar = new WorkCalendar(parseCalendarCsv(readFileSync(path.join(__dirname, '../../data/cn-holidays-2026.csv'), 'utf8')));

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OfficerRole, PushState } from '../../entities';
 import { logger } from '../../logger';
-import { likePrefix, requireRole } from '../access';
-import type { Actor, OfficerActor } from '../actor';
+import { likePrefix, requireRole } from '../access/access';
+import type { Actor, OfficerActor } from '../access/actor';
 import { badInput, notFound } from '../errors';
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from '../pagination';
 import { requeueDeadLetter } from './delivery';

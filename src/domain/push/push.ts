@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CaseStatus, SupervisionLevel } from '../../entities';
-import { toPgArray } from '../unit-import';
+import { toPgArray } from '../registry/unit-import';
 
 /** What every push about a case carries, so a text can name it without a lookup. */
 export interface CaseRefPayload {

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SupervisionLevel } from '../../entities';
-import { above } from '../supervision';
+import { above } from '../time/supervision';
 
 /*
  * Who hears of what, in one place. Supervisors "up the chain" are those at a unit on the case's

@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { localDate, startOfLocalDay, type WorkCalendar } from '../calendar';
-import { overdueSql } from '../case.query';
-import { loadCalendar } from '../deadline.service';
+import { localDate, startOfLocalDay, type WorkCalendar } from '../time/calendar';
+import { overdueSql } from '../cases/case.query';
+import { loadCalendar } from '../time/deadline.service';
 import { enqueue, toOfficers, type PushMessage } from '../push/push';
-import { workloadSql } from '../workload';
+import { workloadSql } from '../cases/workload';
 import { shiftDate } from './once';
 
 /** The digest goes out at this local time (Asia/Shanghai) on working days. */

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Clock } from '../actor';
-import { localDate } from '../calendar';
+import type { Clock } from '../access/actor';
+import { localDate } from '../time/calendar';
 
 const OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 86_400_000;

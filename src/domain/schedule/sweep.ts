@@ -1,12 +1,12 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Case, CaseEventType, CasePriority, CaseStatus, SupervisionLevel, Unit } from '../../entities';
-import type { WorkCalendar } from '../calendar';
-import { changeCase, SYSTEM } from '../case-change';
-import { loadCalendar } from '../deadline.service';
+import type { WorkCalendar } from '../time/calendar';
+import { changeCase, SYSTEM } from '../cases/case-change';
+import { loadCalendar } from '../time/deadline.service';
 import { enqueue, toOfficers } from '../push/push';
 import { closingSupervisors, emergencyRecipients, supervisionRecipients } from '../push/recipients';
-import { above, levelDue } from '../supervision';
-import { emergencyRound, nextCheck, visitSteps } from './follow-up';
+import { above, levelDue } from '../time/supervision';
+import { emergencyRound, nextCheck, visitSteps } from '../time/follow-up';
 
 export interface SweepResult {
   /** Cases whose time had come and were handled. */

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { localDate, startOfLocalDay } from '../calendar';
-import { overdueSql } from '../case.query';
+import { localDate, startOfLocalDay } from '../time/calendar';
+import { overdueSql } from '../cases/case.query';
 import { enqueue, toOfficers, type PushMessage } from '../push/push';
-import { RUNNING } from '../workflow';
+import { RUNNING } from '../cases/workflow';
 import { mondayOf, shiftDate } from './once';
 
 export interface WeeklyResult extends Record<string, unknown> {

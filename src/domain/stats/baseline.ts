@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OfficerRole, UnitCategory } from '../../entities';
 import { query } from '../../db/sql';
-import { inJurisdiction, likePrefix, requireRole } from '../access';
-import type { Actor } from '../actor';
+import { inJurisdiction, likePrefix, requireRole } from '../access/access';
+import type { Actor } from '../access/actor';
 import { badInput, notFound } from '../errors';
 import { selectRows } from '../read/load';
 import { UNIT_ROW, type UnitRow } from '../read/rows';

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '../../db/sql';
-import { likePrefix } from '../access';
+import { likePrefix } from '../access/access';
 import { selectRows } from '../read/load';
 import { CASE_ROW, UNIT_ROW, type CaseRow, type UnitRow } from '../read/rows';
-import { RUNNING } from '../workflow';
-import { monthDate, shiftMonth, type Month } from './month';
+import { RUNNING } from '../cases/workflow';
+import { monthDate, shiftMonth, type Month } from '../time/month';
 import { COUNTED_CATEGORIES, type CampaignSettings, type CountedCategory } from './settings';
 
 /*

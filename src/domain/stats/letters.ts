@@ -1,14 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OfficerRole } from '../../entities';
 import { query } from '../../db/sql';
-import { inJurisdiction, likePrefix, requireRole } from '../access';
-import type { Actor } from '../actor';
+import { inJurisdiction, likePrefix, requireRole } from '../access/access';
+import type { Actor } from '../access/actor';
 import { notFound } from '../errors';
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from '../pagination';
 import { enqueue, toOfficers } from '../push/push';
 import { selectRows } from '../read/load';
 import { UNIT_ROW, type UnitRow } from '../read/rows';
-import { monthDate, monthOf, shiftMonth, type Month } from './month';
+import { monthDate, monthOf, shiftMonth, type Month } from '../time/month';
 import { rankings, RankingLevel, type RankingRow } from './rankings';
 import type { CampaignSettings, CountedCategory } from './settings';
 

@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UnitKind } from '../../entities';
 import { query } from '../../db/sql';
-import { likePrefix } from '../access';
+import { likePrefix } from '../access/access';
 import { selectRows } from '../read/load';
 import { UNIT_ROW, type UnitRow } from '../read/rows';
-import { averageScores } from '../standards';
+import { averageScores } from '../registry/standards';
 import { monthFigures, ratesOf, stockFigures, type Rates } from './figures';
-import { monthDate, type Month } from './month';
+import { monthDate, type Month } from '../time/month';
 import { COUNTED_CATEGORIES, type CampaignSettings, type CountedCategory, type RankingWeights } from './settings';
 
 /** Regions ranked against each other: the counties of a city, or the townships of a county. */

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '../../db/sql';
-import { likePrefix } from '../access';
-import { RUNNING } from '../workflow';
+import { likePrefix } from '../access/access';
+import { RUNNING } from '../cases/workflow';
 import type { CampaignSettings } from './settings';
 
 /** Early-warning rules (监测预警). */

@@ -1,10 +1,10 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Case } from '../../entities';
 import { caseRowOf, unitRowOf, type CaseRow, type UnitRow } from '../../domain/read/rows';
-import { requireOfficer } from '../../domain/access';
-import { reportCase } from '../../domain/case-report.service';
-import { addCaseNote, mergeCase, setResponsibleOfficer } from '../../domain/case-steps.service';
-import * as workflow from '../../domain/case-workflow.service';
+import { requireOfficer } from '../../domain/access/access';
+import { reportCase } from '../../domain/cases/case-report.service';
+import { addCaseNote, mergeCase, setResponsibleOfficer } from '../../domain/cases/case-steps.service';
+import * as workflow from '../../domain/cases/case-workflow.service';
 import { actorOf, type GraphQLContext } from '../context';
 import { fromGlobalId, optionalId } from '../relay';
 import { UnitType } from '../types/unit.type';

@@ -1,11 +1,11 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { OfficerRole, type Attachment } from '../../entities';
-import { canReadCase, requireOfficer, requireRole, residentView } from '../../domain/access';
+import { canReadCase, requireOfficer, requireRole, residentView } from '../../domain/access/access';
 import { decodeCursor, encodeCursor, pageSize } from '../../domain/pagination';
 import { loadEventsAfter } from '../../domain/read/load';
 import type { CaseRow, OfficerRow, UnitRow } from '../../domain/read/rows';
 import { CaseEventConnection } from '../types/event.type';
-import { DEFAULT_CASE_ORDER, getCase, isOverdue, listCases } from '../../domain/case.query';
+import { DEFAULT_CASE_ORDER, getCase, isOverdue, listCases } from '../../domain/cases/case.query';
 import { notFound } from '../../domain/errors';
 import { actorOf, type GraphQLContext } from '../context';
 import { optionalId, toConnection, toGlobalId } from '../relay';

@@ -2,7 +2,7 @@ import { Ctx, FieldResolver, Float, ID, Resolver, Root } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import type { Attachment } from '../../entities';
 import type { EventRow } from '../../domain/read/rows';
-import { requireOfficer, residentView } from '../../domain/access';
+import { requireOfficer, residentView } from '../../domain/access/access';
 import { notFound } from '../../domain/errors';
 import { photoUrl } from '../../web/photo.route';
 import { actorOf, type GraphQLContext } from '../context';

@@ -1,8 +1,8 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
-import { requireOfficer } from '../../domain/access';
-import { getCase } from '../../domain/case.query';
-import { getOfficer } from '../../domain/officer.service';
-import { getUnit } from '../../domain/unit.service';
+import { requireOfficer } from '../../domain/access/access';
+import { getCase } from '../../domain/cases/case.query';
+import { getOfficer } from '../../domain/registry/officer.service';
+import { getUnit } from '../../domain/registry/unit.service';
 import { actorOf, type GraphQLContext } from '../context';
 import { fromGlobalId, Node } from '../relay';
 

@@ -1,10 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { officerRowOf, type OfficerRow, type UnitRow } from '../../domain/read/rows';
-import { requireOfficer } from '../../domain/access';
-import { login } from '../../domain/auth.service';
-import { listLoginAttempts } from '../../domain/login-audit';
-import { officerPhoneFor, setOfficerActive, unlockLogin } from '../../domain/officer.service';
-import { issueBindingCode } from '../../domain/officer-chat.service';
+import { requireOfficer } from '../../domain/access/access';
+import { login } from '../../domain/access/auth.service';
+import { listLoginAttempts } from '../../domain/access/login-audit';
+import { officerPhoneFor, setOfficerActive, unlockLogin } from '../../domain/registry/officer.service';
+import { issueBindingCode } from '../../domain/registry/officer-chat.service';
 import { notFound } from '../../domain/errors';
 import { actorOf, type GraphQLContext } from '../context';
 import { fromGlobalId, toConnection, toGlobalId } from '../relay';

@@ -1,8 +1,8 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { CaseRow, OfficerRow } from '../../domain/read/rows';
-import { canReadCase, requireOfficer } from '../../domain/access';
+import { canReadCase, requireOfficer } from '../../domain/access/access';
 import { listPushes, retryPush, type PushView } from '../../domain/push/push.query';
-import { residentView } from '../../domain/access';
+import { residentView } from '../../domain/access/access';
 import { pushRenderer } from '../../../bot/push';
 import { zh } from '../../../bot/messages';
 import { actorOf, type GraphQLContext } from '../context';

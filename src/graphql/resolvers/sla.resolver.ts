@@ -1,7 +1,7 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { CaseKind, CasePriority } from '../../entities';
-import { requireOfficer } from '../../domain/access';
-import { policyFor, saveSlaPolicy } from '../../domain/deadline.service';
+import { requireOfficer } from '../../domain/access/access';
+import { policyFor, saveSlaPolicy } from '../../domain/time/deadline.service';
 import { actorOf, type GraphQLContext } from '../context';
 import { SetSlaPolicyInput, SlaPolicyType } from '../types/sla.type';
 import { Bounded } from '../limits';

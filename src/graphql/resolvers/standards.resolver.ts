@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { inJurisdiction, requireOfficer } from '../../domain/access';
+import { inJurisdiction, requireOfficer } from '../../domain/access/access';
 import { notFound } from '../../domain/errors';
 import type { UnitRow } from '../../domain/read/rows';
-import { assessUnit, listStandardItems, MAX_STANDARD_ITEMS, monthKey, unitAssessments, type StandardItem, type UnitAssessment } from '../../domain/standards';
+import { assessUnit, listStandardItems, MAX_STANDARD_ITEMS, monthKey, unitAssessments, type StandardItem, type UnitAssessment } from '../../domain/registry/standards';
 import { Bounded } from '../limits';
 import { UnitCategory } from '../../entities';
 import { actorOf, type GraphQLContext } from '../context';

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { OfficerRole } from '../../entities';
-import { inJurisdiction, requireRole } from '../../domain/access';
-import type { OfficerActor } from '../../domain/actor';
+import { inJurisdiction, requireRole } from '../../domain/access/access';
+import type { OfficerActor } from '../../domain/access/actor';
 import { badInput, notFound } from '../../domain/errors';
 import { pageSize } from '../../domain/pagination';
 import { query } from '../../db/sql';
@@ -25,7 +25,7 @@ import {
   type ZeroBreak,
 } from '../../domain/stats/figures';
 import { issueWarningLetters, listWarningLetters, type WarningLetter } from '../../domain/stats/letters';
-import { parseMonth, type Month } from '../../domain/stats/month';
+import { parseMonth, type Month } from '../../domain/time/month';
 import { rankings, RankingLevel } from '../../domain/stats/rankings';
 import { countWarnings, listWarnings, WARNING_CASES_SHOWN, WarningRule } from '../../domain/stats/warnings';
 import { actorOf, type GraphQLContext } from '../context';

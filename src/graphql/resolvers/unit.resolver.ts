@@ -2,9 +2,9 @@ import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolve
 import { UnitKind } from '../../entities';
 import type { OfficerRow, UnitRow } from '../../domain/read/rows';
 import { OfficerType } from '../types/officer.type';
-import { canReadUnit, requireOfficer } from '../../domain/access';
+import { canReadUnit, requireOfficer } from '../../domain/access/access';
 import { pageSize } from '../../domain/pagination';
-import { getUnit, listUnits } from '../../domain/unit.service';
+import { getUnit, listUnits } from '../../domain/registry/unit.service';
 import { actorOf, type GraphQLContext } from '../context';
 import { fromGlobalId, optionalId, toConnection, toGlobalId } from '../relay';
 import { UnitConnection, UnitFilter, UnitType } from '../types/unit.type';

@@ -1,9 +1,9 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { CaseKind, CasePriority, CaseStatus, Channel, Escalation, ReturnVisitResult, SupervisionLevel } from '../../entities';
-import { CaseOrderField, SortDirection } from '../../domain/case.query';
+import { CaseOrderField, SortDirection } from '../../domain/cases/case.query';
 import { connectionType, Node } from '../relay';
 import { Bounded } from '../limits';
-import { MAX_CASE_ATTACHMENTS } from '../../domain/case-steps.service';
+import { MAX_CASE_ATTACHMENTS } from '../../domain/cases/case-steps.service';
 
 @ObjectType('Attachment', { simpleResolvers: true, description: 'A file linked to a case: a photo, a signed undertaking (息诉罢访保证书), …' })
 export class AttachmentType {

@@ -11,7 +11,7 @@ import {
   UnitCategory,
   UnitKind,
 } from '../../entities';
-import { CaseOrderField, SortDirection } from '../../domain/case.query';
+import { CaseOrderField, SortDirection } from '../../domain/cases/case.query';
 
 registerEnumType(UnitKind, {
   name: 'UnitKind',

@@ -2,10 +2,10 @@ import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphq
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { CaseEventType, CaseStatus } from '../../entities';
 import type { OfficerRow } from '../../domain/read/rows';
-import { STEP_TYPES, type StepType } from '../../domain/workflow';
+import { STEP_TYPES, type StepType } from '../../domain/cases/workflow';
 import { connectionType } from '../relay';
 import { Bounded } from '../limits';
-import { MAX_STEP_ATTACHMENTS } from '../../domain/case-steps.service';
+import { MAX_STEP_ATTACHMENTS } from '../../domain/cases/case-steps.service';
 import { AttachmentType } from './case.type';
 import { OfficerType, ResidentType } from './officer.type';
 

@@ -2,7 +2,7 @@ import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { OfficerType } from './officer.type';
 import { UnitType } from './unit.type';
 import { Bounded } from '../limits';
-import { MAX_STANDARD_ITEMS } from '../../domain/standards';
+import { MAX_STANDARD_ITEMS } from '../../domain/registry/standards';
 
 @ObjectType('StandardItem', {
   simpleResolvers: true,

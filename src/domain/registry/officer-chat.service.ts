@@ -1,9 +1,9 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Case, Officer, type Channel } from '../entities';
-import { requireOfficer } from './access';
-import type { Actor } from './actor';
-import { workloadSql } from './workload';
+import { Case, Officer, type Channel } from '../../entities';
+import { requireOfficer } from '../access/access';
+import type { Actor } from '../access/actor';
+import { workloadSql } from '../cases/workload';
 
 // No 0/O, 1/I/L: easy to read off a screen and type into a chat.
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';

@@ -1,14 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { parse } from 'csv-parse/sync';
-import { query } from '../db/sql';
-import { OfficerRole, UnitCategory } from '../entities';
-import { canReadUnit, inJurisdiction, requireRole } from './access';
-import { systemClock, type Actor } from './actor';
-import { localDate } from './calendar';
-import { badInput, forbidden, notFound } from './errors';
-import { selectRows } from './read/load';
-import { UNIT_ROW, type OfficerRow } from './read/rows';
-import { stripBidi, textProblem } from './text';
+import { query } from '../../db/sql';
+import { OfficerRole, UnitCategory } from '../../entities';
+import { canReadUnit, inJurisdiction, requireRole } from '../access/access';
+import { systemClock, type Actor } from '../access/actor';
+import { localDate } from '../time/calendar';
+import { badInput, forbidden, notFound } from '../errors';
+import { selectRows } from '../read/load';
+import { UNIT_ROW, type OfficerRow } from '../read/rows';
+import { stripBidi, textProblem } from '../text';
 
 /*
  * Creation standards (创建标准): the items of the provincial scheme, loaded as data, and the monthly

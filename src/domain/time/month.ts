@@ -1,5 +1,5 @@
 import { badInput } from '../errors';
-import { localDate } from '../calendar';
+import { localDate } from './calendar';
 
 /** A calendar month in the product's time zone, written YYYY-MM. */
 export type Month = string;

@@ -1,4 +1,4 @@
-import { CaseKind, CasePriority } from '../entities';
+import { CaseKind, CasePriority } from '../../entities';
 import type { WorkCalendar } from './calendar';
 
 /** A time limit: clock minutes or hours, calendar days, or working days on the calendar. */

@@ -8,15 +8,15 @@ import {
   ReturnVisitResult,
   SupervisionLevel,
   Unit,
-} from '../entities';
-import type { Actor } from './actor';
+} from '../../entities';
+import type { Actor } from '../access/actor';
 import { change, type CaseRef } from './case-change';
-import { loadCalendar, policyFor } from './deadline.service';
-import { badInput, DomainError } from './errors';
-import { enqueue, toOfficers } from './push/push';
-import { above } from './supervision';
-import { supervisionRecipients } from './push/recipients';
-import { applyLimit } from './sla';
+import { loadCalendar, policyFor } from '../time/deadline.service';
+import { badInput, DomainError } from '../errors';
+import { enqueue, toOfficers } from '../push/push';
+import { above } from '../time/supervision';
+import { supervisionRecipients } from '../push/recipients';
+import { applyLimit } from '../time/sla';
 
 /* The workflow actions over GraphQL (and later chat and jobs): each is one change(). */
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Unit } from '../entities';
-import { likePrefix, likeContains } from './access';
+import { Unit } from '../../entities';
+import { likePrefix, likeContains } from '../access/access';
 
 /** A place a resident can report from, with the township that tells namesakes apart. */
 export interface PlaceMatch {

@@ -1,5 +1,5 @@
-import { OfficerRole } from '../entities';
-import { hasRole } from './access';
+import { OfficerRole } from '../../entities';
+import { hasRole } from '../access/access';
 import { RUNNING } from './workflow';
 
 const IN_RUNNING = `(${RUNNING.map((s) => `'${s}'`).join(',')})`;

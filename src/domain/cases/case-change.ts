@@ -1,12 +1,12 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Case, CaseStatus } from '../entities';
-import { authorizeAction, canReadCase, requireOfficer } from './access';
-import type { Actor, OfficerActor } from './actor';
-import { loadCalendar } from './deadline.service';
-import { DomainError, forbidden, notFound } from './errors';
-import { enqueue } from './push/push';
-import { nextCheck } from './schedule/follow-up';
+import { Case, CaseStatus } from '../../entities';
+import { authorizeAction, canReadCase, requireOfficer } from '../access/access';
+import type { Actor, OfficerActor } from '../access/actor';
+import { loadCalendar } from '../time/deadline.service';
+import { DomainError, forbidden, notFound } from '../errors';
+import { enqueue } from '../push/push';
+import { nextCheck } from '../time/follow-up';
 import { appendEvents, type NewEvent } from './trail.service';
 import { WORKFLOW, type Action } from './workflow';
 

@@ -1,14 +1,14 @@
-import { query } from '../db/sql';
+import { query } from '../../db/sql';
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Case, CaseEventType, CaseFollower, Officer, OfficerRole, OPEN_STATUSES, Unit, UnitKind } from '../entities';
-import { canReadCase, caseScopeSql, inJurisdiction, requireOfficer, requireRole } from './access';
-import type { Actor } from './actor';
+import { Case, CaseEventType, CaseFollower, Officer, OfficerRole, OPEN_STATUSES, Unit, UnitKind } from '../../entities';
+import { canReadCase, caseScopeSql, inJurisdiction, requireOfficer, requireRole } from '../access/access';
+import type { Actor } from '../access/actor';
 import { change, type CaseRef } from './case-change';
-import { badInput, DomainError, notFound } from './errors';
+import { badInput, DomainError, notFound } from '../errors';
 import { appendEvents } from './trail.service';
-import { CASE_ROW, type CaseRow } from './read/rows';
+import { CASE_ROW, type CaseRow } from '../read/rows';
 import { STEP_TYPES, type StepType } from './workflow';
 
 /** Most documents one trail entry records, and one case gathers over all its steps. */

@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Case, CaseEventType, CaseKind, CaseStatus, Channel, Resident, ReturnVisitResult, Unit, type Attachment } from '../entities';
-import { fileCase, receivingUnitOf } from './case-report.service';
-import { policyFor } from './deadline.service';
-import type { SlaPolicy } from './sla';
-import { reportPriority } from './report-priority';
-import { applyReturnVisit } from './case-workflow.service';
-import { changeCase } from './case-change';
-import { badInput, DomainError, notFound } from './errors';
+import { Case, CaseEventType, CaseKind, CaseStatus, Channel, Resident, ReturnVisitResult, Unit, type Attachment } from '../../entities';
+import { fileCase, receivingUnitOf } from '../cases/case-report.service';
+import { policyFor } from '../time/deadline.service';
+import type { SlaPolicy } from '../time/sla';
+import { reportPriority } from '../cases/report-priority';
+import { applyReturnVisit } from '../cases/case-workflow.service';
+import { changeCase } from '../cases/case-change';
+import { badInput, DomainError, notFound } from '../errors';
 
 const givenName = (displayName: string) => [...displayName.trim()].slice(0, 100).join('');
 

@@ -12,16 +12,16 @@ import {
   SupervisionLevel,
   Unit,
   UnitKind,
-} from '../entities';
-import { inJurisdiction, requireRole } from './access';
-import type { Actor } from './actor';
-import { localDate } from './calendar';
-import { loadCalendar, policyFor } from './deadline.service';
-import { badInput, notFound } from './errors';
-import { enqueue, toOfficers } from './push/push';
-import { emergencyRecipients } from './push/recipients';
-import { nextCheck } from './schedule/follow-up';
-import { deadlines, type SlaPolicy } from './sla';
+} from '../../entities';
+import { inJurisdiction, requireRole } from '../access/access';
+import type { Actor } from '../access/actor';
+import { localDate } from '../time/calendar';
+import { loadCalendar, policyFor } from '../time/deadline.service';
+import { badInput, notFound } from '../errors';
+import { enqueue, toOfficers } from '../push/push';
+import { emergencyRecipients } from '../push/recipients';
+import { nextCheck } from '../time/follow-up';
+import { deadlines, type SlaPolicy } from '../time/sla';
 import { appendEvents } from './trail.service';
 
 export interface ReportInput {

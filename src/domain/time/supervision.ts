@@ -1,4 +1,4 @@
-import { CaseStatus, SupervisionLevel } from '../entities';
+import { CaseStatus, SupervisionLevel } from '../../entities';
 import type { WorkCalendar } from './calendar';
 
 /*

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { parse } from 'csv-parse/sync';
-import { categoryOf, UnitKind } from '../entities';
-import { badInput } from './errors';
-import { stripBidi, textProblem } from './text';
+import { categoryOf, UnitKind } from '../../entities';
+import { badInput } from '../errors';
+import { stripBidi, textProblem } from '../text';
 
 /** One row of a unit registry CSV, with the file line it came from. */
 export interface UnitRow {

@@ -1,16 +1,16 @@
-import { query } from '../db/sql';
+import { query } from '../../db/sql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Officer, OfficerRole, Unit } from '../entities';
-import { canReadUnit, inJurisdiction, maskPhone, requireOfficer, requireRole } from './access';
-import type { Actor, OfficerActor } from './actor';
-import { badInput, notFound } from './errors';
-import { unlockPhone } from './limits/login-throttle';
-import { selectRows } from './read/load';
-import { OFFICER_ROW, officerRowOf, type OfficerRow } from './read/rows';
-import { hashPassword } from './password';
-import { passwordProblems } from './password-policy';
-import { stripBidi } from './text';
+import { Officer, OfficerRole, Unit } from '../../entities';
+import { canReadUnit, inJurisdiction, maskPhone, requireOfficer, requireRole } from '../access/access';
+import type { Actor, OfficerActor } from '../access/actor';
+import { badInput, notFound } from '../errors';
+import { unlockPhone } from '../limits/login-throttle';
+import { selectRows } from '../read/load';
+import { OFFICER_ROW, officerRowOf, type OfficerRow } from '../read/rows';
+import { hashPassword } from '../access/password';
+import { passwordProblems } from '../access/password-policy';
+import { stripBidi } from '../text';
 
 export interface NewOfficer {
   phone: string;

@@ -1,6 +1,6 @@
 import { CasePriority, CaseStatus, type SupervisionLevel } from '../../entities';
-import type { WorkCalendar } from '../calendar';
-import { nextLevelAt, type LadderCase } from '../supervision';
+import type { WorkCalendar } from './calendar';
+import { nextLevelAt, type LadderCase } from './supervision';
 
 /*
  * What the deadline sweep does for a case besides the supervision ladder, and when:

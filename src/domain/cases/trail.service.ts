@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CaseEvent, type Case, type CaseEventType, type CaseStatus } from '../entities';
+import { CaseEvent, type Case, type CaseEventType, type CaseStatus } from '../../entities';
 import { eventHash, GENESIS_HASH, type HashedEvent } from './trail';
 
 /** What a change records on a case's trail. */

@@ -1,12 +1,12 @@
-import { query } from '../db/sql';
+import { query } from '../../db/sql';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { UnitCategory, UnitKind } from '../entities';
-import { selectRows } from './read/load';
-import { UNIT_ROW, type UnitRow } from './read/rows';
-import { canReadUnit, likePrefix, requireOfficer, unitScopeSql, likeContains } from './access';
-import type { Actor } from './actor';
-import { badInput, notFound } from './errors';
-import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from './pagination';
+import { UnitCategory, UnitKind } from '../../entities';
+import { selectRows } from '../read/load';
+import { UNIT_ROW, type UnitRow } from '../read/rows';
+import { canReadUnit, likePrefix, requireOfficer, unitScopeSql, likeContains } from '../access/access';
+import type { Actor } from '../access/actor';
+import { badInput, notFound } from '../errors';
+import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from '../pagination';
 
 export interface UnitFilter {
   /** Direct children of this unit. */

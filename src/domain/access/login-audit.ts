@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { LoginOutcome, OfficerRole } from '../entities';
-import { selectRows } from './read/load';
-import { OFFICER_ROW, type OfficerRow } from './read/rows';
+import { LoginOutcome, OfficerRole } from '../../entities';
+import { selectRows } from '../read/load';
+import { OFFICER_ROW, type OfficerRow } from '../read/rows';
 import { likePrefix, requireRole } from './access';
 import type { Actor } from './actor';
-import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from './pagination';
+import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from '../pagination';
 
 /** One entry of the login audit log as admins read it. */
 export interface LoginAttemptView {

@@ -1,6 +1,6 @@
-import { OfficerRole } from '../entities';
+import { OfficerRole } from '../../entities';
 import type { Actor, OfficerActor } from './actor';
-import { forbidden, unauthenticated } from './errors';
+import { forbidden, unauthenticated } from '../errors';
 
 /*
  * Every permission decision lives here (分级授权). Services call these before touching data;

@@ -1,4 +1,4 @@
-import { CaseKind, CasePriority } from '../entities';
+import { CaseKind, CasePriority } from '../../entities';
 
 /** Kinds where a danger to life or property can be happening right now. */
 export const EMERGENCY_KINDS: readonly CaseKind[] = [CaseKind.ACCIDENT, CaseKind.CRIMINAL_CASE, CaseKind.PUBLIC_ORDER_CASE, CaseKind.SAFETY_HAZARD];

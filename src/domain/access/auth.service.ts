@@ -1,13 +1,13 @@
-import { query } from '../db/sql';
+import { query } from '../../db/sql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { LoginOutcome, Officer } from '../entities';
+import { LoginOutcome, Officer } from '../../entities';
 import type { OfficerActor } from './actor';
 import type { ActorCache } from './actor-cache';
-import { badInput, DomainError, rateLimited, unauthenticated } from './errors';
+import { badInput, DomainError, rateLimited, unauthenticated } from '../errors';
 import { recordLoginAttempt } from './login-audit';
-import { admitAddress, admitPhone, clearPhone, DEFAULT_LOGIN_LIMITS, refundAddress, type LoginLimits } from './limits/login-throttle';
+import { admitAddress, admitPhone, clearPhone, DEFAULT_LOGIN_LIMITS, refundAddress, type LoginLimits } from '../limits/login-throttle';
 import { dummyHash, verifyPassword } from './password';
 import { DEMO_PASSWORD } from './password-policy';
 

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CalendarDay, SlaPolicyRow, type CaseKind, type CasePriority } from '../entities';
+import { CalendarDay, SlaPolicyRow, type CaseKind, type CasePriority } from '../../entities';
 import { WorkCalendar, type CalendarEntry } from './calendar';
-import { badInput } from './errors';
-import { requireDeploymentAdmin } from './access';
-import type { Actor } from './actor';
-import { query } from '../db/sql';
+import { badInput } from '../errors';
+import { requireDeploymentAdmin } from '../access/access';
+import type { Actor } from '../access/actor';
+import { query } from '../../db/sql';
 import { defaultPolicy, type Limit, type SlaPolicy } from './sla';
 
 /** The working-day calendar as stored (holidays and make-up workdays are data). */

@@ -1,4 +1,4 @@
-import type { OfficerRole } from '../entities';
+import type { OfficerRole } from '../../entities';
 
 /** An authenticated officer, with the materialized path of their jurisdiction. */
 export interface OfficerActor {

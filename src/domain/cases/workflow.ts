@@ -1,4 +1,4 @@
-import { CaseEventType, CaseStatus, OfficerRole, OPEN_STATUSES } from '../entities';
+import { CaseEventType, CaseStatus, OfficerRole, OPEN_STATUSES } from '../../entities';
 
 /*
  * The closed loop (闭环) as data: which statuses each action starts from, where it

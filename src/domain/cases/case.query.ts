@@ -1,12 +1,12 @@
-import { query } from '../db/sql';
+import { query } from '../../db/sql';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CaseKind, CasePriority, CaseStatus, SupervisionLevel } from '../entities';
-import { selectRows } from './read/load';
-import { CASE_ROW, type CaseRow } from './read/rows';
-import { canReadCase, canReadUnit, caseScopeSql, likePrefix, requireOfficer, likeContains } from './access';
-import type { Actor } from './actor';
-import { badInput, notFound } from './errors';
-import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from './pagination';
+import { CaseKind, CasePriority, CaseStatus, SupervisionLevel } from '../../entities';
+import { selectRows } from '../read/load';
+import { CASE_ROW, type CaseRow } from '../read/rows';
+import { canReadCase, canReadUnit, caseScopeSql, likePrefix, requireOfficer, likeContains } from '../access/access';
+import type { Actor } from '../access/actor';
+import { badInput, notFound } from '../errors';
+import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from '../pagination';
 
 /** The cases filter of the API; list fields match any of their values. */
 export interface CaseFilter {
