@@ -1,7 +1,7 @@
 /* Developer tool: writes a migration for the difference between the entities and the database. */
 import 'reflect-metadata';
 import { loadConfig } from '../config';
-import { openServer } from '../db/embedded';
+import { openServer } from '../embedded/embedded';
 import { initOrm } from '../db/orm';
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ConfigError, loadConfig, type Config } from '../config';
-import { openServer } from '../db/embedded';
+import { openServer } from '../embedded/embedded';
 import { initOrm } from '../db/orm';
 import { DomainError } from '../domain/errors';
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { generate } from '../db/generator';
+import { generate } from '../seed/generator';
 import { UsageError, withDatabase } from './run';
 
 const USAGE = `Usage: npm run seed -- [--scale demo|full] [--cases N] [--seed S] [--production]

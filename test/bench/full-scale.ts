@@ -1,5 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { generate } from '../../src/db/generator';
+import { generate } from '../../src/seed/generator';
 import { initOrm } from '../../src/db/orm';
 import { startTestApp, type TestApp } from '../support/app';
 import { createTestDb, type TestDb } from '../support/db';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
-import { generate } from '../../src/db/generator';
+import { generate } from '../../src/seed/generator';
 import { localDate } from '../../src/domain/time/calendar';
 import { createTestDb, type TestDb } from '../support/db';
 import { freshDataDir, startServer, waitFor, type RunningServer } from '../support/server-process';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { transformFileSync } from '@swc/core';
-import { loadDemoDataIfEmpty } from '../../src/db/demo';
+import { loadDemoDataIfEmpty } from '../../src/seed/demo';
 import { keepToken, startTestApp, type TestApp } from '../support/app';
 import { createTestDb, type TestDb } from '../support/db';
 import { freshDataDir, startServer, waitFor, type RunningServer } from '../support/server-process';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ConversationEngine, type IncomingMessage } from '../../bot/engine';
 import { zh } from '../../bot/messages';
-import { rng } from '../../src/db/generator';
+import { rng } from '../../src/seed/generator';
 import { Channel } from '../../src/entities';
 import { createTestDb, type TestDb } from '../support/db';
 import { buildWorld } from '../support/fixture';

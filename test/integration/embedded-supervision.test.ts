@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { isRunning } from '../../src/db/postmaster';
+import { isRunning } from '../../src/embedded/postmaster';
 import { postmasterPid, useDataDir, waitFor, type RunningServer } from '../support/server-process';
 
 /*

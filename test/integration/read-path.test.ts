@@ -1,6 +1,6 @@
 import { graphql } from 'graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { generate } from '../../src/db/generator';
+import { generate } from '../../src/seed/generator';
 import { tokenKey } from '../../src/domain/access/auth.service';
 import type { OfficerActor } from '../../src/domain/access/actor';
 import { selectRows, sqlRowSource, type RowSource } from '../../src/domain/read/load';

@@ -1,4 +1,4 @@
-import { generate } from '../../src/db/generator';
+import { generate } from '../../src/seed/generator';
 import { verifyAllTrails } from '../../src/domain/cases/trail.service';
 import { keepToken, startTestApp, type TestApp } from '../support/app';
 import { createTestDb, type TestDb } from '../support/db';

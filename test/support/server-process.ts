@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { isRunning } from '../../src/db/postmaster';
+import { isRunning } from '../../src/embedded/postmaster';
 
 /*
  * The compiled product as a user runs it (`npm start` → dist/src/server.js, `npm run admin`), on the

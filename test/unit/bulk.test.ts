@@ -1,4 +1,4 @@
-import { copyLine } from '../../src/db/bulk';
+import { copyLine } from '../../src/seed/bulk';
 
 describe('copyLine', () => {
   it('writes a row in COPY text format, with null as \\N and dates as ISO instants', () => {
