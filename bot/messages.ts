@@ -1,5 +1,6 @@
 import { CaseKind, CasePriority, CaseStatus, ReturnVisitResult, SupervisionLevel } from '../src/entities';
 import type { PushMessage } from '../src/domain/push/push';
+import { CATEGORY_LABEL, KIND_LABEL, VISIT_LABEL } from '../src/shared/labels';
 
 /*
  * Every text the bot says, in one place, so a second locale is one more object of this shape.
@@ -101,17 +102,6 @@ export interface Messages {
   statusLabel(status: CaseStatus): string;
 }
 
-const KIND_LABEL: Record<CaseKind, string> = {
-  DISPUTE: '矛盾纠纷',
-  SAFETY_HAZARD: '安全隐患',
-  PUBLIC_ORDER_HAZARD: '治安隐患',
-  PETITION: '信访诉求',
-  ACCIDENT: '事故',
-  PUBLIC_ORDER_CASE: '治安案件',
-  CRIMINAL_CASE: '刑事案件线索',
-  OTHER: '其他问题',
-};
-
 /** The order of the kind menu (1–8). */
 export const KIND_MENU: CaseKind[] = [
   CaseKind.DISPUTE,
@@ -153,8 +143,6 @@ const PRIORITY_LABEL: Record<CasePriority, string> = { NORMAL: '普通', URGENT:
 /** The bot is not an emergency line: said with every emergency report. */
 const CALL_NOW = '本平台不能代替报警电话：有人员伤亡或危险仍在发生，请立即拨打 110（报警）、119（火警）或 120（急救）。';
 
-const VISIT_LABEL: Record<ReturnVisitResult, string> = { SATISFIED: '满意', BASICALLY_SATISFIED: '基本满意', DISSATISFIED: '不满意' };
-
 /** Beijing wall-clock time of day, HH:MM. */
 const clock = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(11, 16);
 
@@ -165,9 +153,6 @@ const SUPERVISION_LABEL: Record<SupervisionLevel, string> = {
   SUPERVISED: '督办（超期三个工作日）',
   LISTED: '挂牌督办（超期十个工作日）',
 };
-
-/** The categories judged against the zero targets, as letters and reports name them. */
-export const CATEGORY_LABEL: Record<string, string> = { VILLAGE_COMMUNITY: '村（社区）', ENTERPRISE: '企业', INSTITUTION: '单位' };
 
 export const zh: Messages = {
   menu: (name) =>

@@ -28,6 +28,7 @@ import { chatPageRouter, dashboardRouter, explorerRouter } from './web/dashboard
 import { securityHeaders } from './web/headers';
 import { ConversationEngine } from '../bot/engine';
 import { webChatRouter } from '../bot/web.adapter';
+import { pushRenderer } from '../bot/push';
 import { logger } from './logger';
 
 export interface App {
@@ -93,6 +94,7 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
     uploadMinFreeBytes: config.uploadMinFreeBytes,
     newContactsPerHour: config.chatNewContactsPerHourPerIp,
   });
+  const renderPush = pushRenderer(chat.messages);
   if (config.webChatEnabled) app.use(chatPageRouter());
   // Everything below needs the database: admitted to the server's share first.
   app.use(admitToServer(fairShare, chat.messages.busy()));
@@ -122,7 +124,7 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
           actor: null,
           lane: undefined,
           loaders: createLoaders(em, () => ctx.actor, undefined, limit),
-          services: { tokens: { secret: tokenSecret, ttlHours: config.tokenTtlHours, limits: config.loginLimits, refuseDemoPassword: config.env === 'production' }, clock, campaign: config.campaign },
+          services: { tokens: { secret: tokenSecret, ttlHours: config.tokenTtlHours, limits: config.loginLimits, refuseDemoPassword: config.env === 'production' }, clock, campaign: config.campaign, renderPush },
           clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
           requestId,
           ...limit,

@@ -12,6 +12,7 @@ import type { CaseRow, OfficerRow, ResidentRow, UnitRow } from '../domain/read/r
 import type { TokenSettings } from '../domain/access/auth.service';
 import type { CampaignSettings } from '../domain/stats/settings';
 import type { Lane } from '../domain/limits/fair-share';
+import type { PushRenderer } from '../domain/push/delivery';
 
 /**
  * Per-request batching over plain rows: one statement per kind of nested lookup, however long the
@@ -80,6 +81,8 @@ export interface Services {
   tokens: TokenSettings;
   clock: Clock;
   campaign: CampaignSettings;
+  /** The text a push was (or will be) sent as: the chat's words, handed in by the composition root. */
+  renderPush: PushRenderer;
 }
 
 export interface GraphQLContext {

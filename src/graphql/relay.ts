@@ -1,34 +1,10 @@
 import { Field, ID, InterfaceType, Int, ObjectType, type ClassType } from 'type-graphql';
-import { badInput } from '../domain/errors';
+import { fromGlobalId, NODE_TYPES, type NodeTypeName } from '../shared/ids';
 import { Bounded, Heavy } from './limits';
 import type { Page } from '../domain/pagination';
 import { EXACT_COUNT_LIMIT, type CaseCount } from '../domain/cases/case.query';
 
-/** Types reachable through node(id). */
-export type NodeTypeName = 'Unit' | 'Case' | 'Officer';
-const NODE_TYPES: readonly NodeTypeName[] = ['Unit', 'Case', 'Officer'];
-
-const MAX_ID = 2 ** 31 - 1;
-
-/** Relay global id: base64url of `Type:id`. */
-export function toGlobalId(type: NodeTypeName, id: number): string {
-  return Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
-}
-
-/** Decodes a global id, checking its type when one is expected; BAD_USER_INPUT otherwise. */
-export function fromGlobalId(globalId: string, expected?: NodeTypeName): { type: NodeTypeName; id: number } {
-  const bad = () => badInput(`"${globalId.slice(0, 64)}" is not a valid ${expected ?? 'node'} id`);
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(globalId)) throw bad();
-  const m = /^([A-Za-z]+):([1-9]\d{0,9})$/.exec(Buffer.from(globalId, 'base64url').toString('utf8'));
-  const type = m?.[1] as NodeTypeName | undefined;
-  const id = Number(m?.[2]);
-  // Ids are PostgreSQL integers: a larger number names nothing and must not reach a query as one. Only
-  // the id this server would write is taken: no trailing parts (`Case:1:2`), no leading zeros, no
-  // other spelling of the same base64.
-  if (!type || !NODE_TYPES.includes(type) || id > MAX_ID || toGlobalId(type, id) !== globalId) throw bad();
-  if (expected && type !== expected) throw bad();
-  return { type, id };
-}
+export { fromGlobalId, toGlobalId, type NodeTypeName } from '../shared/ids';
 
 /** Decodes an optional global id argument. */
 export function optionalId(globalId: string | null | undefined, expected: NodeTypeName): number | undefined {

@@ -3,16 +3,15 @@ import { PassThrough, type Writable } from 'node:stream';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import ExcelJS from 'exceljs';
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { zh } from '../../bot/messages';
+import { ESCALATION_LABEL, EVENT_LABEL, KIND_LABEL, PRIORITY_LABEL, STATUS_LABEL, SUPERVISION_LABEL, VISIT_LABEL } from '../shared/labels';
 import type { Clock } from '../domain/access/actor';
 import { inJurisdiction, likePrefix, maskPhone, requireRole } from '../domain/access/access';
 import { localDate, startOfLocalDay } from '../domain/time/calendar';
-import { badInput, DomainError, notFound, type ErrorCode } from '../domain/errors';
+import { badInput, notFound } from '../domain/errors';
 import { openCursor, type Cursor } from '../db/cursor';
 import { query } from '../db/sql';
 import {
   OfficerRole,
-  type CaseEventType,
   type CaseKind,
   type CasePriority,
   type CaseStatus,
@@ -20,9 +19,9 @@ import {
   type ReturnVisitResult,
   type SupervisionLevel,
 } from '../entities';
-import { fromGlobalId } from '../graphql/relay';
+import { fromGlobalId } from '../shared/ids';
 import { logger } from '../logger';
-import { bearerOfficer, dispositionName, refuse, type BearerAuth } from './officer.auth';
+import { bearerOfficer, dispositionName, refuse, refuseError, type BearerAuth } from './officer.auth';
 
 /*
  * The ledger (台账): every case that happened at a unit or under it, reported in a range of months,
@@ -43,23 +42,6 @@ const RATE_WINDOW_MS = 10_000;
 const XLSX_CELL_MAX = 32_767;
 const ANONYMOUS = '匿名';
 const SYSTEM = '系统';
-
-// Kinds and return-visit results read as the bot tells residents; the rest are officers' words
-// (the bot's status texts speak to the reporter: "等待您的评价").
-const STATUS: Record<CaseStatus, string> = {
-  REPORTED: '待受理', ACCEPTED: '已受理', ASSIGNED: '已交办', IN_PROGRESS: '办理中',
-  RESOLVED: '已办结', CLOSED: '已销号', REJECTED: '不予受理', MERGED: '已合并',
-};
-const PRIORITY: Record<CasePriority, string> = { NORMAL: '普通', URGENT: '紧急', EMERGENCY: '特急' };
-const SUPERVISION: Record<SupervisionLevel, string> = { NONE: '无', REMINDED: '到期提醒', URGED: '催办', SUPERVISED: '督办', LISTED: '挂牌督办' };
-const ESCALATION: Record<Escalation, string> = { NONE: '无', REQUIRES_HIGHER_AUTHORITY: '需上级协调', BEYOND_UNIT: '越级' };
-/** Trail entry types as the ledger names them. */
-const EVENT_LABEL: Record<CaseEventType, string> = {
-  REPORT: '上报', ACCEPT: '受理', REJECT: '不予受理', ASSIGN: '交办', START: '开始办理', RESOLVE: '办结', CLOSE: '销号',
-  REOPEN: '重办', ESCALATE: '提级上报', SUPERVISE: '督办', EXTEND_DEADLINE: '延期', MERGE: '并入重复件', MERGED_INTO: '合并',
-  NOTE: '备注', RETURN_VISIT: '回访', REVIEW: '评查', COLLECTIVE_ANALYSIS: '集中研判', MEDIATION: '协调化解', HEARING: '组织听证',
-  LAWYER: '律师代理', JUDICIAL_AID: '司法救助', IMPORTED: '导入',
-};
 
 interface LedgerRow {
   number: string;
@@ -96,9 +78,9 @@ function reporter(r: LedgerRow): string {
 
 const COLUMNS: [header: string, width: number, value: (r: LedgerRow) => string][] = [
   ['案件编号', 17, (r) => r.number],
-  ['类别', 12, (r) => zh.kindLabel(r.kind)],
-  ['优先级', 7, (r) => PRIORITY[r.priority]],
-  ['状态', 9, (r) => STATUS[r.status]],
+  ['类别', 12, (r) => KIND_LABEL[r.kind]],
+  ['优先级', 7, (r) => PRIORITY_LABEL[r.priority]],
+  ['状态', 9, (r) => STATUS_LABEL[r.status]],
   ['发生单位', 18, (r) => r.unit_name],
   ['单位代码', 14, (r) => r.unit_code],
   ['承办单位', 18, (r) => r.handling_name],
@@ -108,9 +90,9 @@ const COLUMNS: [header: string, width: number, value: (r: LedgerRow) => string][
   ['办结时限', 17, (r) => r.due_at],
   ['办结时间', 17, (r) => r.resolved_at ?? ''],
   ['销号时间', 17, (r) => r.closed_at ?? ''],
-  ['督办等级', 9, (r) => SUPERVISION[r.supervision_level]],
-  ['越级情况', 10, (r) => ESCALATION[r.escalation]],
-  ['回访结果', 9, (r) => (r.return_visit ? zh.visitLabel(r.return_visit) : '')],
+  ['督办等级', 9, (r) => SUPERVISION_LABEL[r.supervision_level]],
+  ['越级情况', 10, (r) => ESCALATION_LABEL[r.escalation]],
+  ['回访结果', 9, (r) => (r.return_visit ? VISIT_LABEL[r.return_visit] : '')],
   ['存量', 5, (r) => (r.stock ? '是' : '否')],
   ['标题', 30, (r) => r.title],
   ['内容', 50, (r) => r.description],
@@ -226,7 +208,6 @@ function csvCell(value: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-const STATUS_OF: Partial<Record<ErrorCode, number>> = { BAD_USER_INPUT: 400, FORBIDDEN: 403, NOT_FOUND: 404 };
 
 type Format = 'csv' | 'xlsx';
 
@@ -298,8 +279,7 @@ export function ledgerRouter(orm: MikroORM, opts: BearerAuth & { clock: Clock; m
       });
       await (format === 'csv' ? writeCsv : writeXlsx)(res, cursor, gone.signal, new ReadRate(res, minBytesPerSecond));
     } catch (err) {
-      const status = err instanceof DomainError ? STATUS_OF[err.code] : undefined;
-      if (status && !res.headersSent) return refuse(res, status, (err as Error).message);
+      if (refuseError(res, err)) return;
       if (!res.headersSent) return next(err);
       // Half a file must not look like a whole one: the client sees the connection fail.
       logger.error('ledger export failed part-way:', err);

@@ -1,15 +1,11 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Router } from 'express';
-import { DomainError } from '../domain/errors';
 import { getWarningLetter, type WarningLetter } from '../domain/stats/letters';
 import type { UnitRow } from '../domain/read/rows';
-import { CATEGORY_LABEL } from '../../bot/messages';
-import { bearerOfficer, refuse, type BearerAuth } from './officer.auth';
+import { CATEGORY_LABEL } from '../shared/labels';
+import { LETTER_ROUTE } from '../shared/urls';
+import { bearerOfficer, refuse, refuseError, type BearerAuth } from './officer.auth';
 
-/** Where the printable form of a warning letter is served. */
-export function letterUrl(id: number): string {
-  return `/letters/${id}`;
-}
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -48,7 +44,7 @@ export function letterHtml(letter: WarningLetter, region: UnitRow): string {
 /** GET /letters/:id — the printable letter, for supervisors whose jurisdiction holds its region. */
 export function letterRouter(orm: MikroORM, auth: BearerAuth): Router {
   const router = Router();
-  router.get('/letters/:id', async (req, res, next) => {
+  router.get(LETTER_ROUTE, async (req, res, next) => {
     try {
       const em = orm.em.fork();
       const officer = await bearerOfficer(em, req, res, auth);
@@ -63,8 +59,7 @@ export function letterRouter(orm: MikroORM, auth: BearerAuth): Router {
           .set('Cache-Control', 'private, no-store')
           .send(letterHtml(letter, region));
       } catch (err) {
-        if (err instanceof DomainError && err.code === 'NOT_FOUND') return refuse(res, 404, 'Warning letter not found');
-        if (err instanceof DomainError && err.code === 'FORBIDDEN') return refuse(res, 403, err.message);
+        if (refuseError(res, err, { NOT_FOUND: 'Warning letter not found' })) return;
         throw err;
       }
     } catch (err) {

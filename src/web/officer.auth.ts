@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import type { OfficerActor } from '../domain/access/actor';
 import type { ActorCache } from '../domain/access/actor-cache';
 import { authenticate } from '../domain/access/auth.service';
-import { DomainError, unauthenticated } from '../domain/errors';
+import { DomainError, unauthenticated, type ErrorCode } from '../domain/errors';
 
 /*
  * What the plain HTTP routes for officers (photos, ledger exports) share: the bearer token of
@@ -16,6 +16,33 @@ import { DomainError, unauthenticated } from '../domain/errors';
 export interface BearerAuth {
   jwtSecret: KeyObject;
   actors?: ActorCache;
+}
+
+/**
+ * The HTTP status of each domain error, for every route besides GraphQL (which maps the same codes
+ * to extensions.code): the compiler refuses a new code until it has a status here.
+ */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  BAD_USER_INPUT: 400,
+  INVALID_TRANSITION: 409,
+  VERSION_CONFLICT: 409,
+  RATE_LIMITED: 429,
+};
+
+/**
+ * Answers a domain error with its status (and Retry-After when rate-limited); `messages` may word a
+ * code for the route (a missing photo is "Photo not found", whatever was missing). Anything else is
+ * not the client's to read: false, and the caller passes it on.
+ */
+export function refuseError(res: Response, err: unknown, messages: Partial<Record<ErrorCode, string>> = {}): boolean {
+  if (!(err instanceof DomainError) || res.headersSent) return false;
+  const retryAfter = err.details?.retryAfter;
+  if (err.code === 'RATE_LIMITED' && retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
+  refuse(res, HTTP_STATUS[err.code], messages[err.code] ?? err.message);
+  return true;
 }
 
 /** Answers `{ error }` with the status; a 401 says which scheme to use. */

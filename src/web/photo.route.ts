@@ -6,18 +6,14 @@ import { Router } from 'express';
 import type { Attachment } from '../entities';
 import type { CaseRow } from '../domain/read/rows';
 import { getCase } from '../domain/cases/case.query';
-import { DomainError } from '../domain/errors';
-import { fromGlobalId, toGlobalId } from '../graphql/relay';
-import { bearerOfficer, dispositionName, refuse, type BearerAuth } from './officer.auth';
+import { fromGlobalId } from '../shared/ids';
+import { PHOTO_ROUTE } from '../shared/urls';
+import { bearerOfficer, dispositionName, refuse, refuseError, type BearerAuth } from './officer.auth';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // A stored type that is not a plain type/subtype is served as opaque bytes.
 const MIME = /^[\w.+-]+\/[\w.+-]+$/;
 
-/** Where officers fetch a file of a case (GET with the same bearer token as GraphQL). */
-export function photoUrl(caseId: number, attachmentId: string): string {
-  return `/cases/${toGlobalId('Case', caseId)}/photos/${encodeURIComponent(attachmentId)}`;
-}
 
 /** The attachment of the case (on the case itself or on one of its trail entries), if it is one. */
 async function findAttachment(em: EntityManager, c: CaseRow, id: string): Promise<Attachment | undefined> {
@@ -38,7 +34,7 @@ async function findAttachment(em: EntityManager, c: CaseRow, id: string): Promis
  */
 export function photoRouter(orm: MikroORM, opts: BearerAuth & { uploadDir: string }): Router {
   const router = Router();
-  router.get('/cases/:caseId/photos/:attachmentId', async (req, res, next) => {
+  router.get(PHOTO_ROUTE, async (req, res, next) => {
     try {
       const em = orm.em.fork();
       const officer = await bearerOfficer(em, req, res, opts);
@@ -56,7 +52,7 @@ export function photoRouter(orm: MikroORM, opts: BearerAuth & { uploadDir: strin
       try {
         c = await getCase(em, officer, { id });
       } catch (err) {
-        if (err instanceof DomainError && err.code === 'NOT_FOUND') return refuse(res, 404, 'Photo not found');
+        if (refuseError(res, err, { NOT_FOUND: 'Photo not found' })) return;
         throw err;
       }
       const attachment = await findAttachment(em, c, attachmentId);

@@ -11,6 +11,8 @@ import { toGlobalId } from '../../src/graphql/relay';
 import { getSchema } from '../../src/graphql/schema';
 import { DEFAULT_LOGIN_LIMITS } from '../../src/domain/limits/login-throttle';
 import { DEFAULT_CAMPAIGN } from '../../src/domain/stats/settings';
+import { pushRenderer } from '../../bot/push';
+import { zh } from '../../bot/messages';
 import { createTestDb, type TestDb } from '../support/db';
 import { entityRowSource } from '../support/entity-rows';
 import { startTestApp, type TestApp } from '../support/app';
@@ -70,7 +72,7 @@ async function run(actor: OfficerActor, source: (em: EntityManager) => RowSource
     em,
     actor,
     loaders: createLoaders(em, () => actor, source(em)),
-    services: { tokens: { secret: tokenKey('read-path-test-secret-0123456789abcdef'), ttlHours: 1, limits: DEFAULT_LOGIN_LIMITS }, clock: { now: () => NOW }, campaign: DEFAULT_CAMPAIGN },
+    services: { tokens: { secret: tokenKey('read-path-test-secret-0123456789abcdef'), ttlHours: 1, limits: DEFAULT_LOGIN_LIMITS }, clock: { now: () => NOW }, campaign: DEFAULT_CAMPAIGN, renderPush: pushRenderer(zh) },
     clientIp: '127.0.0.1',
   };
   const result = await graphql({ schema: await getSchema(), source: query, variableValues: variables, contextValue: ctx });

@@ -59,6 +59,12 @@ export function canReadCase(actor: OfficerActor, c: { unitPath: string; handling
   return inJurisdiction(actor, c.unitPath) || inJurisdiction(actor, c.handlingPath);
 }
 
+/** The cases of a list the actor may read (a list gathered without their scope, e.g. a warning's). */
+export function readableCases<T extends { unitPath: string; handlingPath: string }>(actor: Actor, cases: T[]): T[] {
+  const officer = requireOfficer(actor);
+  return cases.filter((c) => canReadCase(officer, c));
+}
+
 /** Residents' phones are shown to the handling unit and the units above it only. */
 export function canSeeReporterPhone(actor: OfficerActor, c: { handlingPath: string }): boolean {
   return c.handlingPath.startsWith(actor.unitPath);

@@ -56,3 +56,13 @@ export async function setBaselineDate(
     return { unit: { ...unit, baselineDate: input.date }, stockChanged: n };
   });
 }
+
+/** The campaign baseline date that applies to a region: its own, or the nearest above it (YYYY-MM-DD), or null. */
+export async function baselineOf(em: EntityManager, region: { path: string }): Promise<string | null> {
+  const [row] = await query<{ date: string }>(
+    em,
+    `select baseline_date::text as date from units where baseline_date is not null and ? like path || '%' order by depth desc limit 1`,
+    [region.path],
+  );
+  return row?.date ?? null;
+}

@@ -76,6 +76,13 @@ export async function issueWarningLetters(em: EntityManager, root: UnitRow, mont
   });
 }
 
+/** issueWarningLetters asked by an admin, for the counties under their own unit (the job asks for the city's). */
+export async function issueWarningLettersAs(em: EntityManager, actor: Actor, month: Month, settings: CampaignSettings, now: Date): Promise<WarningLetter[]> {
+  const admin = requireRole(actor, OfficerRole.ADMIN);
+  const [root] = await selectRows(em, UNIT_ROW, 'u', 'where u.id = ?', [admin.unitId]);
+  return issueWarningLetters(em, root, month, settings, now);
+}
+
 /**
  * The monthly job: letters for the month before `now` to the counties of every city (each root of
  * the tree). Answers how many were issued.

@@ -120,6 +120,12 @@ export async function listWarnings(em: EntityManager, region: { id: number; path
   return rows.map((r) => ({ ...r, computedAt: new Date(r.computedAt) }));
 }
 
+/** When the warnings were last computed (every few minutes), or null before the first run. */
+export async function warningsComputedAt(em: EntityManager): Promise<Date | null> {
+  const [row] = await query<{ at: number | null }>(em, 'select (extract(epoch from max(computed_at)) * 1000)::float8 as at from unit_warnings');
+  return row?.at ? new Date(row.at) : null;
+}
+
 /** How many warnings the units under a region had when they were last computed. */
 export async function countWarnings(em: EntityManager, regionId: number): Promise<number> {
   const [row] = await query<{ n: number }>(em, 'select warnings as n from warning_counts where region_id = ?', [regionId]);

@@ -10,7 +10,7 @@ import { notFound } from '../../domain/errors';
 import { actorOf, type GraphQLContext } from '../context';
 import { optionalId, toConnection, toGlobalId } from '../relay';
 import { AttachmentType, CaseConnection, CaseFilterInput, CaseOrderInput, CaseType } from '../types/case.type';
-import { photoUrl } from '../../web/photo.route';
+import { photoUrl } from '../../shared/urls';
 import { OfficerType, ResidentType } from '../types/officer.type';
 import { UnitType } from '../types/unit.type';
 import { ForwardPageArgs } from './unit.resolver';

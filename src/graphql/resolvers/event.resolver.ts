@@ -4,7 +4,7 @@ import type { Attachment } from '../../entities';
 import type { EventRow } from '../../domain/read/rows';
 import { requireOfficer, residentView } from '../../domain/access/access';
 import { notFound } from '../../domain/errors';
-import { photoUrl } from '../../web/photo.route';
+import { photoUrl } from '../../shared/urls';
 import { actorOf, type GraphQLContext } from '../context';
 import { AttachmentType } from '../types/case.type';
 import { ActorKind, CaseEventActor, CaseEventObject } from '../types/event.type';

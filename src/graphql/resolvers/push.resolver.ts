@@ -3,8 +3,6 @@ import type { CaseRow, OfficerRow } from '../../domain/read/rows';
 import { canReadCase, requireOfficer } from '../../domain/access/access';
 import { listPushes, retryPush, type PushView } from '../../domain/push/push.query';
 import { residentView } from '../../domain/access/access';
-import { pushRenderer } from '../../../bot/push';
-import { zh } from '../../../bot/messages';
 import { actorOf, type GraphQLContext } from '../context';
 import { optionalId, toConnection } from '../relay';
 import { CaseType } from '../types/case.type';
@@ -12,7 +10,6 @@ import { ResidentType } from '../types/officer.type';
 import { PushConnection, PushFilterInput, PushRecipient, PushType, RetryPushInput, RetryPushPayload } from '../types/push.type';
 import { ForwardPageArgs } from './unit.resolver';
 
-const render = pushRenderer(zh);
 
 @Resolver(() => PushType)
 export class PushResolver {
@@ -67,7 +64,7 @@ export class PushResolver {
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'The text as the chat shows it (Chinese); null when the topic has nothing to say there.' })
-  text(@Root() push: PushView): string | null {
-    return render(push.message) ?? null;
+  text(@Root() push: PushView, @Ctx() ctx: GraphQLContext): string | null {
+    return ctx.services.renderPush(push.message) ?? null;
   }
 }

@@ -1,13 +1,9 @@
 import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { OfficerRole } from '../../entities';
-import { inJurisdiction, requireRole } from '../../domain/access/access';
-import type { OfficerActor } from '../../domain/access/actor';
+import { readableCases } from '../../domain/access/access';
 import { badInput, notFound } from '../../domain/errors';
 import { pageSize } from '../../domain/pagination';
-import { query } from '../../db/sql';
-import { selectRows } from '../../domain/read/load';
-import { UNIT_ROW, type CaseRow, type UnitRow } from '../../domain/read/rows';
-import { setBaselineDate } from '../../domain/stats/baseline';
+import type { CaseRow, UnitRow } from '../../domain/read/rows';
+import { baselineOf, setBaselineDate } from '../../domain/stats/baseline';
 import {
   brokenUnits,
   exemplaryUnits,
@@ -24,10 +20,12 @@ import {
   type MonthFigures,
   type ZeroBreak,
 } from '../../domain/stats/figures';
-import { issueWarningLetters, listWarningLetters, type WarningLetter } from '../../domain/stats/letters';
+import { issueWarningLettersAs, listWarningLetters, type WarningLetter } from '../../domain/stats/letters';
+import { requireStatsOf, statsRegion } from '../../domain/stats/region';
 import { parseMonth, type Month } from '../../domain/time/month';
 import { rankings, RankingLevel } from '../../domain/stats/rankings';
-import { countWarnings, listWarnings, WARNING_CASES_SHOWN, WarningRule } from '../../domain/stats/warnings';
+import { countWarnings, listWarnings, WARNING_CASES_SHOWN, warningsComputedAt } from '../../domain/stats/warnings';
+import { WARNING_REASON } from '../../shared/labels';
 import { actorOf, type GraphQLContext } from '../context';
 import { fromGlobalId, optionalId, toConnection } from '../relay';
 import {
@@ -47,7 +45,7 @@ import {
 } from '../types/stats.type';
 import { CaseType } from '../types/case.type';
 import { UnitType } from '../types/unit.type';
-import { letterUrl } from '../../web/letter.route';
+import { letterUrl } from '../../shared/urls';
 import { Bounded, Heavy, OWN_STATEMENTS_COST } from '../limits';
 import { COUNTED_CATEGORIES } from '../../domain/stats/settings';
 
@@ -73,21 +71,12 @@ export class DashboardType {
   month!: string;
 }
 
-const WARNING_TEXT: Record<WarningRule, (n: number) => string> = {
-  OPEN_HAZARDS: (n) => `${n} 处隐患尚未整改`,
-  REPEATED_PETITIONS: (n) => `近期重复信访 ${n} 次`,
-  OPEN_EMERGENCY: (n) => `${n} 件紧急警情尚未办结`,
-  LISTED_OVERDUE: (n) => `${n} 件挂牌督办案件超期`,
-  CLUSTER: (n) => `隐患与矛盾纠纷交织（${n} 件）`,
-};
 
-/** The region a supervisor asks about: their own unit by default, else one in their jurisdiction. */
-async function regionOf(ctx: GraphQLContext, unitId: string | null | undefined): Promise<{ officer: OfficerActor; region: UnitRow }> {
-  const officer = requireRole(actorOf(ctx), OfficerRole.SUPERVISOR);
-  const id = optionalId(unitId, 'Unit') ?? officer.unitId;
-  const region = await ctx.loaders.unit.load(id);
-  if (!region || !inJurisdiction(officer, region.path)) throw notFound('Unit');
-  return { officer, region };
+/** The region a supervisor asks about (statsRegion decides who may), kept in the request's unit loader. */
+async function regionOf(ctx: GraphQLContext, unitId: string | null | undefined): Promise<{ region: UnitRow }> {
+  const region = await statsRegion(ctx.em, actorOf(ctx), optionalId(unitId, 'Unit'));
+  ctx.loaders.unit.prime(region.id, region);
+  return { region };
 }
 
 @Resolver(() => DashboardType)
@@ -140,7 +129,7 @@ export class DashboardResolver {
       warnings.map(async (w, i) => ({
         unit: units[i],
         rule: w.rule,
-        reason: WARNING_TEXT[w.rule](w.caseIds.length),
+        reason: WARNING_REASON[w.rule](w.caseIds.length),
         caseCount: w.caseIds.length,
         cases: await visibleCases(ctx, w.caseIds.slice(0, WARNING_CASES_SHOWN)),
       })),
@@ -154,8 +143,7 @@ export class DashboardResolver {
 
   @FieldResolver(() => Date, { nullable: true, description: 'When the warnings were last computed (every few minutes).' })
   async warningsComputedAt(@Ctx() ctx: GraphQLContext): Promise<Date | null> {
-    const [row] = await query<{ at: number | null }>(ctx.em, 'select (extract(epoch from max(computed_at)) * 1000)::float8 as at from unit_warnings');
-    return row?.at ? new Date(row.at) : null;
+    return warningsComputedAt(ctx.em);
   }
 
   @FieldResolver(() => [CaseType], { description: 'Open cases under supervision (督办, 挂牌督办), oldest deadline first.' })
@@ -200,26 +188,15 @@ export class DashboardResolver {
 
   @FieldResolver(() => StockStatusType, { description: 'Stock and increment (存量/增量).' })
   async stock(@Root() d: DashboardSource, @Ctx() ctx: GraphQLContext): Promise<StockStatusType> {
-    const [stock, figures, [baseline]] = await Promise.all([
-      stockFigures(ctx.em, [d.region.id], d.month),
-      figuresOf(ctx, d),
-      query<{ date: string }>(
-        ctx.em,
-        `select baseline_date::text as date from units where baseline_date is not null and ? like path || '%' order by depth desc limit 1`,
-        [d.region.path],
-      ),
-    ]);
-    const s = stock.get(d.region.id)!;
-    const f = figures;
-    return { baselineDate: baseline?.date ?? null, ...s, increments: f.reported - f.stock };
+    const [stock, figures, baselineDate] = await Promise.all([stockFigures(ctx.em, [d.region.id], d.month), figuresOf(ctx, d), baselineOf(ctx.em, d.region)]);
+    return { baselineDate, ...stock.get(d.region.id)!, increments: figures.reported - figures.stock };
   }
 }
 
-/** Cases by id through the request's loader, keeping those in the caller's jurisdiction. */
+/** Cases by id through the request's loader, keeping those the caller may read. */
 async function visibleCases(ctx: GraphQLContext, ids: number[]): Promise<CaseRow[]> {
-  const officer = requireRole(actorOf(ctx), OfficerRole.SUPERVISOR);
   const rows = await ctx.loaders.case.loadMany(ids);
-  return rows.filter((c): c is CaseRow => !!c && !(c instanceof Error) && (inJurisdiction(officer, c.unitPath) || inJurisdiction(officer, c.handlingPath)));
+  return readableCases(actorOf(ctx), rows.filter((c): c is CaseRow => !!c && !(c instanceof Error)));
 }
 
 function primed(ctx: GraphQLContext, rows: CaseRow[]): CaseRow[] {
@@ -303,10 +280,8 @@ export class WarningLetterResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('input', () => IssueWarningLettersInput, { description: 'The month.' }) input: IssueWarningLettersInput,
   ): Promise<WarningLetter[]> {
-    const admin = requireRole(actorOf(ctx), OfficerRole.ADMIN);
     const now = ctx.services.clock.now();
-    const [root] = await selectRows(ctx.em, UNIT_ROW, 'u', 'where u.id = ?', [admin.unitId]);
-    return issueWarningLetters(ctx.em, root, parseMonth(input.month, now), ctx.services.campaign, now);
+    return issueWarningLettersAs(ctx.em, actorOf(ctx), parseMonth(input.month, now), ctx.services.campaign, now);
   }
 
   @FieldResolver(() => UnitType, { description: 'The region it was sent to.' })
@@ -334,8 +309,7 @@ export class UnitStatsResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('month', () => String, { nullable: true, description: 'YYYY-MM; the current month by default.' }) month?: string,
   ) {
-    const officer = requireRole(actorOf(ctx), OfficerRole.SUPERVISOR);
-    if (!inJurisdiction(officer, unit.path)) throw notFound('Unit');
+    requireStatsOf(actorOf(ctx), unit);
     const m = parseMonth(month, ctx.services.clock.now());
     const status = await zeroStatus(ctx.em, unit, m);
     ctx.loaders.primeCases(status.cases);
@@ -352,8 +326,7 @@ export class UnitStatsResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('month', () => String, { nullable: true, description: 'YYYY-MM; the current month by default.' }) month?: string,
   ): Promise<boolean> {
-    const officer = requireRole(actorOf(ctx), OfficerRole.SUPERVISOR);
-    if (!inJurisdiction(officer, unit.path)) throw notFound('Unit');
+    requireStatsOf(actorOf(ctx), unit);
     return isExemplary(ctx.em, unit, parseMonth(month, ctx.services.clock.now()), ctx.services.campaign.exemplaryMonths);
   }
 }
@@ -365,7 +338,6 @@ export class BaselineResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('input', () => SetBaselineDateInput, { description: 'Region and date.' }) input: SetBaselineDateInput,
   ): Promise<UnitRow> {
-    requireRole(actorOf(ctx), OfficerRole.ADMIN);
     const { unit } = await setBaselineDate(ctx.em, actorOf(ctx), { unitId: fromGlobalId(input.unitId, 'Unit').id, date: input.date }, ctx.services.clock.now());
     ctx.loaders.unit.clear(unit.id);
     return unit;
