@@ -8,6 +8,7 @@ import type { Limit } from '../src/domain/time/sla';
 import { IDLE, type DialogState, type Draft } from './dialog';
 import { clip, KIND_MENU, type CaseSummary, type Messages, type Urgency } from './messages';
 import { linkUploads } from './upload.store';
+import { localMonthDay, localTime } from '../src/domain/time/local-time';
 
 /** One incoming message in context. */
 export interface Turn {
@@ -145,8 +146,8 @@ function addPhoto(t: Turn, draft: Draft): string | undefined {
 
 function describeLimit(limit: Limit, due: Date): string {
   const unit = { MINUTES: '分钟', HOURS: '小时', DAYS: '天', WORKING_DAYS: '个工作日' }[limit.unit];
-  const local = new Date(due.getTime() + 8 * 3600_000);
-  const when = `${local.getUTCMonth() + 1}月${local.getUTCDate()}日${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`;
+  const { month, day } = localMonthDay(due);
+  const when = `${month}月${day}日${localTime(due)}`;
   return `${limit.amount}${unit}内（${when}前）`;
 }
 

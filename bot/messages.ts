@@ -1,6 +1,7 @@
-import { CaseKind, CasePriority, CaseStatus, ReturnVisitResult, SupervisionLevel } from '../src/entities';
+import { CaseKind, CasePriority, CaseStatus, ReturnVisitResult, RUNNING_STATUSES, SupervisionLevel } from '../src/entities';
 import type { PushMessage } from '../src/domain/push/push';
 import { CATEGORY_LABEL, KIND_LABEL, VISIT_LABEL } from '../src/shared/labels';
+import { localMonthDay, localTime } from '../src/domain/time/local-time';
 
 /*
  * Every text the bot says, in one place, so a second locale is one more object of this shape.
@@ -132,8 +133,8 @@ export function clip(text: string, n: number): string {
 }
 
 const day = (d: Date) => {
-  const local = new Date(d.getTime() + 8 * 3600_000);
-  return `${local.getUTCMonth() + 1}月${local.getUTCDate()}日`;
+  const { month, day } = localMonthDay(d);
+  return `${month}月${day}日`;
 };
 
 const NEXT = '发送“菜单”查看可以做的事。';
@@ -143,8 +144,7 @@ const PRIORITY_LABEL: Record<CasePriority, string> = { NORMAL: '普通', URGENT:
 /** The bot is not an emergency line: said with every emergency report. */
 const CALL_NOW = '本平台不能代替报警电话：有人员伤亡或危险仍在发生，请立即拨打 110（报警）、119（火警）或 120（急救）。';
 
-/** Beijing wall-clock time of day, HH:MM. */
-const clock = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(11, 16);
+const clock = localTime;
 
 const SUPERVISION_LABEL: Record<SupervisionLevel, string> = {
   NONE: '提醒',
@@ -211,7 +211,7 @@ export const zh: Messages = {
   queryNotFound: (number) => `没有找到您反映的编号为 ${number} 的问题。请核对编号，或发送“我的”查看您的问题。`,
   caseStatus: (c) =>
     `${c.number}｜${c.title}\n状态：${STATUS_LABEL[c.status]}\n办理单位：${c.handlingUnit}\n反映时间：${day(c.reportedAt)}` +
-    (['REPORTED', 'ACCEPTED', 'ASSIGNED', 'IN_PROGRESS'].includes(c.status) ? `\n办结时限：${day(c.dueAt)}前` : '') +
+    (RUNNING_STATUSES.includes(c.status) ? `\n办结时限：${day(c.dueAt)}前` : '') +
     `\n${NEXT}`,
   myCases: (cases) => `您反映过的问题：\n${cases.map((c) => `${c.number} ${c.title}（${STATUS_LABEL[c.status]}）`).join('\n')}\n发送“查询 编号”查看详情。`,
   noCases: () => '您还没有反映过问题。发送“反映”开始反映。',

@@ -13,6 +13,8 @@ import { Migration20261130030000_placeSearch } from './Migration20261130030000_p
 import { Migration20261130040000_regionBreaks } from './Migration20261130040000_regionBreaks';
 import { Migration20261130050000_statementStats } from './Migration20261130050000_statementStats';
 import { Migration20261130060000_regionCounts } from './Migration20261130060000_regionCounts';
+import { Migration20261202120000_sqlDefinitions } from './Migration20261202120000_sqlDefinitions';
+import { applyStatistics, type SqlRunner } from '../src/domain/stats/statistics';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs load the same files. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -30,4 +32,13 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130040000_regionBreaks', class: Migration20261130040000_regionBreaks },
   { name: 'Migration20261130050000_statementStats', class: Migration20261130050000_statementStats },
   { name: 'Migration20261130060000_regionCounts', class: Migration20261130060000_regionCounts },
+  { name: 'Migration20261202120000_sqlDefinitions', class: Migration20261202120000_sqlDefinitions },
 ];
+
+/**
+ * What runs after the migrations, in a transaction of `run`: the SQL kept current outside them (the
+ * statistics' functions and triggers), applied when it changed. Answers the names of what was applied.
+ */
+export async function afterMigrations(run: SqlRunner): Promise<string[]> {
+  return (await applyStatistics(run)) ? ['statistics functions and triggers'] : [];
+}

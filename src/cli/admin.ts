@@ -6,6 +6,7 @@ import { createOfficer, setOfficerActiveByPhone, unlockLoginByPhone } from '../d
 import { verifyAllTrails } from '../domain/cases/trail.service';
 import { importStandards, parseStandardsCsv } from '../domain/registry/standards';
 import { importUnits, parseUnitCsv } from '../domain/registry/unit-import';
+import { KEPT_FIGURES } from '../domain/stats/statistics';
 import { UsageError, withDatabase } from './run';
 
 const USAGE = `Usage: npm run admin -- <command> [options]
@@ -38,18 +39,6 @@ Commands:
       Lets a deactivated officer log in again.
 
 Uses DATABASE_URL, or the embedded database in DATA_DIR (default .data), like npm start.`;
-
-/** The figures the database keeps (key columns, rows that hold something), compared by rebuild-stats --check. */
-const KEPT_FIGURES: Record<string, { key: string; kept: string }> = {
-  case_stats: {
-    key: 'd.unit_id, d.own, d.month, d.kind',
-    kept: 'reported <> 0 or accepted_in_time <> 0 or resolved <> 0 or resolved_in_time <> 0 or went_overdue <> 0 or visited <> 0 or satisfied <> 0 or beyond_unit <> 0 or stock <> 0 or stock_cleared <> 0',
-  },
-  open_stats: { key: 'd.unit_id, d.own, d.kind, d.priority, d.supervision_level', kept: 'open <> 0' },
-  unit_month_breaks: { key: 'd.unit_id, d.month', kept: 'true' },
-  region_breaks: { key: 'd.region_id, d.month, d.category', kept: 'broken <> 0' },
-  region_zero_since: { key: 'd.region_id, d.zero_since', kept: 'units <> 0' },
-};
 
 const [command, ...rest] = process.argv.slice(2);
 

@@ -2,7 +2,7 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { ReflectMetadataProvider } from '@mikro-orm/core';
 import { ENTITIES } from '../entities';
-import { MIGRATIONS } from '../../migrations';
+import { afterMigrations, MIGRATIONS } from '../../migrations';
 import { logger } from '../logger';
 
 export interface OrmOptions {
@@ -58,6 +58,8 @@ export async function initOrm(opts: OrmOptions): Promise<MikroORM> {
   try {
     const applied = await migrating.getMigrator().up();
     if (applied.length) logger.info(`applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
+    const refreshed = await migrating.em.fork().transactional((tx) => afterMigrations((sql, params) => tx.execute(sql, (params ?? []) as never[])));
+    if (refreshed.length) logger.info(`applied ${refreshed.join(', ')}`);
   } catch (err) {
     await migrating.close(true);
     throw err;

@@ -6,6 +6,8 @@ import {
   Channel,
   Escalation,
   ReturnVisitResult,
+  RUNNING_STATUSES,
+  sqlStatuses,
   SupervisionLevel,
 } from './enums';
 import type { Officer } from './officer.entity';
@@ -32,7 +34,7 @@ export interface Attachment {
 @Index({ name: 'cases_status_reported_at_idx', properties: ['status', 'reportedAt'] })
 @Index({
   name: 'cases_open_due_idx',
-  expression: `create index "cases_open_due_idx" on "cases" ("due_at") where "status" in ('REPORTED','ACCEPTED','ASSIGNED','IN_PROGRESS')`,
+  expression: `create index "cases_open_due_idx" on "cases" ("due_at") where "status" in ${sqlStatuses(RUNNING_STATUSES)}`,
 })
 @Index({
   name: 'cases_accept_due_idx',

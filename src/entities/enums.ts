@@ -80,14 +80,33 @@ export enum CaseStatus {
   MERGED = 'MERGED',
 }
 
-/** Statuses in which a case still needs work or a return visit. */
-export const OPEN_STATUSES: readonly CaseStatus[] = [
-  CaseStatus.REPORTED,
-  CaseStatus.ACCEPTED,
-  CaseStatus.ASSIGNED,
-  CaseStatus.IN_PROGRESS,
-  CaseStatus.RESOLVED,
-];
+/*
+ * The named sets of case statuses, each defined once, here beside the enum. SQL gets them from here:
+ * lists generated from these constants (sqlStatuses) in statements built in code, and SQL functions
+ * generated from them for the statistics triggers (src/domain/stats/statistics.ts). A test asks the
+ * database's functions about every status.
+ */
+
+/** Open (未办结): the case still needs work, or its return visit. */
+export const OPEN_STATUSES: readonly CaseStatus[] = [CaseStatus.REPORTED, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS, CaseStatus.RESOLVED];
+
+/** A deadline runs against the handling unit: acceptance while REPORTED, resolution while it is worked. */
+export const RUNNING_STATUSES: readonly CaseStatus[] = [CaseStatus.REPORTED, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS];
+
+/** Accepted and not yet resolved: the resolution deadline runs. */
+export const WORKED_STATUSES: readonly CaseStatus[] = [CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS];
+
+/** Counted in no figure: refused, or merged into another case that counts instead. */
+export const UNCOUNTED_STATUSES: readonly CaseStatus[] = [CaseStatus.REJECTED, CaseStatus.MERGED];
+
+/** A set as an SQL list, `('REPORTED', 'ACCEPTED')`, for statements built in code (statuses are fixed words, never input). */
+export function sqlStatuses(set: readonly CaseStatus[]): string {
+  return `(${set.map((s) => `'${s}'`).join(', ')})`;
+}
+
+/** Units of a time limit: clock minutes or hours, calendar days, or working days on the calendar. */
+export const LIMIT_UNITS = ['MINUTES', 'HOURS', 'DAYS', 'WORKING_DAYS'] as const;
+export type LimitUnit = (typeof LIMIT_UNITS)[number];
 
 export enum Channel {
   WECHAT = 'WECHAT',

@@ -13,7 +13,6 @@ import { SlaPolicyRow } from './sla-policy.entity';
 import { Unit } from './unit.entity';
 
 export { CalendarDay, Case, ChatInboxMessage, ChatRateWindow, ChatSession, ChatUpload, CaseEvent, CaseFollower, CaseNumberCounter, JobRun, LoginAttempt, LoginOutcome, LoginThrottle, Officer, OutboxMessage, Resident, SlaPolicyRow, Unit };
-export type { LimitUnit } from './sla-policy.entity';
 export * from './enums';
 export type { Attachment } from './case.entity';
 

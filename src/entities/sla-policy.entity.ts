@@ -1,8 +1,5 @@
 import { Entity, Enum, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
-import { CaseKind, CasePriority } from './enums';
-
-export type LimitUnit = 'MINUTES' | 'HOURS' | 'DAYS' | 'WORKING_DAYS';
-const UNITS = ['MINUTES', 'HOURS', 'DAYS', 'WORKING_DAYS'];
+import { CaseKind, CasePriority, LIMIT_UNITS, type LimitUnit } from './enums';
 
 /** An admin's override of the default deadlines for one kind × priority. */
 @Entity({ tableName: 'sla_policies' })
@@ -22,19 +19,19 @@ export class SlaPolicyRow {
   @Property()
   acceptAmount!: number;
 
-  @Enum({ items: UNITS })
+  @Enum({ items: [...LIMIT_UNITS] })
   acceptUnit!: LimitUnit;
 
   @Property()
   resolveAmount!: number;
 
-  @Enum({ items: UNITS })
+  @Enum({ items: [...LIMIT_UNITS] })
   resolveUnit!: LimitUnit;
 
   @Property({ nullable: true })
   extendedAmount?: number;
 
-  @Enum({ items: UNITS, nullable: true })
+  @Enum({ items: [...LIMIT_UNITS], nullable: true })
   extendedUnit?: LimitUnit;
 
   @Property({ length: 3, defaultRaw: 'now()', onUpdate: () => new Date() })

@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { TIME_ZONE } from '../domain/time/local-time';
 import { DIGEST_TIME, sendDailyDigest } from '../domain/schedule/digest';
 import { houseKeeping } from '../domain/schedule/housekeeping';
 import { dayPeriod, fiveMinutePeriod, minutePeriod, monthPeriod, weekPeriod } from '../domain/schedule/once';
@@ -9,7 +10,7 @@ import { issueMonthlyLetters } from '../domain/stats/letters';
 import type { CampaignSettings } from '../domain/stats/settings';
 
 /** Cron expressions are read in this zone: the product's local time. */
-export const JOB_TIMEZONE = 'Asia/Shanghai';
+export const JOB_TIMEZONE = TIME_ZONE;
 
 /** A scheduled job: when it fires, which period a firing belongs to, and what it does. */
 export interface JobDefinition {

@@ -1,7 +1,7 @@
 import { CaseKind, CasePriority, CaseStatus, UnitKind } from '../entities';
 
 /* Word lists and templates for generated data. Places named in press reports on the campaign in
- * Lüliang (data/README.md); every enterprise and institution name is marked 示例 (example) so no
+ * Lüliang (docs/operations.md, "Data shipped"); every enterprise and institution name is marked 示例 (example) so no
  * real organisation is tied to an invented incident. */
 
 export const NAMED_TOWNSHIPS: Record<string, string[]> = {

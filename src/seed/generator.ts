@@ -10,9 +10,11 @@ import {
   Escalation,
   OfficerRole,
   ReturnVisitResult,
+  UNCOUNTED_STATUSES,
   UnitKind,
 } from '../entities';
-import { parseCalendarCsv, WorkCalendar, localDate, startOfLocalDay } from '../domain/time/calendar';
+import { parseCalendarCsv, WorkCalendar } from '../domain/time/calendar';
+import { localDate, startOfLocalDay } from '../domain/time/local-time';
 import { hashPassword } from '../domain/access/password';
 import { DEMO_PASSWORD } from '../domain/access/password-policy';
 import { nextCheck } from '../domain/time/follow-up';
@@ -398,12 +400,12 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
         id, number, kind, priority, title, description,
         unitId.get(place.code), unitPath.get(place.code), unitId.get(handling), unitPath.get(handling),
         assigneeId, reporterId, reportedById, channel, status, reportedAt, acceptDueAt, dueAt,
-        reached(CaseStatus.ACCEPTED) && status !== CaseStatus.REJECTED && status !== CaseStatus.MERGED ? acceptedAt : null,
+        reached(CaseStatus.ACCEPTED) && !UNCOUNTED_STATUSES.includes(status) ? acceptedAt : null,
         resolvedKept,
         status === CaseStatus.CLOSED ? closedAt : null,
         supervision, nextCheckAt, escalation, escalatedAt, visit, reportedAt, last, steps.length,
         // Stock (存量): open at the city's baseline.
-        status !== CaseStatus.REJECTED && status !== CaseStatus.MERGED && reportedAt.getTime() < baselineStarts &&
+        !UNCOUNTED_STATUSES.includes(status) && reportedAt.getTime() < baselineStarts &&
           (resolvedKept === null || resolvedKept.getTime() >= baselineStarts),
       ]);
       if ((i + 1) % BLOCK === 0 || i + 1 === opts.cases) {

@@ -6,7 +6,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { ESCALATION_LABEL, EVENT_LABEL, KIND_LABEL, PRIORITY_LABEL, STATUS_LABEL, SUPERVISION_LABEL, VISIT_LABEL } from '../shared/labels';
 import type { Clock } from '../domain/access/actor';
 import { inJurisdiction, likePrefix, maskPhone, requireRole } from '../domain/access/access';
-import { localDate, startOfLocalDay } from '../domain/time/calendar';
+import { localDate, monthAt, monthDate, monthIndex, readMonth, startOfLocalDay, TIME_ZONE } from '../domain/time/local-time';
 import { badInput, notFound } from '../domain/errors';
 import { openCursor, type Cursor } from '../db/cursor';
 import { query } from '../db/sql';
@@ -100,7 +100,7 @@ const COLUMNS: [header: string, width: number, value: (r: LedgerRow) => string][
   ['办理过程', 60, (r) => r.trail ?? ''],
 ];
 
-const local = (col: string) => `to_char(${col} at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')`;
+const local = (col: string) => `to_char(${col} at time zone '${TIME_ZONE}', 'YYYY-MM-DD HH24:MI')`;
 
 /*
  * One statement per export. The trail is one text per case: `YYYY-MM-DD HH:mm 类型 执行人 备注` per
@@ -192,13 +192,13 @@ async function drained(stream: Pausing | undefined, stop: AbortSignal, res: Resp
 function month(name: string, value: unknown, fallback: string): number {
   if (value === undefined) value = fallback;
   if (typeof value !== 'string') throw badInput(`${name} must be given once, as a month YYYY-MM`);
-  const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(value);
-  if (!m) throw badInput(`${name} must be a month as YYYY-MM (e.g. 2026-01), not "${value.slice(0, 20)}"`);
-  return Number(m[1]) * 12 + Number(m[2]) - 1;
+  const m = readMonth(value);
+  if (!m || m !== value) throw badInput(`${name} must be a month as YYYY-MM (e.g. 2026-01), not "${value.slice(0, 20)}"`);
+  return monthIndex(m);
 }
 
-const monthText = (n: number) => `${String(Math.floor(n / 12)).padStart(4, '0')}-${String((n % 12) + 1).padStart(2, '0')}`;
-const monthStart = (n: number) => startOfLocalDay(`${monthText(n)}-01`);
+const monthText = monthAt;
+const monthStart = (n: number) => startOfLocalDay(monthDate(monthAt(n)));
 
 /** CSV cell per RFC 4180, with the formula guard. */
 function csvCell(value: string): string {

@@ -5,6 +5,7 @@ import type { UnitRow } from '../domain/read/rows';
 import { CATEGORY_LABEL } from '../shared/labels';
 import { LETTER_ROUTE } from '../shared/urls';
 import { bearerOfficer, refuse, refuseError, type BearerAuth } from './officer.auth';
+import { localDate } from '../domain/time/local-time';
 
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -13,7 +14,7 @@ const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
 /** The letter as a printable page (A4, Chinese), with nothing loaded from elsewhere. */
 export function letterHtml(letter: WarningLetter, region: UnitRow): string {
   const [year, month] = letter.month.split('-').map(Number);
-  const issued = new Date(letter.issuedAt.getTime() + 8 * 3600_000).toISOString().slice(0, 10).split('-').map(Number);
+  const issued = localDate(letter.issuedAt).split('-').map(Number);
   const rows = letter.findings
     .map((f) => `<tr><td>${escape(CATEGORY_LABEL[f.category] ?? f.category)}</td><td>${f.units}</td><td>${f.zeroUnits}</td><td>${percent(f.rate)}</td><td>${percent(f.target)}</td></tr>`)
     .join('');

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { generate } from '../../src/seed/generator';
-import { localDate } from '../../src/domain/time/calendar';
+import { localDate } from '../../src/domain/time/local-time';
 import { createTestDb, type TestDb } from '../support/db';
 import { freshDataDir, startServer, waitFor, type RunningServer } from '../support/server-process';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { CaseStatus, Officer, OfficerRole, type Case } from '../../src/entities';
 import { initOrm } from '../../src/db/orm';
-import { isOverdue } from '../../src/domain/cases/case.query';
+import { isOverdue } from '../../src/domain/time/supervision';
 import { createOfficer } from '../../src/domain/registry/officer.service';
 import { sendDailyDigest } from '../../src/domain/schedule/digest';
 import { runOnce } from '../../src/domain/schedule/once';

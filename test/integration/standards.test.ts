@@ -1,6 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startOfLocalDay } from '../../src/domain/time/calendar';
+import { startOfLocalDay } from '../../src/domain/time/local-time';
 import { DomainError } from '../../src/domain/errors';
 import { averageScores, importStandards, listStandardItems, parseStandardsCsv } from '../../src/domain/registry/standards';
 import { toGlobalId } from '../../src/graphql/relay';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { localDate, parseCalendarCsv, WorkCalendar } from '../../src/domain/time/calendar';
+import { parseCalendarCsv, WorkCalendar } from '../../src/domain/time/calendar';
+import { localDate } from '../../src/domain/time/local-time';
 import { CaseKind, CasePriority } from '../../src/entities';
 import { deadlines, defaultPolicy } from '../../src/domain/time/sla';
 

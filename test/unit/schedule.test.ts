@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { localDate, parseCalendarCsv, WorkCalendar } from '../../src/domain/time/calendar';
+import { parseCalendarCsv, WorkCalendar } from '../../src/domain/time/calendar';
+import { localDate } from '../../src/domain/time/local-time';
 import { DIGEST_TIME, newSince } from '../../src/domain/schedule/digest';
 import { dayPeriod, minutePeriod, mondayOf, weekPeriod } from '../../src/domain/schedule/once';
 import { JOBS } from '../../src/jobs/jobs';

@@ -15,7 +15,7 @@ import {
 } from '../../entities';
 import { inJurisdiction, requireRole } from '../access/access';
 import type { Actor } from '../access/actor';
-import { localDate } from '../time/calendar';
+import { localDate } from '../time/local-time';
 import { loadCalendar, policyFor } from '../time/deadline.service';
 import { badInput, notFound } from '../errors';
 import { enqueue, toOfficers } from '../push/push';

@@ -7,6 +7,7 @@ import { canReadCase, canReadUnit, caseScopeSql, likePrefix, requireOfficer, lik
 import type { Actor } from '../access/actor';
 import { badInput, notFound } from '../errors';
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from '../pagination';
+import { overdueSql } from '../time/supervision';
 
 /** The cases filter of the API; list fields match any of their values. */
 export interface CaseFilter {
@@ -49,21 +50,6 @@ const ORDER_COLUMN: Record<CaseOrderField, { column: string; prop: 'reportedAt' 
   UPDATED_AT: { column: 'updated_at', prop: 'updatedAt' },
   NUMBER: { column: 'number', prop: 'number' },
 };
-
-/** Statuses in which the clock runs against the handling unit. */
-const WORKING = [CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS];
-
-/** Overdue: not accepted by acceptDueAt, or not resolved by dueAt. */
-export function isOverdue(c: { status: CaseStatus; acceptDueAt: Date; dueAt: Date }, now: Date): boolean {
-  if (c.status === CaseStatus.REPORTED) return c.acceptDueAt < now || c.dueAt < now;
-  return WORKING.includes(c.status) && c.dueAt < now;
-}
-
-/** The same rule in SQL, for `alias`; takes three parameters, each the instant to judge at. */
-export function overdueSql(alias: string): string {
-  return `((${alias}.status = 'REPORTED' and (${alias}.accept_due_at < ? or ${alias}.due_at < ?))
-    or (${alias}.status in ('ACCEPTED','ASSIGNED','IN_PROGRESS') and ${alias}.due_at < ?))`;
-}
 
 const CASE_NUMBER = /^SL\d{8,}$/i;
 

@@ -1,4 +1,4 @@
-import { CaseEventType, CaseStatus, OfficerRole, OPEN_STATUSES } from '../../entities';
+import { CaseEventType, CaseStatus, OfficerRole, OPEN_STATUSES, RUNNING_STATUSES } from '../../entities';
 
 /*
  * The closed loop (闭环) as data: which statuses each action starts from, where it
@@ -31,8 +31,6 @@ export interface Rule {
   event: CaseEventType;
 }
 
-/** Statuses in which a deadline is running. */
-export const RUNNING: readonly CaseStatus[] = [CaseStatus.REPORTED, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS];
 export const ALL_STATUSES: readonly CaseStatus[] = Object.values(CaseStatus);
 
 const { REPORTED, ACCEPTED, ASSIGNED, IN_PROGRESS, RESOLVED, CLOSED, REJECTED, MERGED } = CaseStatus;
@@ -47,8 +45,8 @@ export const WORKFLOW: Record<Action, Rule> = {
   close: { from: [RESOLVED], to: CLOSED, role: SUPERVISOR, assigneeMay: false, event: CaseEventType.CLOSE },
   reopen: { from: [RESOLVED, CLOSED], to: IN_PROGRESS, role: SUPERVISOR, assigneeMay: false, event: CaseEventType.REOPEN },
   escalate: { from: OPEN_STATUSES, to: null, role: OFFICER, assigneeMay: false, event: CaseEventType.ESCALATE },
-  supervise: { from: RUNNING, to: null, role: SUPERVISOR, assigneeMay: false, event: CaseEventType.SUPERVISE },
-  extendDeadline: { from: RUNNING, to: null, role: SUPERVISOR, assigneeMay: false, event: CaseEventType.EXTEND_DEADLINE },
+  supervise: { from: RUNNING_STATUSES, to: null, role: SUPERVISOR, assigneeMay: false, event: CaseEventType.SUPERVISE },
+  extendDeadline: { from: RUNNING_STATUSES, to: null, role: SUPERVISOR, assigneeMay: false, event: CaseEventType.EXTEND_DEADLINE },
   merge: { from: OPEN_STATUSES, to: MERGED, role: OFFICER, assigneeMay: false, event: CaseEventType.MERGED_INTO },
   note: { from: ALL_STATUSES, to: null, role: OFFICER, assigneeMay: true, event: CaseEventType.NOTE },
   // The outcome decides the status: satisfied closes, dissatisfied reopens (see recordReturnVisit).

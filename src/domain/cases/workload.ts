@@ -1,8 +1,7 @@
-import { OfficerRole } from '../../entities';
+import { OfficerRole, RUNNING_STATUSES, sqlStatuses } from '../../entities';
 import { hasRole } from '../access/access';
-import { RUNNING } from './workflow';
 
-const IN_RUNNING = `(${RUNNING.map((s) => `'${s}'`).join(',')})`;
+const IN_RUNNING = sqlStatuses(RUNNING_STATUSES);
 const HANDLERS = `(${Object.values(OfficerRole).filter((role) => hasRole({ role }, OfficerRole.OFFICER)).map((r) => `'${r}'`).join(',')})`;
 
 /**

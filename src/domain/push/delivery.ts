@@ -1,5 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { Channel } from '../../entities';
+import { OPEN_STATUSES, sqlStatuses, type Channel } from '../../entities';
 import { logger } from '../../logger';
 import type { PushMessage } from './push';
 
@@ -68,7 +68,7 @@ async function pending(em: EntityManager, channel: Channel, now: Date, limit: nu
   return [...residents, ...officers].sort((a, b) => Number(a.id) - Number(b.id)).slice(0, limit);
 }
 
-const OPEN = `('REPORTED','ACCEPTED','ASSIGNED','IN_PROGRESS','RESOLVED')`;
+const OPEN = sqlStatuses(OPEN_STATUSES);
 
 /**
  * Why each push no longer applies, if it does not: the case it is about moved on (accepted,

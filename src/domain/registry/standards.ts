@@ -4,7 +4,7 @@ import { query } from '../../db/sql';
 import { OfficerRole, UnitCategory } from '../../entities';
 import { canReadUnit, inJurisdiction, requireRole } from '../access/access';
 import { systemClock, type Actor } from '../access/actor';
-import { localDate } from '../time/calendar';
+import { localDate, monthDate, readMonth } from '../time/local-time';
 import { badInput, forbidden, notFound } from '../errors';
 import { selectRows } from '../read/load';
 import { UNIT_ROW, type OfficerRow } from '../read/rows';
@@ -78,7 +78,6 @@ export interface AssessInput {
 const HEADER = 'aspect,code,text,weight';
 const CODE = /^[A-Za-z0-9._-]{1,32}$/;
 const WEIGHT = /^\d+(\.\d+)?$/;
-const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 /**
  * Most items a scheme may hold: the provincial one has 23. A bound lets the API price a list of them
  * (standardItems, an assessment's items) before it runs.
@@ -195,10 +194,10 @@ export async function listStandardItems(em: EntityManager): Promise<StandardItem
 
 /** 'YYYY-MM' → the first day of that month as the assessments table keys it (YYYY-MM-01). */
 export function monthKey(month: string, what = 'month'): string {
-  const m = MONTH.exec(month);
-  if (!m) throw badInput(`${what} "${month.slice(0, 20)}" must be a month written YYYY-MM, e.g. 2026-11`);
-  if (Number(m[1]) < 2000) throw badInput(`${what} ${month} is before 2000`);
-  return `${month}-01`;
+  const m = readMonth(month);
+  if (!m || m !== month) throw badInput(`${what} "${month.slice(0, 20)}" must be a month written YYYY-MM, e.g. 2026-11`);
+  if (m < '2000-01') throw badInput(`${what} ${month} is before 2000`);
+  return monthDate(m);
 }
 
 /**

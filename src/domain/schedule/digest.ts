@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { localDate, startOfLocalDay, type WorkCalendar } from '../time/calendar';
-import { overdueSql } from '../cases/case.query';
+import { type WorkCalendar } from '../time/calendar';
+import { localDate, shiftDate, startOfLocalDay } from '../time/local-time';
+import { overdueSql } from '../time/supervision';
 import { loadCalendar } from '../time/deadline.service';
 import { enqueue, toOfficers, type PushMessage } from '../push/push';
 import { workloadSql } from '../cases/workload';
-import { shiftDate } from './once';
 
 /** The digest goes out at this local time (Asia/Shanghai) on working days. */
 export const DIGEST_TIME = { hour: 8, minute: 30 } as const;

@@ -1,13 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../access/actor';
-import { localDate } from '../time/calendar';
+import { localDate, localMinute, shiftDate } from '../time/local-time';
 
-const OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 86_400_000;
 
 /** Period key of a minute, in local time (Asia/Shanghai): `2026-11-29T08:31`. */
 export function minutePeriod(t: Date): string {
-  return new Date(t.getTime() + OFFSET_MS).toISOString().slice(0, 16);
+  return localMinute(t);
 }
 
 /** Period key of the five minutes a time falls in: `2026-11-29T08:30`. */
@@ -25,10 +24,6 @@ export function dayPeriod(t: Date): string {
   return localDate(t);
 }
 
-/** Shifts a YYYY-MM-DD date by whole days. */
-export function shiftDate(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
 
 /** The Monday of the (ISO, Monday-first) week a local date falls in. */
 export function mondayOf(date: string): string {

@@ -1,9 +1,9 @@
+import { RUNNING_STATUSES, sqlStatuses } from '../../entities';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { localDate, startOfLocalDay } from '../time/calendar';
-import { overdueSql } from '../cases/case.query';
+import { localDate, shiftDate, startOfLocalDay } from '../time/local-time';
+import { overdueSql } from '../time/supervision';
 import { enqueue, toOfficers, type PushMessage } from '../push/push';
-import { RUNNING } from '../cases/workflow';
-import { mondayOf, shiftDate } from './once';
+import { mondayOf } from './once';
 
 export interface WeeklyResult extends Record<string, unknown> {
   weekStart: string;
@@ -23,7 +23,7 @@ interface Row {
   listed: string;
 }
 
-const running = RUNNING.map((s) => `'${s}'`).join(',');
+const running = sqlStatuses(RUNNING_STATUSES);
 
 /**
  * The weekly status (周动态): one `report.weekly` push to each active SUPERVISOR of a county with a
@@ -48,15 +48,15 @@ export async function sendWeeklyStatus(em: EntityManager, now: Date): Promise<We
          (c.resolved_at >= ? and c.resolved_at < ?) as resolved,
          (c.closed_at >= ? and c.closed_at < ?) as closed
        from cases c
-       where c.status in (${running}) or c.reported_at >= ? or c.resolved_at >= ? or c.closed_at >= ?),
+       where c.status in ${running} or c.reported_at >= ? or c.resolved_at >= ? or c.closed_at >= ?),
      figures as (
        select k.id,
          count(*) filter (where r.reported) as reported,
          count(*) filter (where r.resolved) as resolved,
          count(*) filter (where r.closed) as closed,
          count(*) filter (where ${overdueSql('r')}) as overdue,
-         count(*) filter (where r.status in (${running}) and r.supervision_level = 'SUPERVISED') as supervised,
-         count(*) filter (where r.status in (${running}) and r.supervision_level = 'LISTED') as listed
+         count(*) filter (where r.status in ${running} and r.supervision_level = 'SUPERVISED') as supervised,
+         count(*) filter (where r.status in ${running} and r.supervision_level = 'LISTED') as listed
        from counties k join relevant r on starts_with(r.unit_path, k.path)
        group by k.id)
      select o.id as officer_id, k.id as county_id, k.name as county,

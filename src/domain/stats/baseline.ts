@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { OfficerRole, UnitCategory } from '../../entities';
+import { TIME_ZONE } from '../time/local-time';
+import { OfficerRole, sqlStatuses, UNCOUNTED_STATUSES, UnitCategory } from '../../entities';
 import { query } from '../../db/sql';
 import { inJurisdiction, likePrefix, requireRole } from '../access/access';
 import type { Actor } from '../access/actor';
@@ -39,10 +40,10 @@ export async function setBaselineDate(
       tx,
       `with judged as (
          select c.id, coalesce(c.reported_at < b.starts and (c.resolved_at is null or c.resolved_at >= b.starts)
-           and c.status not in ('REJECTED', 'MERGED'), false) as stock
+           and c.status not in ${sqlStatuses(UNCOUNTED_STATUSES)}, false) as stock
          from cases c
          left join lateral (
-           select (u.baseline_date::timestamp at time zone 'Asia/Shanghai') as starts from units u
+           select (u.baseline_date::timestamp at time zone '${TIME_ZONE}') as starts from units u
            where u.baseline_date is not null and c.unit_path like u.path || '%'
            order by u.depth desc limit 1
          ) b on true

@@ -1,21 +1,20 @@
+import { RUNNING_STATUSES, sqlStatuses, UNCOUNTED_STATUSES } from '../../entities';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '../../db/sql';
 import { likePrefix } from '../access/access';
 import { selectRows } from '../read/load';
 import { CASE_ROW, UNIT_ROW, type CaseRow, type UnitRow } from '../read/rows';
-import { RUNNING } from '../cases/workflow';
-import { monthDate, shiftMonth, type Month } from '../time/month';
+import { monthDate, shiftMonth, TIME_ZONE, type Month } from '../time/local-time';
 import { COUNTED_CATEGORIES, type CampaignSettings, type CountedCategory } from './settings';
+import { breakingCaseSql, ruleOf, type ZeroRule } from './zero-rule';
 
 /*
  * The command centre's figures, read from the statistics tables (case_stats, open_stats,
- * unit_counts; see the command-centre migration for how the database keeps them). Every function
+ * unit_counts; statistics.sql beside this file is how the database keeps them). Every function
  * takes a region already checked against the caller's jurisdiction.
  *
- * Definitions (the month is a calendar month in Asia/Shanghai; rejected and merged cases count nowhere):
- * - a unit keeps 零上访 in a month unless a PETITION or DISPUTE at it went BEYOND_UNIT that month;
- *   零事故 unless an ACCIDENT at it was reported that month; 零案件 unless a CRIMINAL_CASE or
- *   PUBLIC_ORDER_CASE was. It is zero when it keeps all three.
+ * Definitions (the month is a Beijing month; UNCOUNTED_STATUSES count nowhere; the three zeros are
+ * zero-rule.ts's):
  * - a region's zero rate per category: units of that category under it that are zero / all of them.
  * - response rate: cases reported in the month and accepted within the accept limit / cases reported.
  * - on-time rate: of the cases reported in the month and resolved, those resolved by their deadline.
@@ -27,26 +26,11 @@ import { COUNTED_CATEGORIES, type CampaignSettings, type CountedCategory } from 
  *   resolved by its end; increments are the month's other reports.
  */
 
-/** The zero rules (三零): which one a case breaks. */
-export enum ZeroRule {
-  PETITION = 'PETITION',
-  ACCIDENT = 'ACCIDENT',
-  CASE = 'CASE',
-}
-
 /** Cases that broke a zero at their unit in month `?` (twice the month as parameters). */
-const BREAKING_CASE_SQL = `c.status not in ('REJECTED', 'MERGED') and (
-  (c.kind in ('PETITION', 'DISPUTE') and c.escalation = 'BEYOND_UNIT' and sanling_month(c.escalated_at) = ?::date)
-  or (c.kind in ('ACCIDENT', 'CRIMINAL_CASE', 'PUBLIC_ORDER_CASE') and sanling_month(c.reported_at) = ?::date))`;
-
-export function ruleOf(kind: string): ZeroRule {
-  if (kind === 'PETITION' || kind === 'DISPUTE') return ZeroRule.PETITION;
-  if (kind === 'ACCIDENT') return ZeroRule.ACCIDENT;
-  return ZeroRule.CASE;
-}
+const BREAKING_CASE_SQL = breakingCaseSql(`c.status not in ${sqlStatuses(UNCOUNTED_STATUSES)}`);
 
 /** Cases whose deadline still runs: what the command centre calls open. */
-const OPEN_SQL = RUNNING.map((s) => `'${s}'`).join(', ');
+const OPEN_SQL = sqlStatuses(RUNNING_STATUSES);
 
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
@@ -269,7 +253,7 @@ export async function unitCounts(em: EntityManager, region: UnitRow): Promise<{ 
 export async function openCases(em: EntityManager, region: UnitRow, which: 'supervised' | 'emergency', limit: number): Promise<CaseRow[]> {
   const condition =
     which === 'supervised' ? `c.supervision_level in ('SUPERVISED', 'LISTED') order by c.due_at, c.id` : `c.priority = 'EMERGENCY' order by c.reported_at, c.id`;
-  return selectRows(em, CASE_ROW, 'c', `where c.status in (${OPEN_SQL}) and (c.unit_path like ? or c.handling_path like ?) and ${condition} limit ?`, [
+  return selectRows(em, CASE_ROW, 'c', `where c.status in ${OPEN_SQL} and (c.unit_path like ? or c.handling_path like ?) and ${condition} limit ?`, [
     likePrefix(region.path),
     likePrefix(region.path),
     limit,
@@ -288,7 +272,7 @@ export async function exemplaryUnits(
   limit: number,
 ): Promise<{ count: number; units: UnitRow[] }> {
   const from = monthDate(shiftMonth(month, -(months - 1)));
-  const condition = `u.path like ? and u.id <> ? and u.category <> 'REGION' and u.created_at < (?::date::timestamp at time zone 'Asia/Shanghai')
+  const condition = `u.path like ? and u.id <> ? and u.category <> 'REGION' and u.created_at < (?::date::timestamp at time zone '${TIME_ZONE}')
     and not exists (select 1 from unit_month_breaks b where b.unit_id = u.id and b.month between ?::date and ?::date)`;
   const params = [likePrefix(region.path), region.id, from, from, monthDate(month)];
   const [kept, units] = await Promise.all([
@@ -312,7 +296,7 @@ export async function isExemplary(em: EntityManager, unit: UnitRow, month: Month
   const from = monthDate(shiftMonth(month, -(months - 1)));
   const [row] = await query<{ ok: boolean }>(
     em,
-    `select (u.created_at < (?::date::timestamp at time zone 'Asia/Shanghai')
+    `select (u.created_at < (?::date::timestamp at time zone '${TIME_ZONE}')
        and not exists (select 1 from unit_month_breaks b where b.unit_id = u.id and b.month between ?::date and ?::date)) as ok
      from units u where u.id = ?`,
     [from, from, monthDate(month), unit.id],

@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from '
 import { enqueue, toOfficers } from '../push/push';
 import { selectRows } from '../read/load';
 import { UNIT_ROW, type UnitRow } from '../read/rows';
-import { monthDate, monthOf, shiftMonth, type Month } from '../time/month';
+import { monthDate, monthOf, shiftMonth, type Month } from '../time/local-time';
 import { rankings, RankingLevel, type RankingRow } from './rankings';
 import type { CampaignSettings, CountedCategory } from './settings';
 

@@ -6,7 +6,7 @@ import { selectRows } from '../read/load';
 import { UNIT_ROW, type UnitRow } from '../read/rows';
 import { averageScores } from '../registry/standards';
 import { monthFigures, ratesOf, stockFigures, type Rates } from './figures';
-import { monthDate, type Month } from '../time/month';
+import { monthDate, type Month } from '../time/local-time';
 import { COUNTED_CATEGORIES, type CampaignSettings, type CountedCategory, type RankingWeights } from './settings';
 
 /** Regions ranked against each other: the counties of a city, or the townships of a county. */

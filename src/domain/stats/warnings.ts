@@ -1,7 +1,7 @@
+import { RUNNING_STATUSES, sqlStatuses, UNCOUNTED_STATUSES } from '../../entities';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '../../db/sql';
 import { likePrefix } from '../access/access';
-import { RUNNING } from '../cases/workflow';
 import type { CampaignSettings } from './settings';
 
 /** Early-warning rules (监测预警). */
@@ -33,8 +33,8 @@ export const RULE_ORDER: readonly WarningRule[] = [
 /** Most pressing rule first, then the most cases: the order warnings are listed in (unit_warnings.rank). */
 const RULE_RANK = RULE_ORDER.map((r, i) => `when '${r}' then ${i}`).join(' ');
 
-const OPEN = RUNNING.map((s) => `'${s}'`).join(', ');
-const COUNTED = `c.status not in ('REJECTED', 'MERGED')`;
+const OPEN = sqlStatuses(RUNNING_STATUSES);
+const COUNTED = `c.status not in ${sqlStatuses(UNCOUNTED_STATUSES)}`;
 const HAZARD = `c.kind in ('SAFETY_HAZARD', 'PUBLIC_ORDER_HAZARD')`;
 
 /**
@@ -55,7 +55,7 @@ export async function refreshWarnings(em: EntityManager, now: Date, settings: Ca
       tx,
       `with found (unit_id, rule, case_ids) as (
          select c.unit_id, 'OPEN_HAZARDS', array_agg(c.id order by c.reported_at, c.id)
-         from cases c where c.status in (${OPEN}) and ${HAZARD}
+         from cases c where c.status in ${OPEN} and ${HAZARD}
          group by c.unit_id having count(*) >= ?
          union all
          select c.unit_id, 'REPEATED_PETITIONS', array_agg(c.id order by c.reported_at, c.id)
@@ -68,11 +68,11 @@ export async function refreshWarnings(em: EntityManager, now: Date, settings: Ca
          group by c.reporter_id having count(*) >= ? and count(distinct c.unit_id) > 1
          union all
          select c.unit_id, 'OPEN_EMERGENCY', array_agg(c.id order by c.reported_at, c.id)
-         from cases c where c.status in (${OPEN}) and c.priority = 'EMERGENCY'
+         from cases c where c.status in ${OPEN} and c.priority = 'EMERGENCY'
          group by c.unit_id
          union all
          select c.unit_id, 'LISTED_OVERDUE', array_agg(c.id order by c.due_at, c.id)
-         from cases c where c.status in (${OPEN}) and c.supervision_level = 'LISTED'
+         from cases c where c.status in ${OPEN} and c.supervision_level = 'LISTED'
          group by c.unit_id
          union all
          select c.unit_id, 'CLUSTER', array_agg(c.id order by c.reported_at, c.id)

@@ -3,6 +3,8 @@
  * workdays (调休) are data; every other Monday–Friday works. Pure: no clock, no I/O.
  */
 
+import { isDate, localDate, localTimeOfDayMs, shiftDate, startOfLocalDay } from './local-time';
+
 export type CalendarDayType = 'HOLIDAY' | 'WORKDAY';
 
 export interface CalendarEntry {
@@ -10,29 +12,6 @@ export interface CalendarEntry {
   date: string;
   type: CalendarDayType;
   name?: string;
-}
-
-const OFFSET_MS = 8 * 3600_000;
-const DAY_MS = 86_400_000;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A real calendar date written YYYY-MM-DD (2027-02-30 is not). */
-function isDate(s: string): boolean {
-  return ISO_DATE.test(s) && !Number.isNaN(Date.parse(s)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
-}
-
-/** Local (Asia/Shanghai) calendar date of an instant. */
-export function localDate(t: Date): string {
-  return new Date(t.getTime() + OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** The instant a local date starts (00:00 Asia/Shanghai). */
-export function startOfLocalDay(date: string): Date {
-  return new Date(Date.parse(`${date}T00:00:00Z`) - OFFSET_MS);
-}
-
-function shiftDate(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
 export class WorkCalendar {
@@ -59,7 +38,7 @@ export class WorkCalendar {
    */
   addWorkingDays(t: Date, n: number): Date {
     let date = localDate(t);
-    let timeOfDay = (t.getTime() + OFFSET_MS) % DAY_MS;
+    let timeOfDay = localTimeOfDayMs(t);
     if (!this.isWorkingDay(date)) {
       do date = shiftDate(date, 1);
       while (!this.isWorkingDay(date));

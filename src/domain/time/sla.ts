@@ -1,10 +1,10 @@
-import { CaseKind, CasePriority } from '../../entities';
+import { CaseKind, CasePriority, type LimitUnit } from '../../entities';
 import type { WorkCalendar } from './calendar';
 
 /** A time limit: clock minutes or hours, calendar days, or working days on the calendar. */
 export interface Limit {
   amount: number;
-  unit: 'MINUTES' | 'HOURS' | 'DAYS' | 'WORKING_DAYS';
+  unit: LimitUnit;
 }
 
 export interface SlaPolicy {

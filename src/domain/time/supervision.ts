@@ -1,4 +1,4 @@
-import { CaseStatus, SupervisionLevel } from '../../entities';
+import { CaseStatus, sqlStatuses, SupervisionLevel, WORKED_STATUSES } from '../../entities';
 import type { WorkCalendar } from './calendar';
 
 /*
@@ -25,8 +25,6 @@ const HOUR = 3600_000;
 export const SUPERVISED_AFTER_WORKING_DAYS = 3;
 export const LISTED_AFTER_WORKING_DAYS = 10;
 
-const WORKING: readonly CaseStatus[] = [CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS];
-
 export interface LadderCase {
   status: CaseStatus;
   reportedAt: Date;
@@ -37,8 +35,24 @@ export interface LadderCase {
 /** The deadline the ladder runs against, or undefined when no clock runs (resolved, closed, …). */
 export function ladderDeadline(c: LadderCase): Date | undefined {
   if (c.status === CaseStatus.REPORTED) return c.acceptDueAt < c.dueAt ? c.acceptDueAt : c.dueAt;
-  if (WORKING.includes(c.status)) return c.dueAt;
+  if (WORKED_STATUSES.includes(c.status)) return c.dueAt;
   return undefined;
+}
+
+/**
+ * Overdue (超期), the one meaning of the word for a case now: the deadline the ladder runs against
+ * has passed — not accepted by acceptDueAt (or dueAt, if earlier), or not resolved by dueAt. (A
+ * month's figures count cases that *went* overdue, a name of its own: see the statistics.)
+ */
+export function isOverdue(c: LadderCase | Omit<LadderCase, 'reportedAt'>, now: Date): boolean {
+  const deadline = ladderDeadline(c as LadderCase);
+  return deadline !== undefined && deadline < now;
+}
+
+/** isOverdue in SQL, for cases `alias`; takes three parameters, each the instant to judge at. */
+export function overdueSql(alias: string): string {
+  return `((${alias}.status = '${CaseStatus.REPORTED}' and (${alias}.accept_due_at < ? or ${alias}.due_at < ?))
+    or (${alias}.status in ${sqlStatuses(WORKED_STATUSES)} and ${alias}.due_at < ?))`;
 }
 
 /** When each level above NONE is reached for a case whose limit started at `since` and ends at `deadline`. */

@@ -22,7 +22,7 @@ import {
 } from '../../domain/stats/figures';
 import { issueWarningLettersAs, listWarningLetters, type WarningLetter } from '../../domain/stats/letters';
 import { requireStatsOf, statsRegion } from '../../domain/stats/region';
-import { parseMonth, type Month } from '../../domain/time/month';
+import { parseMonth, type Month } from '../../domain/time/local-time';
 import { rankings, RankingLevel } from '../../domain/stats/rankings';
 import { countWarnings, listWarnings, WARNING_CASES_SHOWN, warningsComputedAt } from '../../domain/stats/warnings';
 import { WARNING_REASON } from '../../shared/labels';

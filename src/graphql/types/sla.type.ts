@@ -1,12 +1,8 @@
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { CaseKind, CasePriority } from '../../entities';
+import { CaseKind, CasePriority, LIMIT_UNITS, type LimitUnit as Unit } from '../../entities';
 
-export enum LimitUnit {
-  MINUTES = 'MINUTES',
-  HOURS = 'HOURS',
-  DAYS = 'DAYS',
-  WORKING_DAYS = 'WORKING_DAYS',
-}
+/** The units as GraphQL's enum LimitUnit (each value its own name). */
+export const LimitUnit = Object.fromEntries(LIMIT_UNITS.map((u) => [u, u])) as { [U in (typeof LIMIT_UNITS)[number]]: U };
 registerEnumType(LimitUnit, {
   name: 'LimitUnit',
   description: 'Unit of a time limit.',
@@ -24,7 +20,7 @@ export class TimeLimitType {
   amount!: number;
 
   @Field(() => LimitUnit, { description: 'Which unit.' })
-  unit!: LimitUnit;
+  unit!: Unit;
 }
 
 @InputType('TimeLimitInput', { description: 'A time limit.' })
@@ -33,7 +29,7 @@ export class TimeLimitInput {
   amount!: number;
 
   @Field(() => LimitUnit, { description: 'Which unit.' })
-  unit!: LimitUnit;
+  unit!: Unit;
 }
 
 @ObjectType('SlaPolicy', { simpleResolvers: true, description: 'Deadlines of a kind × priority (时限): accept and resolve limits, and the one extension.' })

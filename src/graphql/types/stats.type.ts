@@ -1,6 +1,6 @@
 import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CaseKind, UnitCategory } from '../../entities';
-import { ZeroRule } from '../../domain/stats/figures';
+import { ZeroRule } from '../../domain/stats/zero-rule';
 import { RankingLevel } from '../../domain/stats/rankings';
 import { WARNING_CASES_SHOWN, WarningRule } from '../../domain/stats/warnings';
 import { COUNTED_CATEGORIES } from '../../domain/stats/settings';
