@@ -5,7 +5,7 @@ delete swc.$schema;
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ["<rootDir>/test/{unit,integration,bot,web}/**/*.test.ts"],
+  testMatch: ['<rootDir>/test/{unit,integration,bot,web}/**/*.test.ts'],
   // Latency-asserting tests run alone afterwards (jest.serial.config.js).
   testPathIgnorePatterns: ['/node_modules/', '\\.serial\\.test\\.ts$'],
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },

@@ -4,4 +4,9 @@
  */
 const base = require('./jest.config');
 
-module.exports = { ...base, testMatch: ['<rootDir>/test/{unit,integration,bot,web}/**/*.serial.test.ts'], testPathIgnorePatterns: ['/node_modules/'], maxWorkers: 1 };
+module.exports = {
+  ...base,
+  testMatch: ['<rootDir>/test/{unit,integration,bot,web}/**/*.serial.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/'],
+  maxWorkers: 1,
+};

@@ -175,7 +175,14 @@ export class ChatBodyReader {
     this.inString = true;
     this.isKey = isKey;
     const c = this.top();
-    const isPhoto = !isKey && this.stack.length === 2 && c?.kind === 'object' && c.key === 'data' && this.stack[0].kind === 'object' && this.stack[0].key === 'image' && !this.sink;
+    const isPhoto =
+      !isKey &&
+      this.stack.length === 2 &&
+      c?.kind === 'object' &&
+      c.key === 'data' &&
+      this.stack[0].kind === 'object' &&
+      this.stack[0].key === 'image' &&
+      !this.sink;
     if (isPhoto) this.sink = new Base64Sink(this.photoBytes);
     this.text = isPhoto ? undefined : '';
   }

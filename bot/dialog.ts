@@ -32,8 +32,13 @@ export function parseState(raw: unknown): DialogState {
   if (!raw || typeof raw !== 'object') return IDLE;
   const s = raw as { step?: unknown; draft?: unknown; result?: unknown; options?: unknown };
   if (s.step === 'visitChoice') {
-    const valid = Object.values(ReturnVisitResult).includes(s.result as ReturnVisitResult) && Array.isArray(s.options) && s.options.length > 0 &&
-      s.options.every((o: { id?: unknown; number?: unknown; title?: unknown }) => typeof o?.id === 'number' && typeof o.number === 'string' && typeof o.title === 'string');
+    const valid =
+      Object.values(ReturnVisitResult).includes(s.result as ReturnVisitResult) &&
+      Array.isArray(s.options) &&
+      s.options.length > 0 &&
+      s.options.every(
+        (o: { id?: unknown; number?: unknown; title?: unknown }) => typeof o?.id === 'number' && typeof o.number === 'string' && typeof o.title === 'string',
+      );
     return valid ? (raw as DialogState) : IDLE;
   }
   const steps = ['idle', 'offer', 'kind', 'place', 'placeChoice', 'township', 'description', 'phone', 'confirm'];

@@ -228,9 +228,10 @@ export class ConversationEngine {
         // A message refused for its rate was not handled: nothing to answer the same way, and a flood leaves no rows.
         if (messageId && !overRate) {
           // One statement: the session's new state and the answer kept for redeliveries.
-          await em.execute(`with s as (${update}) insert into chat_inbox (channel, contact_id, message_id, replies, created_at) values (?, ?, ?, ?::jsonb, ?)`, [
-            ...updateParams, msg.channel, contactId, messageId, JSON.stringify(replies), now,
-          ]);
+          await em.execute(
+            `with s as (${update}) insert into chat_inbox (channel, contact_id, message_id, replies, created_at) values (?, ?, ?, ?::jsonb, ?)`,
+            [...updateParams, msg.channel, contactId, messageId, JSON.stringify(replies), now],
+          );
         } else {
           await em.execute(update, updateParams);
         }
@@ -276,7 +277,11 @@ export class ConversationEngine {
       get resident() {
         return resident();
       },
-      text, photo: attachment, now, m, maxPhotos: this.maxPhotos,
+      text,
+      photo: attachment,
+      now,
+      m,
+      maxPhotos: this.maxPhotos,
     };
     const result = await handlers[state.step](turn, state as never);
     if (attachment && !('draft' in result.state && result.state.draft.photos.some((p) => p.id === attachment.id))) {

@@ -77,13 +77,19 @@ async function globalCommand(t: Turn, state: DialogState): Promise<Outcome | und
     if (!officer) return { replies: [m.todoNotOfficer()], state };
     const cases = await officerTodo(em, officer);
     if (!cases.length) return { replies: [m.todoEmpty()], state };
-    const names = await unitNames(em, cases.map((c) => c.handlingUnit.id));
+    const names = await unitNames(
+      em,
+      cases.map((c) => c.handlingUnit.id),
+    );
     return { replies: [m.todo(cases.map((c) => summary(c, names.get(c.handlingUnit.id) ?? '')))], state };
   }
   if (is(text, '我的', '我的问题', '我的案件')) {
     const cases = await myCases(em, resident().id);
     if (!cases.length) return { replies: [m.noCases()], state };
-    const names = await unitNames(em, cases.map((c) => c.handlingUnit.id));
+    const names = await unitNames(
+      em,
+      cases.map((c) => c.handlingUnit.id),
+    );
     return { replies: [m.myCases(cases.map((c) => summary(c, names.get(c.handlingUnit.id) ?? '')))], state };
   }
   return undefined;
@@ -222,7 +228,12 @@ export const handlers: { [S in DialogState['step']]: Handler<S> } = {
   },
 
   async kind(t, state) {
-    const early = await prologue(t, state, () => cancelled(t), () => [t.m.kindQuestion()]);
+    const early = await prologue(
+      t,
+      state,
+      () => cancelled(t),
+      () => [t.m.kindQuestion()],
+    );
     if (early) return early;
     const n = Number(t.text);
     if (!Number.isInteger(n) || n < 1 || n > KIND_MENU.length) return { replies: [t.m.kindInvalid()], state };
@@ -231,14 +242,24 @@ export const handlers: { [S in DialogState['step']]: Handler<S> } = {
   },
 
   async place(t, state) {
-    const early = await prologue(t, state, () => startReport(t, state.draft), () => [t.m.placeQuestion()]);
+    const early = await prologue(
+      t,
+      state,
+      () => startReport(t, state.draft),
+      () => [t.m.placeQuestion()],
+    );
     if (early) return early;
-    const within = state.draft.townshipId ? (await t.em.findOne(Unit, { id: state.draft.townshipId })) ?? undefined : undefined;
+    const within = state.draft.townshipId ? ((await t.em.findOne(Unit, { id: state.draft.townshipId })) ?? undefined) : undefined;
     return choosePlaces(t, state.draft, within);
   },
 
   async placeChoice(t, state) {
-    const early = await prologue(t, state, () => toPlace(t, state.draft), () => [t.m.placeChoices(state.options)]);
+    const early = await prologue(
+      t,
+      state,
+      () => toPlace(t, state.draft),
+      () => [t.m.placeChoices(state.options)],
+    );
     if (early) return early;
     const n = Number(t.text);
     if (/^\d+$/.test(t.text)) {
@@ -252,7 +273,12 @@ export const handlers: { [S in DialogState['step']]: Handler<S> } = {
   },
 
   async township(t, state) {
-    const early = await prologue(t, state, () => toPlace(t, state.draft), () => [t.m.townshipQuestion()]);
+    const early = await prologue(
+      t,
+      state,
+      () => toPlace(t, state.draft),
+      () => [t.m.townshipQuestion()],
+    );
     if (early) return early;
     const townships = await searchTownships(t.em, t.text);
     if (!townships.length) return { replies: [t.m.townshipNotFound(clip(t.text, 30))], state };
@@ -262,7 +288,12 @@ export const handlers: { [S in DialogState['step']]: Handler<S> } = {
   },
 
   async description(t, state) {
-    const early = await prologue(t, state, () => toPlace(t, state.draft), () => []);
+    const early = await prologue(
+      t,
+      state,
+      () => toPlace(t, state.draft),
+      () => [],
+    );
     if (early) return early;
     if (t.text.length < 5) return { replies: [t.m.descriptionTooShort()], state };
     state.draft.description = t.text;
@@ -283,7 +314,17 @@ export const handlers: { [S in DialogState['step']]: Handler<S> } = {
     } else return { replies: [t.m.phoneInvalid()], state };
     const d = state.draft;
     return {
-      replies: [t.m.confirm({ kind: d.kind!, place: d.place!, description: d.description!, photos: d.photos.length, phone: d.phone ?? null, anonymous: Boolean(d.anonymous), urgency: urgencyOf(d, false) })],
+      replies: [
+        t.m.confirm({
+          kind: d.kind!,
+          place: d.place!,
+          description: d.description!,
+          photos: d.photos.length,
+          phone: d.phone ?? null,
+          anonymous: Boolean(d.anonymous),
+          urgency: urgencyOf(d, false),
+        }),
+      ],
       state: { step: 'confirm', draft: d },
     };
   },
@@ -296,14 +337,39 @@ export const handlers: { [S in DialogState['step']]: Handler<S> } = {
     // 1 files it as shown; 2 marks it urgent (the priority rule then decides between URGENT and EMERGENCY).
     const urgent = is(t.text, ...URGENT_YES);
     if (!urgent && !is(t.text, ...YES)) return { replies: invalid(), state };
-    const { case: c, handlingUnit, policy } = await reportAsResident(t.em, t.resident, {
-      kind: d.kind!, unitId: d.unitId!, description: d.description!, phone: d.phone, anonymous: Boolean(d.anonymous), attachments: d.photos, urgent,
-    }, t.now);
-    await linkUploads(t.em, d.photos.map((p) => p.id), c.id);
+    const {
+      case: c,
+      handlingUnit,
+      policy,
+    } = await reportAsResident(
+      t.em,
+      t.resident,
+      {
+        kind: d.kind!,
+        unitId: d.unitId!,
+        description: d.description!,
+        phone: d.phone,
+        anonymous: Boolean(d.anonymous),
+        attachments: d.photos,
+        urgent,
+      },
+      t.now,
+    );
+    await linkUploads(
+      t.em,
+      d.photos.map((p) => p.id),
+      c.id,
+    );
     return {
-      replies: [t.m.submitted({
-        number: c.number, handlingUnit: handlingUnit.name, acceptBy: describeLimit(policy.accept, c.acceptDueAt), resolveBy: describeLimit(policy.resolve, c.dueAt), priority: c.priority,
-      })],
+      replies: [
+        t.m.submitted({
+          number: c.number,
+          handlingUnit: handlingUnit.name,
+          acceptBy: describeLimit(policy.accept, c.acceptDueAt),
+          resolveBy: describeLimit(policy.resolve, c.dueAt),
+          priority: c.priority,
+        }),
+      ],
       state: IDLE,
     };
   },
@@ -332,4 +398,3 @@ export const handlers: { [S in DialogState['step']]: Handler<S> } = {
     return answerVisit(t, c, state.result, pending);
   },
 };
-

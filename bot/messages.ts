@@ -161,8 +161,7 @@ export const zh: Messages = {
     '· 发送“查询 案件编号”：查看办理进度，例如：查询 SL202611230001\n' +
     '· 发送“我的”：查看我反映过的问题\n' +
     '紧急情况请直接拨打 110、119 或 120。',
-  kindQuestion: () =>
-    `请选择问题类型，回复数字：\n${KIND_MENU.map((k, i) => `${i + 1} ${KIND_LABEL[k]}`).join('\n')}\n回复“取消”可随时退出。`,
+  kindQuestion: () => `请选择问题类型，回复数字：\n${KIND_MENU.map((k, i) => `${i + 1} ${KIND_LABEL[k]}`).join('\n')}\n回复“取消”可随时退出。`,
   kindInvalid: () => '请回复 1 到 8 之间的数字选择问题类型，或回复“取消”退出。',
   kindLabel: (kind) => KIND_LABEL[kind],
   placeQuestion: () => '问题发生在哪个村、社区或单位？请输入名称，例如：磁窑村。回复“返回”重选类型。',
@@ -193,9 +192,9 @@ export const zh: Messages = {
     ];
     if (u.priority === CasePriority.EMERGENCY) lines.push(`提交后会立即通知乡镇和县里的负责人。${CALL_NOW}`);
     else if (!u.urgent && u.dangerWord) lines.push(`您提到“${u.dangerWord}”：如果危险正在发生，请回复 2 按紧急提交，并立即拨打 110、119 或 120。`);
-    lines.push(u.urgent
-      ? '回复 1 提交，回复 0 取消，回复“返回”修改电话。'
-      : '回复 1 提交；情况紧急、需要马上处理，回复 2 按紧急提交；回复 0 取消，回复“返回”修改电话。');
+    lines.push(
+      u.urgent ? '回复 1 提交，回复 0 取消，回复“返回”修改电话。' : '回复 1 提交；情况紧急、需要马上处理，回复 2 按紧急提交；回复 0 取消，回复“返回”修改电话。',
+    );
     return lines.join('\n');
   },
   confirmInvalid: (urgent) => (urgent ? '请回复 1 提交，或回复 0 取消。' : '请回复 1 提交、2 按紧急提交，或回复 0 取消。'),
@@ -216,8 +215,7 @@ export const zh: Messages = {
   myCases: (cases) => `您反映过的问题：\n${cases.map((c) => `${c.number} ${c.title}（${STATUS_LABEL[c.status]}）`).join('\n')}\n发送“查询 编号”查看详情。`,
   noCases: () => '您还没有反映过问题。发送“反映”开始反映。',
   visitQuestion: (number, title) => `您反映的问题（${number}｜${title}）已经办结。对处理结果满意吗？回复：1 满意　2 基本满意　3 不满意`,
-  visitThanks: (number, closed) =>
-    closed ? `感谢您的评价，${number} 已办结销号。${NEXT}` : `收到，我们会重新办理 ${number}，并尽快与您联系。${NEXT}`,
+  visitThanks: (number, closed) => (closed ? `感谢您的评价，${number} 已办结销号。${NEXT}` : `收到，我们会重新办理 ${number}，并尽快与您联系。${NEXT}`),
   visitInvalid: () => '请回复 1 满意、2 基本满意 或 3 不满意；回复“取消”稍后再评价。',
   visitLabel: (result) => VISIT_LABEL[result],
   visitChoice: (label, options) =>

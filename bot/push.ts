@@ -4,7 +4,10 @@ import { handOverWebPushes, type PushRenderer } from '../src/domain/push/deliver
 import type { Messages } from './messages';
 
 /** Pushes rendered in the bot's language. */
-export const pushRenderer = (m: Messages): PushRenderer => (message) => m.push(message);
+export const pushRenderer =
+  (m: Messages): PushRenderer =>
+  (message) =>
+    m.push(message);
 
 /** The web channel: pushes for a contact, acknowledged by the page's next poll (see handOverWebPushes). */
 export async function takeWebPushes(

@@ -78,7 +78,13 @@ export class UploadStore {
       await this.discard(id);
       return 'no-space';
     }
-    await em.execute('insert into chat_uploads (id, channel, contact_id, bytes, created_at) values (?, ?, ?, ?, ?)', [id, channel, contactId, bytes.length, now]);
+    await em.execute('insert into chat_uploads (id, channel, contact_id, bytes, created_at) values (?, ?, ?, ?, ?)', [
+      id,
+      channel,
+      contactId,
+      bytes.length,
+      now,
+    ]);
     return 'stored';
   }
 

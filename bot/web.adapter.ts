@@ -82,7 +82,8 @@ export function webChatRouter(engine: ConversationEngine, orm: MikroORM, clock: 
     const contact = req.query.contact;
     if (typeof contact !== 'string' || !CONTACT.test(contact)) return bad(res, 'contact must be the contact id');
     const ack = req.query.ack;
-    if (ack !== undefined && (typeof ack !== 'string' || !/^\d{0,18}$/.test(ack))) return bad(res, 'ack must be the id of the last push shown (the ack of the previous answer)');
+    if (ack !== undefined && (typeof ack !== 'string' || !/^\d{0,18}$/.test(ack)))
+      return bad(res, 'ack must be the id of the last push shown (the ack of the previous answer)');
     const pushes = await takeWebPushes(orm, engine.messages, Channel.WEB_CHAT, contact, clock.now(), ack === undefined ? undefined : ack || null);
     const messages = pushes.map((p) => p.text);
     // `replies` mirrors POST's shape for clients that read both the same way; `ack` goes with the next poll.
@@ -116,7 +117,10 @@ export function photoBodyLimits(opts: {
     if (length <= LARGE_BODY) return next();
     if (length > opts.maxBodyBytes) {
       // Not read at all: the connection closes after the answer.
-      res.set('Connection', 'close').status(413).json({ error: `The body is larger than the largest photo (${opts.maxBodyBytes} bytes)`, replies: [opts.tooLargeReply] });
+      res
+        .set('Connection', 'close')
+        .status(413)
+        .json({ error: `The body is larger than the largest photo (${opts.maxBodyBytes} bytes)`, replies: [opts.tooLargeReply] });
       return;
     }
     const release = opts.budget.admit(addressKey(req.ip ?? req.socket.remoteAddress ?? 'unknown'), length);
@@ -141,7 +145,11 @@ export function photoBodyLimits(opts: {
       const arrived = seen[seen.length - 1] - seen[0];
       if (arrived >= (opts.minBytesPerSecond * RATE_WINDOW_MS) / 1000) return;
       stop();
-      if (!res.headersSent) res.set('Connection', 'close').status(408).json({ error: 'The photo arrived too slowly and was cut off; send it again on a better connection', replies: [opts.busyReply] });
+      if (!res.headersSent)
+        res
+          .set('Connection', 'close')
+          .status(408)
+          .json({ error: 'The photo arrived too slowly and was cut off; send it again on a better connection', replies: [opts.busyReply] });
       // The rest of the body is not waited for.
       setImmediate(() => socket.destroy());
     }, RATE_CHECK_MS);

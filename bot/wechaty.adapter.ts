@@ -106,5 +106,4 @@ export class WechatyAdapter {
       await contact.say(text);
     },
   };
-
 }

@@ -1,7 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261129170000_search extends Migration {
-
   override async up(): Promise<void> {
     // Trigrams need three characters, and Chinese searches are often one or two (纠纷, 水): index every
     // one- and two-character substring of the lower-cased text, so a short search is an index lookup.
@@ -28,5 +27,4 @@ end $$;`);
     this.addSql(`drop index if exists "cases_text_grams_idx";`);
     this.addSql(`drop function if exists "case_search_grams"(text);`);
   }
-
 }

@@ -1,7 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261130010000_officerNotify extends Migration {
-
   override async up(): Promise<void> {
     // Servers keep who a token belongs to for a few seconds; any change to an officer (deactivation,
     // role, unit) or to where units sit in the tree tells them to forget it at once, whoever made the
@@ -26,5 +25,4 @@ end $$;`);
     this.addSql(`drop trigger if exists "officers_notify" on "officers";`);
     this.addSql(`drop function if exists "officer_changed"();`);
   }
-
 }

@@ -18,7 +18,6 @@ import { Migration } from '@mikro-orm/migrations';
  * Rejected and merged cases count nowhere.
  */
 export class Migration20261130020000_commandCentre extends Migration {
-
   override async up(): Promise<void> {
     this.addSql(`alter table "cases" add column "stock" boolean not null default false;`);
 
@@ -43,7 +42,9 @@ $$;`);
   primary key ("unit_id", "own", "kind", "priority", "supervision_level"));`);
 
     // The command centre's list of open emergencies, without reading every open case.
-    this.addSql(`create index "cases_open_emergency_idx" on "cases" ("reported_at") where "priority" = 'EMERGENCY' and "status" in ('REPORTED', 'ACCEPTED', 'ASSIGNED', 'IN_PROGRESS');`);
+    this.addSql(
+      `create index "cases_open_emergency_idx" on "cases" ("reported_at") where "priority" = 'EMERGENCY' and "status" in ('REPORTED', 'ACCEPTED', 'ASSIGNED', 'IN_PROGRESS');`,
+    );
 
     // A case's contributions: one row per month it touches.
     this.addSql(`create function "case_stat_rows"(c "cases") returns table (
@@ -148,7 +149,9 @@ end $$;`);
     this.addSql(`create index "units_baseline_idx" on "units" ("depth") where "baseline_date" is not null;`);
 
     // Denominators of the targets: units of each counted category anywhere under a region.
-    this.addSql(`create table "unit_counts" ("region_id" int not null, "category" text not null, "units" int not null, primary key ("region_id", "category"));`);
+    this.addSql(
+      `create table "unit_counts" ("region_id" int not null, "category" text not null, "units" int not null, primary key ("region_id", "category"));`,
+    );
     this.addSql(`create function "recount_units"() returns void language sql as $$
   delete from unit_counts;
   insert into unit_counts (region_id, category, units)
@@ -162,7 +165,9 @@ begin
   perform recount_units();
   return null;
 end $$;`);
-    this.addSql(`create trigger "units_counts" after insert or delete or update of "path", "category" on "units" for each statement execute function "units_recount"();`);
+    this.addSql(
+      `create trigger "units_counts" after insert or delete or update of "path", "category" on "units" for each statement execute function "units_recount"();`,
+    );
 
     // Early warnings, recomputed by a scheduled job (and on demand): what the dashboard lists.
     this.addSql(`create table "unit_warnings" (
@@ -211,5 +216,4 @@ end $$;`);
     this.addSql(`drop function if exists "sanling_month"(timestamptz);`);
     this.addSql(`alter table "cases" drop column "stock";`);
   }
-
 }

@@ -18,7 +18,6 @@ const BREAKS = `s.own and ((s.kind in ('PETITION', 'DISPUTE') and s.beyond_unit 
  * come from an index instead of a sort of all of them.
  */
 export class Migration20261130040000_regionBreaks extends Migration {
-
   override async up(): Promise<void> {
     this.addSql(`create table "unit_month_breaks" ("unit_id" int not null, "month" date not null, primary key ("unit_id", "month"));`);
     this.addSql(`create index "unit_month_breaks_month_idx" on "unit_month_breaks" ("month", "unit_id");`);
@@ -143,5 +142,4 @@ end $$;`);
     this.addSql(`drop table if exists "region_breaks";`);
     this.addSql(`drop table if exists "unit_month_breaks";`);
   }
-
 }

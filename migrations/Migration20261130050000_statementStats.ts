@@ -12,7 +12,6 @@ export const CHANGED = `(o.status, o.kind, o.priority, o.unit_id, o.unit_path, o
  * now it is one aggregated update per statistics row. A single-case change costs the same as before.
  */
 export class Migration20261130050000_statementStats extends Migration {
-
   override async up(): Promise<void> {
     this.addSql(`drop trigger if exists "cases_stats" on "cases";`);
     this.addSql(`drop trigger if exists "cases_stats_zero" on "cases";`);
@@ -85,9 +84,15 @@ begin
   return null;
 end $$;`);
     // A trigger with transition tables fires for one kind of event only: three of them.
-    this.addSql(`create trigger "cases_stats_insert" after insert on "cases" referencing new table as new_cases for each statement execute function "cases_stats_inserted"();`);
-    this.addSql(`create trigger "cases_stats_update" after update on "cases" referencing old table as old_cases new table as new_cases for each statement execute function "cases_stats_updated"();`);
-    this.addSql(`create trigger "cases_stats_delete" after delete on "cases" referencing old table as old_cases for each statement execute function "cases_stats_deleted"();`);
+    this.addSql(
+      `create trigger "cases_stats_insert" after insert on "cases" referencing new table as new_cases for each statement execute function "cases_stats_inserted"();`,
+    );
+    this.addSql(
+      `create trigger "cases_stats_update" after update on "cases" referencing old table as old_cases new table as new_cases for each statement execute function "cases_stats_updated"();`,
+    );
+    this.addSql(
+      `create trigger "cases_stats_delete" after delete on "cases" referencing old table as old_cases for each statement execute function "cases_stats_deleted"();`,
+    );
   }
 
   override async down(): Promise<void> {
@@ -100,5 +105,4 @@ end $$;`);
     this.addSql(`drop function if exists "apply_case_changes"("cases"[], "cases"[]);`);
     // The row triggers of the earlier migrations come back only by running those again.
   }
-
 }

@@ -23,7 +23,6 @@ import { CHANGED } from './Migration20261130050000_statementStats';
  * old and new rows with a plan made for each statement (see below).
  */
 export class Migration20261130060000_regionCounts extends Migration {
-
   override async up(): Promise<void> {
     this.addSql(`create table "region_zero_since" ("region_id" int not null, "zero_since" date not null, "units" int not null,
   primary key ("region_id", "zero_since"));`);
@@ -153,9 +152,15 @@ begin
   perform apply_unit_zero(array(select o::units from old_units o), '{}'::units[]);
   return null;
 end $$;`);
-    this.addSql(`create trigger "units_figures_insert" after insert on "units" referencing new table as new_units for each statement execute function "units_figures_inserted"();`);
-    this.addSql(`create trigger "units_figures_update" after update on "units" referencing old table as old_units new table as new_units for each statement execute function "units_figures_updated"();`);
-    this.addSql(`create trigger "units_figures_delete" after delete on "units" referencing old table as old_units for each statement execute function "units_figures_deleted"();`);
+    this.addSql(
+      `create trigger "units_figures_insert" after insert on "units" referencing new table as new_units for each statement execute function "units_figures_inserted"();`,
+    );
+    this.addSql(
+      `create trigger "units_figures_update" after update on "units" referencing old table as old_units new table as new_units for each statement execute function "units_figures_updated"();`,
+    );
+    this.addSql(
+      `create trigger "units_figures_delete" after delete on "units" referencing old table as old_units for each statement execute function "units_figures_deleted"();`,
+    );
 
     // The recount: the streaks from the breaks; rebuild_case_stats() does it after the figures as before.
     this.addSql(`create function "rebuild_zero_since"() returns void language sql as $$
@@ -214,5 +219,4 @@ end $$;`);
     this.addSql(`drop function if exists "sync_unit_break"(int, date);`);
     this.addSql(`alter function "sync_unit_month_break"(int, date) rename to "sync_unit_break";`);
   }
-
 }

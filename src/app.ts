@@ -124,7 +124,12 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
           actor: null,
           lane: undefined,
           loaders: createLoaders(em, () => ctx.actor, undefined, limit),
-          services: { tokens: { secret: tokenSecret, ttlHours: config.tokenTtlHours, limits: config.loginLimits, refuseDemoPassword: config.env === 'production' }, clock, campaign: config.campaign, renderPush },
+          services: {
+            tokens: { secret: tokenSecret, ttlHours: config.tokenTtlHours, limits: config.loginLimits, refuseDemoPassword: config.env === 'production' },
+            clock,
+            campaign: config.campaign,
+            renderPush,
+          },
           clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
           requestId,
           ...limit,
@@ -162,7 +167,9 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
   app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = err.status && err.status < 500 ? err.status : 500;
     if (status === 500) logger.error('HTTP error:', err);
-    res.status(status).json({ error: status === 500 ? 'Internal server error' : err.type === 'entity.parse.failed' ? 'The body is not valid JSON' : err.message });
+    res
+      .status(status)
+      .json({ error: status === 500 ? 'Internal server error' : err.type === 'entity.parse.failed' ? 'The body is not valid JSON' : err.message });
   });
   return {
     express: app,

@@ -87,7 +87,10 @@ const envSchema = z.object({
   UPLOAD_MIN_RATE_KB: decimal(0, 100_000, 16),
   LEDGER_EXPORTS: whole(1, 100, 2),
   LEDGER_MIN_RATE_KB: decimal(0, 100_000, 8),
-  WECHATY_PUPPET: z.string().regex(/^[@\w./-]+$/, 'must be a puppet package name, e.g. wechaty-puppet-service').optional(),
+  WECHATY_PUPPET: z
+    .string()
+    .regex(/^[@\w./-]+$/, 'must be a puppet package name, e.g. wechaty-puppet-service')
+    .optional(),
   WECHATY_PUPPET_SERVICE_ENDPOINT: z.string().optional(),
   WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
   WECHATY_NAME: z.string().default('sanling'),

@@ -26,7 +26,12 @@ async function main(): Promise<void> {
   // Until the server is up, a signal just stops the database we may have started.
   const early = () => void db.release().finally(() => process.exit(130));
   process.once('SIGINT', early).once('SIGTERM', early);
-  const orm = await initOrm({ url: db.url, poolMax: config.dbPoolMax, statementTimeoutMs: config.dbStatementTimeoutMs, onQuery: config.logSql ? (q) => logger.info(q) : undefined });
+  const orm = await initOrm({
+    url: db.url,
+    poolMax: config.dbPoolMax,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+    onQuery: config.logSql ? (q) => logger.info(q) : undefined,
+  });
   if (config.demoData) await loadDemoDataIfEmpty(orm.em.fork());
   const app = await createApp(orm, config);
   // Scheduled jobs run here unless JOBS=off (then `npm run worker` runs them as a process of their own).
@@ -39,8 +44,12 @@ async function main(): Promise<void> {
   let wechat: WechatyAdapter | undefined;
   if (config.wechaty) {
     wechat = new WechatyAdapter({
-      engine: app.chat, orm, clock: systemClock, name: config.wechaty.name,
-      puppet: config.wechaty.puppet, puppetOptions: config.wechaty.puppetOptions,
+      engine: app.chat,
+      orm,
+      clock: systemClock,
+      name: config.wechaty.name,
+      puppet: config.wechaty.puppet,
+      puppetOptions: config.wechaty.puppetOptions,
     });
     await wechat.start();
     logger.info(`WeChat adapter started with ${config.wechaty.puppet}`);

@@ -146,7 +146,9 @@ void withDatabase(USAGE, async (orm) => {
       const started = Date.now();
       const compare = rest.includes('--check');
       const diff = await em.transactional(async (tx) => {
-        if (compare) for (const [table, { kept }] of Object.entries(KEPT_FIGURES)) await tx.execute(`create temp table kept_${table} on commit drop as select * from ${table} where ${kept}`);
+        if (compare)
+          for (const [table, { kept }] of Object.entries(KEPT_FIGURES))
+            await tx.execute(`create temp table kept_${table} on commit drop as select * from ${table} where ${kept}`);
         await tx.execute('select rebuild_case_stats()');
         if (!compare) return 0;
         let differed = 0;
@@ -160,7 +162,9 @@ void withDatabase(USAGE, async (orm) => {
         return differed;
       });
       const [{ rows }] = await em.execute<{ rows: number }[]>('select count(*)::int as rows from case_stats');
-      console.log(`Recounted the command-centre statistics: ${rows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s.${compare ? ` ${diff} rows differed from the kept ones.` : ''}`);
+      console.log(
+        `Recounted the command-centre statistics: ${rows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s.${compare ? ` ${diff} rows differed from the kept ones.` : ''}`,
+      );
       if (diff) process.exitCode = 1;
       return;
     }

@@ -17,7 +17,11 @@ function newest(p) {
   return readdirSync(p).reduce((max, name) => Math.max(max, newest(path.join(p, name))), 0);
 }
 
-const sources = Math.max(...INPUTS.map((p) => path.join(root, p)).filter(existsSync).map(newest));
+const sources = Math.max(
+  ...INPUTS.map((p) => path.join(root, p))
+    .filter(existsSync)
+    .map(newest),
+);
 const fresh = existsSync(stamp) && statSync(stamp).mtimeMs >= sources;
 // --check only says whether a build is due.
 if (process.argv.includes('--check')) {
@@ -27,7 +31,9 @@ if (process.argv.includes('--check')) {
 if (fresh) process.exit(0);
 
 const started = Date.now();
-const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], {
+  stdio: 'inherit',
+});
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 // The stamp takes the time the build started: a file saved during the build makes the next start build again.
 writeFileSync(stamp, '');

@@ -17,12 +17,19 @@ Fills an EMPTY database with a Lüliang-like data set:
 void withDatabase(USAGE, async (orm, config) => {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { scale: { type: 'string', default: 'demo' }, cases: { type: 'string' }, seed: { type: 'string' }, production: { type: 'boolean', default: false } },
+    options: {
+      scale: { type: 'string', default: 'demo' },
+      cases: { type: 'string' },
+      seed: { type: 'string' },
+      production: { type: 'boolean', default: false },
+    },
     strict: true,
   });
   const production = config.env === 'production';
   if (production && !values.production) {
-    throw new UsageError('NODE_ENV is production: seeding fills the database with made-up units, officers and cases. Pass --production if that is what you want.');
+    throw new UsageError(
+      'NODE_ENV is production: seeding fills the database with made-up units, officers and cases. Pass --production if that is what you want.',
+    );
   }
   if (values.scale !== 'demo' && values.scale !== 'full') throw new UsageError('--scale must be demo or full');
   const cases = values.cases === undefined ? (values.scale === 'full' ? 100_000 : 400) : Number(values.cases);

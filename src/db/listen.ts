@@ -10,12 +10,7 @@ export interface Listener {
  * database may restart under us). `onState(true)` once listening, `onState(false)` when the
  * connection is lost: anything learned from notices must be forgotten then.
  */
-export function listen(
-  url: string,
-  channel: string,
-  onNotice: (payload: string) => void,
-  onState: (listening: boolean) => void,
-): Listener {
+export function listen(url: string, channel: string, onNotice: (payload: string) => void, onState: (listening: boolean) => void): Listener {
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
   let client: pg.Client | undefined;
   let closed = false;

@@ -98,8 +98,7 @@ export async function startEmbedded(dataDir: string, opts: EmbeddedOptions = {})
   } else {
     password = randomBytes(18).toString('base64url');
   }
-  const urlFor = (port: number, db = DB_NAME) =>
-    `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
+  const urlFor = (port: number, db = DB_NAME) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
 
   let running = await readPostmaster(clusterDir);
   const owner = await readOwner(dataDir);
@@ -112,12 +111,16 @@ export async function startEmbedded(dataDir: string, opts: EmbeddedOptions = {})
       running = await readPostmaster(clusterDir);
     }
     if (!running && ownedElsewhere()) {
-      throw new Error(`The embedded PostgreSQL in ${clusterDir} belongs to process ${owner?.pid}, which runs but has not brought it up in 20 s; stop that process or set DATABASE_URL.`);
+      throw new Error(
+        `The embedded PostgreSQL in ${clusterDir} belongs to process ${owner?.pid}, which runs but has not brought it up in 20 s; stop that process or set DATABASE_URL.`,
+      );
     }
   }
   if (running) {
     if (ownedElsewhere()) return attach(clusterDir, secretFile, running, urlFor);
-    logger.warn(`an embedded PostgreSQL (pid ${running.pid}) was left running in ${clusterDir} by a process that is gone (${owner ? `pid ${owner.pid}` : 'unrecorded'}): stopping it before a fresh start`);
+    logger.warn(
+      `an embedded PostgreSQL (pid ${running.pid}) was left running in ${clusterDir} by a process that is gone (${owner ? `pid ${owner.pid}` : 'unrecorded'}): stopping it before a fresh start`,
+    );
     await stopOrphan(clusterDir, running.pid);
     logger.info(`stopped the orphaned embedded PostgreSQL (pid ${running.pid})`);
   }
@@ -128,7 +131,12 @@ export async function startEmbedded(dataDir: string, opts: EmbeddedOptions = {})
   if (opts.ownSignals) {
     // The library hooks SIGINT/SIGTERM to stop its servers and exit(130); a caller that shuts
     // down in order itself (HTTP, ORM, then this server) removes those hooks.
-    signals.forEach((s, i) => process.listeners(s).filter((l) => !before[i].includes(l)).forEach((l) => process.removeListener(s, l)));
+    signals.forEach((s, i) =>
+      process
+        .listeners(s)
+        .filter((l) => !before[i].includes(l))
+        .forEach((l) => process.removeListener(s, l)),
+    );
   }
   const port = await freePort();
   const tail = new LogTail();

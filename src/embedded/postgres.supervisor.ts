@@ -94,7 +94,9 @@ export class Supervisor {
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
       if (this.stopping) return;
       if (Date.now() - this.startedAt > STABLE_MS) this.attempt = 0;
-      logger.error(`embedded PostgreSQL exited unexpectedly (${signal ?? `exit code ${code}`}); restarting it. Its last log lines: ${this.tail.toString() || '(none)'}`);
+      logger.error(
+        `embedded PostgreSQL exited unexpectedly (${signal ?? `exit code ${code}`}); restarting it. Its last log lines: ${this.tail.toString() || '(none)'}`,
+      );
       this.schedule();
     };
     // It may have died between its "ready" line and now, with the 'exit' event already gone by.
@@ -154,4 +156,3 @@ export class Supervisor {
     await this.restarting?.catch(() => undefined);
   }
 }
-

@@ -1,15 +1,5 @@
 import { OptionalProps, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import {
-  CaseKind,
-  CasePriority,
-  CaseStatus,
-  Channel,
-  Escalation,
-  ReturnVisitResult,
-  RUNNING_STATUSES,
-  sqlStatuses,
-  SupervisionLevel,
-} from './enums';
+import { CaseKind, CasePriority, CaseStatus, Channel, Escalation, ReturnVisitResult, RUNNING_STATUSES, sqlStatuses, SupervisionLevel } from './enums';
 import type { Officer } from './officer.entity';
 import type { Resident } from './resident.entity';
 import type { Unit } from './unit.entity';

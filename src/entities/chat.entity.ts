@@ -52,9 +52,15 @@ export class ChatInboxMessage {
 
 /** One stored chat photo: per-contact and total quotas sum `bytes`; unattached ones are swept when their dialog is gone. */
 @Entity({ tableName: 'chat_uploads' })
-@Index({ name: 'chat_uploads_contact_idx', expression: 'create index "chat_uploads_contact_idx" on "chat_uploads" ("channel", "contact_id", "created_at") include ("bytes")' })
+@Index({
+  name: 'chat_uploads_contact_idx',
+  expression: 'create index "chat_uploads_contact_idx" on "chat_uploads" ("channel", "contact_id", "created_at") include ("bytes")',
+})
 @Index({ name: 'chat_uploads_created_idx', expression: 'create index "chat_uploads_created_idx" on "chat_uploads" ("created_at") include ("bytes")' })
-@Index({ name: 'chat_uploads_unattached_idx', expression: 'create index "chat_uploads_unattached_idx" on "chat_uploads" ("created_at") where "case_id" is null and "removed_at" is null' })
+@Index({
+  name: 'chat_uploads_unattached_idx',
+  expression: 'create index "chat_uploads_unattached_idx" on "chat_uploads" ("created_at") where "case_id" is null and "removed_at" is null',
+})
 export class ChatUpload {
   [OptionalProps]?: 'createdAt';
 

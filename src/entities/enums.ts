@@ -88,7 +88,13 @@ export enum CaseStatus {
  */
 
 /** Open (未办结): the case still needs work, or its return visit. */
-export const OPEN_STATUSES: readonly CaseStatus[] = [CaseStatus.REPORTED, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS, CaseStatus.RESOLVED];
+export const OPEN_STATUSES: readonly CaseStatus[] = [
+  CaseStatus.REPORTED,
+  CaseStatus.ACCEPTED,
+  CaseStatus.ASSIGNED,
+  CaseStatus.IN_PROGRESS,
+  CaseStatus.RESOLVED,
+];
 
 /** A deadline runs against the handling unit: acceptance while REPORTED, resolution while it is worked. */
 export const RUNNING_STATUSES: readonly CaseStatus[] = [CaseStatus.REPORTED, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS];

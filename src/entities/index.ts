@@ -12,9 +12,46 @@ import { Resident } from './resident.entity';
 import { SlaPolicyRow } from './sla-policy.entity';
 import { Unit } from './unit.entity';
 
-export { CalendarDay, Case, ChatInboxMessage, ChatRateWindow, ChatSession, ChatUpload, CaseEvent, CaseFollower, CaseNumberCounter, JobRun, LoginAttempt, LoginOutcome, LoginThrottle, Officer, OutboxMessage, Resident, SlaPolicyRow, Unit };
+export {
+  CalendarDay,
+  Case,
+  ChatInboxMessage,
+  ChatRateWindow,
+  ChatSession,
+  ChatUpload,
+  CaseEvent,
+  CaseFollower,
+  CaseNumberCounter,
+  JobRun,
+  LoginAttempt,
+  LoginOutcome,
+  LoginThrottle,
+  Officer,
+  OutboxMessage,
+  Resident,
+  SlaPolicyRow,
+  Unit,
+};
 export * from './enums';
 export type { Attachment } from './case.entity';
 
 /** Every entity, passed explicitly to MikroORM (globs pick up stale build output). */
-export const ENTITIES = [Unit, Officer, Resident, Case, CaseEvent, CaseNumberCounter, CalendarDay, SlaPolicyRow, OutboxMessage, CaseFollower, ChatSession, ChatInboxMessage, ChatUpload, ChatRateWindow, LoginThrottle, LoginAttempt, JobRun];
+export const ENTITIES = [
+  Unit,
+  Officer,
+  Resident,
+  Case,
+  CaseEvent,
+  CaseNumberCounter,
+  CalendarDay,
+  SlaPolicyRow,
+  OutboxMessage,
+  CaseFollower,
+  ChatSession,
+  ChatInboxMessage,
+  ChatUpload,
+  ChatRateWindow,
+  LoginThrottle,
+  LoginAttempt,
+  JobRun,
+];

@@ -32,14 +32,16 @@ export function createLoaders(
       checkDeadline(deadline);
       return batch(keys);
     };
-  const unit: DataLoader<number, UnitRow | undefined> = new DataLoader(guarded(async (ids: readonly number[]) => {
-    // Parents come with their units: `unit { parent { name } }` costs no second statement.
-    const rows = await source.unitsWithParents(ids);
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const asked = new Set(ids);
-    for (const r of rows) if (!asked.has(r.id)) unit.prime(r.id, r);
-    return ids.map((id) => byId.get(id));
-  }));
+  const unit: DataLoader<number, UnitRow | undefined> = new DataLoader(
+    guarded(async (ids: readonly number[]) => {
+      // Parents come with their units: `unit { parent { name } }` costs no second statement.
+      const rows = await source.unitsWithParents(ids);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const asked = new Set(ids);
+      for (const r of rows) if (!asked.has(r.id)) unit.prime(r.id, r);
+      return ids.map((id) => byId.get(id));
+    }),
+  );
   const childLoaders = new Map<string, DataLoader<number, UnitRow[]>>();
   const eventLoaders = new Map<number, DataLoader<number, EventPage>>();
   return {

@@ -1,11 +1,4 @@
-import {
-  getNamedType,
-  isInputObjectType,
-  isListType,
-  isNonNullType,
-  type GraphQLField,
-  type GraphQLInputType,
-} from 'graphql';
+import { getNamedType, isInputObjectType, isListType, isNonNullType, type GraphQLField, type GraphQLInputType } from 'graphql';
 import { badInput } from '../domain/errors';
 import { stripBidi, textProblem } from '../domain/text';
 

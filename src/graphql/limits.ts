@@ -163,7 +163,13 @@ function costPlugin(maxCost: number, heavyCost: number, countRegions?: RegionCou
               if (measured.dynamic) {
                 const counts = new Map<string, number>();
                 for (const [k, [level, within]] of needed) counts.set(k, countRegions ? await countRegions(contextValue, level, within) : MAX_PAGE_SIZE);
-                measured = operationCost(schema, document, variables, operationName ?? undefined, (level, within) => counts.get(`${level}|${within ?? ''}`) ?? MAX_PAGE_SIZE);
+                measured = operationCost(
+                  schema,
+                  document,
+                  variables,
+                  operationName ?? undefined,
+                  (level, within) => counts.get(`${level}|${within ?? ''}`) ?? MAX_PAGE_SIZE,
+                );
               }
             } catch (err) {
               // Bad variables: execution refuses them with its own message.
@@ -177,7 +183,10 @@ function costPlugin(maxCost: number, heavyCost: number, countRegions?: RegionCou
           }
           const { cost, heavy } = measured;
           if (cost > maxCost) {
-            throw new LimitError(`The query costs ${cost}, more than the limit of ${maxCost}; ask for fewer items (first) or fewer nested lists`, { cost, limit: maxCost });
+            throw new LimitError(`The query costs ${cost}, more than the limit of ${maxCost}; ask for fewer items (first) or fewer nested lists`, {
+              cost,
+              limit: maxCost,
+            });
           }
           if ((heavy || cost >= heavyCost) && contextValue.lane) contextValue.lane.heavy = true;
         },

@@ -14,7 +14,7 @@ export function optionalId(globalId: string | null | undefined, expected: NodeTy
 @InterfaceType('Node', {
   description: 'An object with a global id, fetchable with node(id) (Relay Global Object Identification).',
   // Read rows carry the name of their type.
-  resolveType: (value: { __typename?: string }) => (NODE_TYPES as readonly string[]).includes(value.__typename ?? '') ? value.__typename : undefined,
+  resolveType: (value: { __typename?: string }) => ((NODE_TYPES as readonly string[]).includes(value.__typename ?? '') ? value.__typename : undefined),
 })
 export abstract class Node {
   @Field(() => ID, { description: 'Global id, opaque; pass it to node(id) or to arguments that take an ID.' })
@@ -70,7 +70,9 @@ export function connectionType<T extends object>(name: string, nodeType: ClassTy
     })
     totalCount!: Promise<number>;
 
-    @Field(() => Boolean, { description: 'totalCount is an estimate (more than ' + EXACT_COUNT_LIMIT.toLocaleString('en') + ' match); ask for totalCountExact for the exact figure.' })
+    @Field(() => Boolean, {
+      description: 'totalCount is an estimate (more than ' + EXACT_COUNT_LIMIT.toLocaleString('en') + ' match); ask for totalCountExact for the exact figure.',
+    })
     totalCountIsEstimate!: Promise<boolean>;
 
     @Heavy()

@@ -13,7 +13,16 @@ import { OfficerResolver } from './resolvers/officer.resolver';
 import { PushResolver } from './resolvers/push.resolver';
 import { SlaResolver } from './resolvers/sla.resolver';
 import { StandardsResolver } from './resolvers/standards.resolver';
-import { BaselineResolver, CategoryProgressResolver, DashboardResolver, RankingResolver, UnitStatsResolver, WarningLetterResolver, ZeroBreakResolver, ZeroStatusResolver } from './resolvers/stats.resolver';
+import {
+  BaselineResolver,
+  CategoryProgressResolver,
+  DashboardResolver,
+  RankingResolver,
+  UnitStatsResolver,
+  WarningLetterResolver,
+  ZeroBreakResolver,
+  ZeroStatusResolver,
+} from './resolvers/stats.resolver';
 import { UnitResolver } from './resolvers/unit.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
@@ -25,15 +34,32 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the decorated classes. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, UnitResolver, CaseResolver, CaseMutationResolver, CaseEventResolver, OfficerResolver, SlaResolver, PushResolver, StandardsResolver, DashboardResolver, CategoryProgressResolver, RankingResolver, WarningLetterResolver, UnitStatsResolver, ZeroBreakResolver, ZeroStatusResolver, BaselineResolver],
+    resolvers: [
+      NodeResolver,
+      UnitResolver,
+      CaseResolver,
+      CaseMutationResolver,
+      CaseEventResolver,
+      OfficerResolver,
+      SlaResolver,
+      PushResolver,
+      StandardsResolver,
+      DashboardResolver,
+      CategoryProgressResolver,
+      RankingResolver,
+      WarningLetterResolver,
+      UnitStatsResolver,
+      ZeroBreakResolver,
+      ZeroStatusResolver,
+      BaselineResolver,
+    ],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
     emitSchemaFile: false,
   }).then((built) => {
     const schema = guardSchema(built);
     // type-graphql has no decorator for the root types' own descriptions.
-    schema.getQueryType()!.description =
-      'Reads, scoped to your jurisdiction (分级授权): log in first and send Authorization: Bearer <token>.';
+    schema.getQueryType()!.description = 'Reads, scoped to your jurisdiction (分级授权): log in first and send Authorization: Bearer <token>.';
     const mutation = schema.getMutationType();
     if (mutation) mutation.description = 'Changes: log in, and work cases through the closed loop (闭环); every change is on the trail.';
     return schema;

@@ -20,9 +20,7 @@ export class Dispatcher {
   private timer?: NodeJS.Timeout;
   private running?: Promise<DeliveryRun>;
 
-  constructor(
-    private readonly opts: { orm: MikroORM; channels: ChannelAdapter[]; render: PushRenderer; clock: Clock; intervalMs: number },
-  ) {}
+  constructor(private readonly opts: { orm: MikroORM; channels: ChannelAdapter[]; render: PushRenderer; clock: Clock; intervalMs: number }) {}
 
   start(): void {
     this.timer = setInterval(() => void this.runOnce(), this.opts.intervalMs);

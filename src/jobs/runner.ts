@@ -30,7 +30,8 @@ export async function runJob(
     async (em) => {
       const result = await job.run({ orm, em, now, data, campaign });
       // Period keys sort in time order, so the key of the cut-off instant bounds the old ones.
-      if (job.keepDays) await em.execute('delete from job_runs where job = ? and period < ?', [job.name, job.period(new Date(now.getTime() - job.keepDays * 86_400_000))]);
+      if (job.keepDays)
+        await em.execute('delete from job_runs where job = ? and period < ?', [job.name, job.period(new Date(now.getTime() - job.keepDays * 86_400_000))]);
       return result;
     },
     clock,

@@ -21,8 +21,38 @@ export const NAMED_VILLAGES: Record<string, string[]> = {
 };
 
 export const PLACE_PREFIX = [
-  '王家', '李家', '张家', '刘家', '高家', '郭家', '贺家', '白家', '薛家', '任家', '武家', '冯家',
-  '东', '西', '南', '北', '前', '后', '上', '下', '大', '小', '新', '石', '柳', '枣', '杏', '梨', '红', '青', '金', '安',
+  '王家',
+  '李家',
+  '张家',
+  '刘家',
+  '高家',
+  '郭家',
+  '贺家',
+  '白家',
+  '薛家',
+  '任家',
+  '武家',
+  '冯家',
+  '东',
+  '西',
+  '南',
+  '北',
+  '前',
+  '后',
+  '上',
+  '下',
+  '大',
+  '小',
+  '新',
+  '石',
+  '柳',
+  '枣',
+  '杏',
+  '梨',
+  '红',
+  '青',
+  '金',
+  '安',
 ];
 export const TOWNSHIP_SUFFIX = ['镇', '乡', '镇', '街道'];
 export const VILLAGE_SUFFIX = ['庄', '沟', '坪', '峪', '塔', '湾', '坡', '河', '山', '岭', '梁', '堡', '寨', '滩', '渠', '圪垛'];
@@ -71,16 +101,26 @@ export const KINDS = Object.values(CaseKind);
 export const PRIORITIES = Object.values(CasePriority);
 /** For the demo's last 64 cases: every status, 8 cases each. */
 export const STATUSES = [
-  CaseStatus.REPORTED, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS,
-  CaseStatus.RESOLVED, CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.MERGED,
+  CaseStatus.REPORTED,
+  CaseStatus.ACCEPTED,
+  CaseStatus.ASSIGNED,
+  CaseStatus.IN_PROGRESS,
+  CaseStatus.RESOLVED,
+  CaseStatus.CLOSED,
+  CaseStatus.REJECTED,
+  CaseStatus.MERGED,
 ];
-export const STATUS_ORDER = [
-  CaseStatus.REPORTED, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS, CaseStatus.RESOLVED, CaseStatus.CLOSED,
-];
+export const STATUS_ORDER = [CaseStatus.REPORTED, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS, CaseStatus.RESOLVED, CaseStatus.CLOSED];
 
 export const KIND_WEIGHTS: Record<CaseKind, number> = {
-  PETITION: 14, DISPUTE: 30, SAFETY_HAZARD: 22, PUBLIC_ORDER_HAZARD: 14,
-  ACCIDENT: 5, CRIMINAL_CASE: 3, PUBLIC_ORDER_CASE: 6, OTHER: 6,
+  PETITION: 14,
+  DISPUTE: 30,
+  SAFETY_HAZARD: 22,
+  PUBLIC_ORDER_HAZARD: 14,
+  ACCIDENT: 5,
+  CRIMINAL_CASE: 3,
+  PUBLIC_ORDER_CASE: 6,
+  OTHER: 6,
 };
 export const PRIORITY_WEIGHTS: Record<CasePriority, number> = { NORMAL: 82, URGENT: 14, EMERGENCY: 4 };
 export const CHANNEL_WEIGHTS = { WECHAT: 48, WEB_CHAT: 7, GRAPHQL: 20, HOTLINE: 15, IMPORT: 8, OPEN311: 2 };

@@ -132,8 +132,7 @@ function buildUnits(scale: 'demo' | 'full', r: Rng) {
   const villages: PlaceUnit[] = [];
   const places: PlaceUnit[] = [];
 
-  const townshipCounts =
-    scale === 'demo' ? counties.map(() => SIZES.demo.townshipsPerCounty) : spread(SIZES.full.townships, counties.length);
+  const townshipCounts = scale === 'demo' ? counties.map(() => SIZES.demo.townshipsPerCounty) : spread(SIZES.full.townships, counties.length);
   counties.forEach((county, ci) => {
     const named = text.NAMED_TOWNSHIPS[county.name] ?? [];
     const used = new Set<string>();
@@ -147,8 +146,7 @@ function buildUnits(scale: 'demo' | 'full', r: Rng) {
     }
   });
 
-  const villageCounts =
-    scale === 'demo' ? townships.map(() => SIZES.demo.villagesPerTownship) : spread(SIZES.full.villages, townships.length);
+  const villageCounts = scale === 'demo' ? townships.map(() => SIZES.demo.villagesPerTownship) : spread(SIZES.full.villages, townships.length);
   townships.forEach((tw, ti) => {
     const named = text.NAMED_VILLAGES[tw.name] ?? [];
     const used = new Set<string>();
@@ -157,9 +155,7 @@ function buildUnits(scale: 'demo' | 'full', r: Rng) {
       if (!name) {
         const community = r.next() < 0.15;
         do {
-          name = community
-            ? `${r.pick(text.PLACE_PREFIX)}${r.pick(text.COMMUNITY_SUFFIX)}`
-            : `${r.pick(text.PLACE_PREFIX)}${r.pick(text.VILLAGE_SUFFIX)}村`;
+          name = community ? `${r.pick(text.PLACE_PREFIX)}${r.pick(text.COMMUNITY_SUFFIX)}` : `${r.pick(text.PLACE_PREFIX)}${r.pick(text.VILLAGE_SUFFIX)}村`;
         } while (used.has(name) && used.size < 400);
       }
       if (used.has(name)) name = `${name.slice(0, -1)}${v}${name.slice(-1)}`;
@@ -209,7 +205,10 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
 
   // Units: through the same import path as the admin CLI.
   const tree = buildUnits(opts.scale, r);
-  await importUnits(em, tree.rows.map((u, i) => ({ ...u, line: i + 2 })));
+  await importUnits(
+    em,
+    tree.rows.map((u, i) => ({ ...u, line: i + 2 })),
+  );
   // The registry was loaded when the campaign began, a year before `now`; the city set its baseline
   // (存量 date) half a year later, after its dragnet survey.
   const baseline = localDate(new Date(opts.now.getTime() - 182 * 86_400_000));
@@ -221,7 +220,9 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
   const idRows = await em.execute<{ id: number; code: string; path: string }[]>('select id, code, path from units');
   const unitId = new Map(idRows.map((u) => [u.code, u.id]));
   const unitPath = new Map(idRows.map((u) => [u.code, u.path]));
-  say(`units: ${idRows.length} (${tree.townships.length} townships, ${tree.villages.length} villages/communities, ${tree.orgs.length} enterprises and institutions) ${elapsed()}`);
+  say(
+    `units: ${idRows.length} (${tree.townships.length} townships, ${tree.villages.length} villages/communities, ${tree.orgs.length} enterprises and institutions) ${elapsed()}`,
+  );
 
   // Officers: demo accounts, one officer per township, one grid worker per village.
   const secret = () => randomBytes(12).toString('base64url');
@@ -240,13 +241,18 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
     officerRows.push([`${v.name}网格员${text.personName(r)}`, nextPhone(), hash, OfficerRole.GRID_WORKER, unitId.get(v.code)]);
   }
   await em.transactional(async (tx) => {
-    await copyInto(tx, 'officers', [
-      { name: 'name', type: 'text' },
-      { name: 'phone', type: 'text' },
-      { name: 'password_hash', type: 'text' },
-      { name: 'role', type: 'text' },
-      { name: 'unit_id', type: 'int' },
-    ], officerRows);
+    await copyInto(
+      tx,
+      'officers',
+      [
+        { name: 'name', type: 'text' },
+        { name: 'phone', type: 'text' },
+        { name: 'password_hash', type: 'text' },
+        { name: 'role', type: 'text' },
+        { name: 'unit_id', type: 'int' },
+      ],
+      officerRows,
+    );
     // 驻村民警负责制: each village's grid worker is its responsible officer (the first one if several).
     await tx.execute(
       `update units u set responsible_officer_id = o.id
@@ -265,14 +271,24 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
   const residentRows: unknown[][] = [];
   for (let i = 0; i < residentCount; i++) {
     const channel = r.next() < 0.8 ? Channel.WECHAT : Channel.WEB_CHAT;
-    residentRows.push([channel, `${channel === Channel.WECHAT ? 'wxid_demo' : 'web-demo-'}${pad(i + 1, 7)}`, text.personName(r), r.next() < 0.6 ? `13${pad(r.int(1e9), 9)}` : null]);
+    residentRows.push([
+      channel,
+      `${channel === Channel.WECHAT ? 'wxid_demo' : 'web-demo-'}${pad(i + 1, 7)}`,
+      text.personName(r),
+      r.next() < 0.6 ? `13${pad(r.int(1e9), 9)}` : null,
+    ]);
   }
-  await copyInto(em, 'residents', [
-    { name: 'channel', type: 'text' },
-    { name: 'external_id', type: 'text' },
-    { name: 'display_name', type: 'text' },
-    { name: 'phone', type: 'text' },
-  ], residentRows);
+  await copyInto(
+    em,
+    'residents',
+    [
+      { name: 'channel', type: 'text' },
+      { name: 'external_id', type: 'text' },
+      { name: 'display_name', type: 'text' },
+      { name: 'phone', type: 'text' },
+    ],
+    residentRows,
+  );
   const residentIds = (await em.execute<{ id: number }[]>('select id from residents order by id')).map((x) => x.id);
   say(`residents: ${residentIds.length} ${elapsed()}`);
 
@@ -289,9 +305,7 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
   };
   const counters = new Map<string, number>();
   let events = 0;
-  const [{ start: firstCaseId }] = await em.execute<{ start: number }[]>(
-    `select nextval('cases_id_seq')::int as start`,
-  );
+  const [{ start: firstCaseId }] = await em.execute<{ start: number }[]>(`select nextval('cases_id_seq')::int as start`);
   await em.execute(`select setval('cases_id_seq', ?)`, [firstCaseId + opts.cases]);
   const countyOf = (code: string) => `${code.slice(0, 6)}000000`;
 
@@ -368,7 +382,15 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
         steps.push([CaseEventType.MERGED_INTO, CaseStatus.REPORTED, CaseStatus.MERGED, acceptedAt, townshipOfficer, '与同一事项的在办案件重复，已合并']);
       } else {
         if (reached(CaseStatus.ACCEPTED)) steps.push([CaseEventType.ACCEPT, CaseStatus.REPORTED, CaseStatus.ACCEPTED, acceptedAt, townshipOfficer, null]);
-        if (escalation !== Escalation.NONE) steps.push([CaseEventType.ESCALATE, CaseStatus.ACCEPTED, CaseStatus.ACCEPTED, acceptedAt, townshipOfficer, escalation === Escalation.BEYOND_UNIT ? '反映人越级上访' : '需上级部门协调']);
+        if (escalation !== Escalation.NONE)
+          steps.push([
+            CaseEventType.ESCALATE,
+            CaseStatus.ACCEPTED,
+            CaseStatus.ACCEPTED,
+            acceptedAt,
+            townshipOfficer,
+            escalation === Escalation.BEYOND_UNIT ? '反映人越级上访' : '需上级部门协调',
+          ]);
         if (reached(CaseStatus.ASSIGNED)) {
           const villageCode = escalation === Escalation.NONE ? place.village : undefined;
           if (villageCode) handling = villageCode;
@@ -376,7 +398,8 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
           steps.push([CaseEventType.ASSIGN, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, assignedAt, townshipOfficer, null]);
         }
         if (reached(CaseStatus.IN_PROGRESS)) steps.push([CaseEventType.START, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS, startedAt, assigneeId, null]);
-        if (reached(CaseStatus.RESOLVED)) steps.push([CaseEventType.RESOLVE, CaseStatus.IN_PROGRESS, CaseStatus.RESOLVED, resolvedAt, assigneeId, '已现场处置并向反映人说明情况']);
+        if (reached(CaseStatus.RESOLVED))
+          steps.push([CaseEventType.RESOLVE, CaseStatus.IN_PROGRESS, CaseStatus.RESOLVED, resolvedAt, assigneeId, '已现场处置并向反映人说明情况']);
         if (reached(CaseStatus.CLOSED)) {
           steps.push([CaseEventType.RETURN_VISIT, CaseStatus.RESOLVED, CaseStatus.RESOLVED, closedAt, townshipOfficer, null]);
           steps.push([CaseEventType.CLOSE, CaseStatus.RESOLVED, CaseStatus.CLOSED, closedAt, reporterId ? townshipOfficer : supervisorId, null]);
@@ -387,7 +410,11 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
       const ladderCase = { status, priority, reportedAt, acceptDueAt, dueAt };
       const supervision = levelDue(ladderCase, opts.now, calendar);
       const resolvedKept = reached(CaseStatus.RESOLVED) && text.STATUS_ORDER.includes(status) ? resolvedAt : null;
-      const nextCheckAt = nextCheck({ ...ladderCase, supervisionLevel: supervision, resolvedAt: resolvedKept, hasReporter: reporterId !== null }, calendar, opts.now);
+      const nextCheckAt = nextCheck(
+        { ...ladderCase, supervisionLevel: supervision, resolvedAt: resolvedKept, hasReporter: reporterId !== null },
+        calendar,
+        opts.now,
+      );
 
       steps.forEach(([type, from, to, at, actor, note], k) => {
         const data = type === CaseEventType.RETURN_VISIT ? { result: visit } : type === CaseEventType.ESCALATE ? { escalation } : null;
@@ -397,16 +424,37 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
       events += steps.length;
       const last = steps[steps.length - 1][3];
       caseLines += copyLine([
-        id, number, kind, priority, title, description,
-        unitId.get(place.code), unitPath.get(place.code), unitId.get(handling), unitPath.get(handling),
-        assigneeId, reporterId, reportedById, channel, status, reportedAt, acceptDueAt, dueAt,
+        id,
+        number,
+        kind,
+        priority,
+        title,
+        description,
+        unitId.get(place.code),
+        unitPath.get(place.code),
+        unitId.get(handling),
+        unitPath.get(handling),
+        assigneeId,
+        reporterId,
+        reportedById,
+        channel,
+        status,
+        reportedAt,
+        acceptDueAt,
+        dueAt,
         reached(CaseStatus.ACCEPTED) && !UNCOUNTED_STATUSES.includes(status) ? acceptedAt : null,
         resolvedKept,
         status === CaseStatus.CLOSED ? closedAt : null,
-        supervision, nextCheckAt, escalation, escalatedAt, visit, reportedAt, last, steps.length,
+        supervision,
+        nextCheckAt,
+        escalation,
+        escalatedAt,
+        visit,
+        reportedAt,
+        last,
+        steps.length,
         // Stock (存量): open at the city's baseline.
-        !UNCOUNTED_STATUSES.includes(status) && reportedAt.getTime() < baselineStarts &&
-          (resolvedKept === null || resolvedKept.getTime() >= baselineStarts),
+        !UNCOUNTED_STATUSES.includes(status) && reportedAt.getTime() < baselineStarts && (resolvedKept === null || resolvedKept.getTime() >= baselineStarts),
       ]);
       if ((i + 1) % BLOCK === 0 || i + 1 === opts.cases) {
         const [cases, eventLines] = [caseLines, trail.lines(blockEvents)];
@@ -417,7 +465,8 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
         caseLines = '';
         blockEvents = [];
         if (pending.length > 3) await pending.shift();
-        if (opts.cases >= 20_000 && ((i + 1) % 100_000 === 0 || i + 1 === opts.cases)) say(`cases: ${i + 1}/${opts.cases}, trail events: ${events} ${elapsed()}`);
+        if (opts.cases >= 20_000 && ((i + 1) % 100_000 === 0 || i + 1 === opts.cases))
+          say(`cases: ${i + 1}/${opts.cases}, trail events: ${events} ${elapsed()}`);
       }
     }
     await written;
@@ -433,7 +482,15 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
     await rebuildIndexes(em, deferred, (name, ms) => say(`  index ${name}: ${(ms / 1000).toFixed(1)}s`));
     say(`rebuilt ${deferred.length} indexes ${elapsed()}`);
   }
-  await copyInto(em, 'case_number_counters', [{ name: 'day', type: 'date' }, { name: 'last', type: 'int' }], [...counters]);
+  await copyInto(
+    em,
+    'case_number_counters',
+    [
+      { name: 'day', type: 'date' },
+      { name: 'last', type: 'int' },
+    ],
+    [...counters],
+  );
   // A large load ran without the statistics trigger: the command centre's figures are counted once, now.
   if (large) {
     await em.execute('select rebuild_case_stats()');
@@ -441,23 +498,62 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
   }
   await em.execute('analyze');
   say(`cases: ${opts.cases}, trail events: ${events} ${elapsed()}`);
-  return { units: idRows.length, officers: officers.length, residents: residentIds.length, cases: opts.cases, events, passwords: opts.randomPasswords ? passwords : undefined };
+  return {
+    units: idRows.length,
+    officers: officers.length,
+    residents: residentIds.length,
+    cases: opts.cases,
+    events,
+    passwords: opts.randomPasswords ? passwords : undefined,
+  };
 }
 
 const CASE_COLUMNS = [
-  ['id', 'int'], ['number', 'text'], ['kind', 'text'], ['priority', 'text'], ['title', 'text'], ['description', 'text'],
-  ['unit_id', 'int'], ['unit_path', 'text'], ['handling_unit_id', 'int'], ['handling_path', 'text'],
-  ['assignee_id', 'int'], ['reporter_id', 'int'], ['reported_by_id', 'int'], ['channel', 'text'], ['status', 'text'],
-  ['reported_at', 'timestamptz'], ['accept_due_at', 'timestamptz'], ['due_at', 'timestamptz'],
-  ['accepted_at', 'timestamptz'], ['resolved_at', 'timestamptz'], ['closed_at', 'timestamptz'],
-  ['supervision_level', 'text'], ['next_check_at', 'timestamptz'], ['escalation', 'text'], ['escalated_at', 'timestamptz'], ['return_visit', 'text'],
-  ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['version', 'int'], ['stock', 'bool'],
+  ['id', 'int'],
+  ['number', 'text'],
+  ['kind', 'text'],
+  ['priority', 'text'],
+  ['title', 'text'],
+  ['description', 'text'],
+  ['unit_id', 'int'],
+  ['unit_path', 'text'],
+  ['handling_unit_id', 'int'],
+  ['handling_path', 'text'],
+  ['assignee_id', 'int'],
+  ['reporter_id', 'int'],
+  ['reported_by_id', 'int'],
+  ['channel', 'text'],
+  ['status', 'text'],
+  ['reported_at', 'timestamptz'],
+  ['accept_due_at', 'timestamptz'],
+  ['due_at', 'timestamptz'],
+  ['accepted_at', 'timestamptz'],
+  ['resolved_at', 'timestamptz'],
+  ['closed_at', 'timestamptz'],
+  ['supervision_level', 'text'],
+  ['next_check_at', 'timestamptz'],
+  ['escalation', 'text'],
+  ['escalated_at', 'timestamptz'],
+  ['return_visit', 'text'],
+  ['created_at', 'timestamptz'],
+  ['updated_at', 'timestamptz'],
+  ['version', 'int'],
+  ['stock', 'bool'],
 ].map(([name, type]) => ({ name, type }));
 
 const EVENT_COLUMNS = [
-  ['case_id', 'int'], ['seq', 'int'], ['type', 'text'], ['actor_officer_id', 'int'], ['actor_resident_id', 'int'],
-  ['from_status', 'text'], ['to_status', 'text'], ['note', 'text'], ['data', 'jsonb'], ['created_at', 'timestamptz'],
-  ['prev_hash', 'text'], ['hash', 'text'],
+  ['case_id', 'int'],
+  ['seq', 'int'],
+  ['type', 'text'],
+  ['actor_officer_id', 'int'],
+  ['actor_resident_id', 'int'],
+  ['from_status', 'text'],
+  ['to_status', 'text'],
+  ['note', 'text'],
+  ['data', 'jsonb'],
+  ['created_at', 'timestamptz'],
+  ['prev_hash', 'text'],
+  ['hash', 'text'],
 ].map(([name, type]) => ({ name, type }));
 
 /** Copies rows into a table on the entity manager's connection (its transaction's, if any). */

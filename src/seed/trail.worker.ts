@@ -11,7 +11,18 @@ import { copyLine } from './bulk';
  */
 
 /** A trail entry before hashing: case id, seq, type, actor officer, actor resident, from, to, note, data, at. */
-export type TrailEvent = [number, number, string, number | null, number | null, string | null, string | null, string | null, Record<string, unknown> | null, Date];
+export type TrailEvent = [
+  number,
+  number,
+  string,
+  number | null,
+  number | null,
+  string | null,
+  string | null,
+  string | null,
+  Record<string, unknown> | null,
+  Date,
+];
 
 /** COPY lines of the events, in order; a case's chain starts at its seq 1. */
 export function trailLines(events: readonly TrailEvent[]): string {

@@ -4,7 +4,7 @@
   // Each browser gets a random, unguessable contact id: the only key to its cases and pushes.
   let contact = localStorage.getItem('sanling-contact');
   if (!contact) {
-    contact = (crypto.randomUUID ? crypto.randomUUID() : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(''));
+    contact = crypto.randomUUID ? crypto.randomUUID() : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
     localStorage.setItem('sanling-contact', contact);
   }
   const log = document.getElementById('log');
@@ -18,8 +18,12 @@
     avatar.textContent = who === 'me' ? '我' : '三零';
     const bubble = document.createElement('div');
     bubble.className = 'bubble';
-    if (isImage) { const img = document.createElement('img'); img.src = content; img.alt = '照片'; bubble.appendChild(img); }
-    else bubble.textContent = content;
+    if (isImage) {
+      const img = document.createElement('img');
+      img.src = content;
+      img.alt = '照片';
+      bubble.appendChild(img);
+    } else bubble.textContent = content;
     row.append(avatar, bubble);
     log.appendChild(row);
     log.scrollTop = log.scrollHeight;
@@ -28,12 +32,15 @@
   async function post(body) {
     try {
       const res = await fetch('/chat/api/messages', {
-        method: 'POST', headers: { 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ from: contact, name: '网友', id: crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random(), ...body }),
       });
       const data = await res.json();
       (data.replies || [data.error || '发送失败，请稍后再试。']).forEach((r) => add('bot', r));
-    } catch (e) { add('bot', '网络不太稳定，请稍后再试。'); }
+    } catch (e) {
+      add('bot', '网络不太稳定，请稍后再试。');
+    }
   }
 
   function send() {
@@ -44,7 +51,9 @@
     post({ text });
   }
   document.getElementById('send').addEventListener('click', send);
-  input.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.isComposing) send(); });
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.isComposing) send();
+  });
   document.getElementById('photo').addEventListener('change', (e) => {
     const file = e.target.files[0];
     e.target.value = '';
@@ -69,9 +78,16 @@
       const data = await res.json();
       (data.messages || []).forEach((m) => add('bot', m));
       if (data.ack) localStorage.setItem('sanling-ack', data.ack);
-    } catch (e) { /* try again next time */ } finally { polling = false; }
+    } catch (e) {
+      /* try again next time */
+    } finally {
+      polling = false;
+    }
   }
   setInterval(poll, 5000);
-  if (!localStorage.getItem('sanling-greeted')) { localStorage.setItem('sanling-greeted', '1'); post({ text: '你好' }); }
+  if (!localStorage.getItem('sanling-greeted')) {
+    localStorage.setItem('sanling-greeted', '1');
+    post({ text: '你好' });
+  }
   poll();
 })();

@@ -17,8 +17,14 @@
   var CATEGORIES = ['VILLAGE_COMMUNITY', 'ENTERPRISE', 'INSTITUTION'];
   var CATEGORY = { VILLAGE_COMMUNITY: '村（社区）', ENTERPRISE: '企业', INSTITUTION: '单位' };
   var KIND = {
-    PETITION: '信访诉求', DISPUTE: '矛盾纠纷', SAFETY_HAZARD: '安全隐患', PUBLIC_ORDER_HAZARD: '治安隐患',
-    ACCIDENT: '事故', CRIMINAL_CASE: '刑事案件线索', PUBLIC_ORDER_CASE: '治安案件', OTHER: '其他问题',
+    PETITION: '信访诉求',
+    DISPUTE: '矛盾纠纷',
+    SAFETY_HAZARD: '安全隐患',
+    PUBLIC_ORDER_HAZARD: '治安隐患',
+    ACCIDENT: '事故',
+    CRIMINAL_CASE: '刑事案件线索',
+    PUBLIC_ORDER_CASE: '治安案件',
+    OTHER: '其他问题',
   };
   var ZERO = { PETITION: '零上访', ACCIDENT: '零事故', CASE: '零案件' };
   var WARNING = { OPEN_HAZARDS: '隐患', REPEATED_PETITIONS: '重复信访', OPEN_EMERGENCY: '紧急警情', LISTED_OVERDUE: '挂牌超期', CLUSTER: '风险交织' };
@@ -50,7 +56,9 @@
     '}',
   ].join('\n');
 
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = function (id) {
+    return document.getElementById(id);
+  };
 
   var state = {
     token: null,
@@ -69,7 +77,11 @@
   // ---- small helpers ----
 
   function storage() {
-    try { return window.sessionStorage; } catch (e) { return null; }
+    try {
+      return window.sessionStorage;
+    } catch (e) {
+      return null;
+    }
   }
 
   function el(tag, className, text) {
@@ -80,7 +92,9 @@
   }
 
   function escapeHtml(s) {
-    return String(s).replace(/[&<>"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; });
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return '&#' + c.charCodeAt(0) + ';';
+    });
   }
 
   function pct(rate, digits) {
@@ -97,7 +111,11 @@
 
   function currentMonth() {
     var parts = new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit' }).formatToParts(new Date());
-    var get = function (type) { return parts.filter(function (p) { return p.type === type; })[0].value; };
+    var get = function (type) {
+      return parts.filter(function (p) {
+        return p.type === type;
+      })[0].value;
+    };
     return get('year') + '-' + get('month');
   }
 
@@ -115,9 +133,13 @@
     var headers = { 'content-type': 'application/json' };
     if (state.token) headers.authorization = 'Bearer ' + state.token;
     return fetch('/graphql', { method: 'POST', headers: headers, body: JSON.stringify({ query: query, variables: variables || {} }) })
-      .catch(function () { throw new ApiError('NETWORK', '无法连接服务器'); })
+      .catch(function () {
+        throw new ApiError('NETWORK', '无法连接服务器');
+      })
       .then(function (res) {
-        return res.json().catch(function () { throw new ApiError('NETWORK', '服务器返回 ' + res.status); });
+        return res.json().catch(function () {
+          throw new ApiError('NETWORK', '服务器返回 ' + res.status);
+        });
       })
       .then(function (body) {
         if (body.errors && body.errors.length) {
@@ -182,13 +204,18 @@
       })
       .catch(function (err) {
         var text =
-          err.code === 'UNAUTHENTICATED' ? '手机号或密码错误' :
-          err.code === 'RATE_LIMITED' ? '尝试次数过多，请稍后再试' :
-          err.code === 'BAD_USER_INPUT' ? '请输入手机号和密码' :
-          '登录失败：' + err.message;
+          err.code === 'UNAUTHENTICATED'
+            ? '手机号或密码错误'
+            : err.code === 'RATE_LIMITED'
+              ? '尝试次数过多，请稍后再试'
+              : err.code === 'BAD_USER_INPUT'
+                ? '请输入手机号和密码'
+                : '登录失败：' + err.message;
         $('login-error').textContent = text;
       })
-      .then(function () { button.disabled = false; });
+      .then(function () {
+        button.disabled = false;
+      });
   }
 
   function logout() {
@@ -213,7 +240,9 @@
 
   function startRefresh() {
     stopRefresh();
-    state.timer = setInterval(function () { load(); }, REFRESH_MS);
+    state.timer = setInterval(function () {
+      load();
+    }, REFRESH_MS);
   }
 
   function stopRefresh() {
@@ -269,7 +298,12 @@
     $('screen').hidden = true;
     var role = ROLE[state.officer.role] || state.officer.role;
     var box = $('denied');
-    box.textContent = '您的账号（' + state.officer.name + '，' + role + '）无权查看指挥中心：指挥中心的统计分析仅向督导（SUPERVISOR）及以上角色开放。请使用督导账号登录，或联系管理员调整角色。';
+    box.textContent =
+      '您的账号（' +
+      state.officer.name +
+      '，' +
+      role +
+      '）无权查看指挥中心：指挥中心的统计分析仅向督导（SUPERVISOR）及以上角色开放。请使用督导账号登录，或联系管理员调整角色。';
     box.hidden = false;
     setStatus('');
   }
@@ -302,7 +336,10 @@
       if (i < state.stack.length - 1) {
         var a = el('a', null, u.name);
         a.href = '#';
-        a.addEventListener('click', function (e) { e.preventDefault(); goTo(i); });
+        a.addEventListener('click', function (e) {
+          e.preventDefault();
+          goTo(i);
+        });
         nav.appendChild(a);
       } else {
         nav.appendChild(el('span', null, u.name));
@@ -320,7 +357,9 @@
     if (existing) return existing.chart;
     var node = document.querySelector('[data-chart="' + name + '"]');
     var instance = echarts.init(node, null, { renderer: 'canvas' });
-    instance.on('finished', function () { node.setAttribute('data-drawn', 'true'); });
+    instance.on('finished', function () {
+      node.setAttribute('data-drawn', 'true');
+    });
     state.charts[name] = { chart: instance, el: node };
     return instance;
   }
@@ -363,45 +402,57 @@
     progress.forEach(function (p, i) {
       var color = p.met ? '#2fd68a' : '#ff5d5d';
       var center = [((i + 0.5) / n) * 100 + '%', Math.max(radius + 12, (height - 1.95 * radius) / 2 + radius + 4)];
-      series.push(Object.assign({
-        type: 'gauge',
-        name: CATEGORY[p.category],
-        center: center,
-        splitNumber: 5,
-        axisLine: { lineStyle: { width: 8, color: [[1, 'rgba(43, 92, 158, 0.55)']] } },
-        progress: { show: true, width: 8, itemStyle: { color: color } },
-        pointer: { width: 3, length: '55%', itemStyle: { color: color } },
-        axisTick: { distance: -8, length: 3, lineStyle: { color: '#0a2146' } },
-        splitLine: { distance: -10, length: 10, lineStyle: { color: '#0a2146', width: 2 } },
-        axisLabel: { distance: 10, color: '#7f9cc4', fontSize: 9 },
-        anchor: { show: true, size: 6, itemStyle: { color: color } },
-        title: { offsetCenter: [0, '78%'], color: '#d6e6ff', fontSize: 12 },
-        detail: {
-          offsetCenter: [0, '42%'],
-          fontSize: 16,
-          fontWeight: 'bold',
-          color: color,
-          formatter: function (v) { return p.rate == null ? '无主体' : v.toFixed(1) + '%'; },
-        },
-        data: [{ value: pctValue(p.rate) || 0, name: CATEGORY[p.category] }],
-      }, arc));
+      series.push(
+        Object.assign(
+          {
+            type: 'gauge',
+            name: CATEGORY[p.category],
+            center: center,
+            splitNumber: 5,
+            axisLine: { lineStyle: { width: 8, color: [[1, 'rgba(43, 92, 158, 0.55)']] } },
+            progress: { show: true, width: 8, itemStyle: { color: color } },
+            pointer: { width: 3, length: '55%', itemStyle: { color: color } },
+            axisTick: { distance: -8, length: 3, lineStyle: { color: '#0a2146' } },
+            splitLine: { distance: -10, length: 10, lineStyle: { color: '#0a2146', width: 2 } },
+            axisLabel: { distance: 10, color: '#7f9cc4', fontSize: 9 },
+            anchor: { show: true, size: 6, itemStyle: { color: color } },
+            title: { offsetCenter: [0, '78%'], color: '#d6e6ff', fontSize: 12 },
+            detail: {
+              offsetCenter: [0, '42%'],
+              fontSize: 16,
+              fontWeight: 'bold',
+              color: color,
+              formatter: function (v) {
+                return p.rate == null ? '无主体' : v.toFixed(1) + '%';
+              },
+            },
+            data: [{ value: pctValue(p.rate) || 0, name: CATEGORY[p.category] }],
+          },
+          arc,
+        ),
+      );
       // The target: a yellow marker on the arc.
-      series.push(Object.assign({
-        type: 'gauge',
-        name: CATEGORY[p.category] + '目标',
-        center: center,
-        z: 5,
-        axisLine: { show: false },
-        axisTick: { show: false },
-        splitLine: { show: false },
-        axisLabel: { show: false },
-        progress: { show: false },
-        anchor: { show: false },
-        title: { show: false },
-        detail: { show: false },
-        pointer: { icon: 'triangle', length: '16%', width: 10, offsetCenter: [0, '-104%'], itemStyle: { color: '#ffd54a' } },
-        data: [{ value: pctValue(p.target), name: '目标' }],
-      }, arc));
+      series.push(
+        Object.assign(
+          {
+            type: 'gauge',
+            name: CATEGORY[p.category] + '目标',
+            center: center,
+            z: 5,
+            axisLine: { show: false },
+            axisTick: { show: false },
+            splitLine: { show: false },
+            axisLabel: { show: false },
+            progress: { show: false },
+            anchor: { show: false },
+            title: { show: false },
+            detail: { show: false },
+            pointer: { icon: 'triangle', length: '16%', width: 10, offsetCenter: [0, '-104%'], itemStyle: { color: '#ffd54a' } },
+            data: [{ value: pctValue(p.target), name: '目标' }],
+          },
+          arc,
+        ),
+      );
     });
     draw('progress', values, { textStyle: TEXT, series: series, animationDuration: 600 });
 
@@ -409,12 +460,30 @@
     notes.textContent = '';
     progress.forEach(function (p) {
       var li = el('li');
-      li.appendChild(el('span', p.met ? 'met' : 'unmet', (p.met ? '✔ 达标 ' : '✘ 未达标 ')));
-      li.appendChild(document.createTextNode(CATEGORY[p.category] + ' ' + p.zeroUnits + '/' + p.units + '，' + pct(p.rate) + '（目标 ' + pct(p.target, 0) + '）'));
+      li.appendChild(el('span', p.met ? 'met' : 'unmet', p.met ? '✔ 达标 ' : '✘ 未达标 '));
+      li.appendChild(
+        document.createTextNode(CATEGORY[p.category] + ' ' + p.zeroUnits + '/' + p.units + '，' + pct(p.rate) + '（目标 ' + pct(p.target, 0) + '）'),
+      );
       if (p.broken && p.broken.length) {
-        li.appendChild(document.createTextNode('；失零：' + p.broken.map(function (b) {
-          return b.unit.name + '（' + b.rules.map(function (r) { return ZERO[r] || r; }).join('、') + '）';
-        }).join('、')));
+        li.appendChild(
+          document.createTextNode(
+            '；失零：' +
+              p.broken
+                .map(function (b) {
+                  return (
+                    b.unit.name +
+                    '（' +
+                    b.rules
+                      .map(function (r) {
+                        return ZERO[r] || r;
+                      })
+                      .join('、') +
+                    '）'
+                  );
+                })
+                .join('、'),
+          ),
+        );
       }
       li.title = li.textContent;
       notes.appendChild(li);
@@ -423,41 +492,89 @@
 
   function drawKinds(openByKind) {
     var values = {};
-    openByKind.forEach(function (k) { values[k.kind] = k.count; });
+    openByKind.forEach(function (k) {
+      values[k.kind] = k.count;
+    });
     draw('kinds', values, {
       textStyle: TEXT,
-      tooltip: { trigger: 'item', formatter: function (p) { return escapeHtml(p.name) + '：' + p.value + ' 件（' + p.percent + '%）'; } },
+      tooltip: {
+        trigger: 'item',
+        formatter: function (p) {
+          return escapeHtml(p.name) + '：' + p.value + ' 件（' + p.percent + '%）';
+        },
+      },
       legend: { orient: 'vertical', right: 4, top: 'middle', textStyle: { color: '#9fb8dd', fontSize: 11 }, itemWidth: 10, itemHeight: 10 },
       color: ['#3ad1ff', '#2fd68a', '#ffb547', '#ff5d5d', '#a77bff', '#ff7ac6', '#5b8cff', '#9fb8dd'],
-      series: [{
-        type: 'pie',
-        radius: ['42%', '72%'],
-        center: ['36%', '52%'],
-        label: { color: '#d6e6ff', formatter: '{c}', fontSize: 11 },
-        data: openByKind.map(function (k) { return { name: KIND[k.kind] || k.kind, value: k.count }; }),
-      }],
+      series: [
+        {
+          type: 'pie',
+          radius: ['42%', '72%'],
+          center: ['36%', '52%'],
+          label: { color: '#d6e6ff', formatter: '{c}', fontSize: 11 },
+          data: openByKind.map(function (k) {
+            return { name: KIND[k.kind] || k.kind, value: k.count };
+          }),
+        },
+      ],
     });
   }
 
   function drawTrend(trend) {
     var values = {
-      months: trend.map(function (t) { return t.month; }),
-      reported: trend.map(function (t) { return t.reported; }),
-      resolved: trend.map(function (t) { return t.resolved; }),
-      responseRate: trend.map(function (t) { return pctValue(t.responseRate); }),
-      onTimeRate: trend.map(function (t) { return pctValue(t.onTimeRate); }),
-      satisfactionRate: trend.map(function (t) { return pctValue(t.satisfactionRate); }),
-      zeroRate: trend.map(function (t) { return pctValue(t.zeroRate); }),
+      months: trend.map(function (t) {
+        return t.month;
+      }),
+      reported: trend.map(function (t) {
+        return t.reported;
+      }),
+      resolved: trend.map(function (t) {
+        return t.resolved;
+      }),
+      responseRate: trend.map(function (t) {
+        return pctValue(t.responseRate);
+      }),
+      onTimeRate: trend.map(function (t) {
+        return pctValue(t.onTimeRate);
+      }),
+      satisfactionRate: trend.map(function (t) {
+        return pctValue(t.satisfactionRate);
+      }),
+      zeroRate: trend.map(function (t) {
+        return pctValue(t.zeroRate);
+      }),
     };
     var line = function (name, data, color) {
-      return { name: name, type: 'line', yAxisIndex: 1, smooth: true, symbolSize: 5, connectNulls: false, data: data, itemStyle: { color: color }, lineStyle: { width: 2 } };
+      return {
+        name: name,
+        type: 'line',
+        yAxisIndex: 1,
+        smooth: true,
+        symbolSize: 5,
+        connectNulls: false,
+        data: data,
+        itemStyle: { color: color },
+        lineStyle: { width: 2 },
+      };
     };
     draw('trend', values, {
       textStyle: TEXT,
       grid: { left: 44, right: 50, top: 38, bottom: 28 },
-      tooltip: { trigger: 'axis', valueFormatter: function (v) { return v == null ? '—' : String(v); } },
+      tooltip: {
+        trigger: 'axis',
+        valueFormatter: function (v) {
+          return v == null ? '—' : String(v);
+        },
+      },
       legend: { top: 0, textStyle: { color: '#9fb8dd' }, itemWidth: 14, itemHeight: 8 },
-      xAxis: Object.assign({ type: 'category', data: values.months.map(function (m) { return m.slice(2).replace('-', '/'); }) }, AXIS),
+      xAxis: Object.assign(
+        {
+          type: 'category',
+          data: values.months.map(function (m) {
+            return m.slice(2).replace('-', '/');
+          }),
+        },
+        AXIS,
+      ),
       yAxis: [
         Object.assign({ type: 'value', name: '件', nameTextStyle: { color: '#7f9cc4' }, minInterval: 1 }, AXIS),
         Object.assign({ type: 'value', name: '%', min: 0, max: 100, nameTextStyle: { color: '#7f9cc4' } }, AXIS, { splitLine: { show: false } }),
@@ -487,11 +604,21 @@
     none.hidden = true;
     var values = {
       level: level,
-      ids: rows.map(function (r) { return r.unit.id; }),
-      units: rows.map(function (r) { return r.unit.name; }),
-      ranks: rows.map(function (r) { return r.rank; }),
-      scores: rows.map(function (r) { return r.score; }),
-      belowTarget: rows.map(function (r) { return r.belowTarget; }),
+      ids: rows.map(function (r) {
+        return r.unit.id;
+      }),
+      units: rows.map(function (r) {
+        return r.unit.name;
+      }),
+      ranks: rows.map(function (r) {
+        return r.rank;
+      }),
+      scores: rows.map(function (r) {
+        return r.score;
+      }),
+      belowTarget: rows.map(function (r) {
+        return r.belowTarget;
+      }),
     };
     // Best at the top: the category axis runs upwards.
     var ordered = rows.slice().reverse();
@@ -502,24 +629,63 @@
         trigger: 'item',
         formatter: function (p) {
           var r = ordered[p.dataIndex];
-          return '第 ' + r.rank + ' 名 ' + escapeHtml(r.unit.name) + '<br>综合得分 ' + r.score.toFixed(1) + (r.belowTarget ? '<br><span style="color:#ff5d5d">创建率低于目标</span>' : '');
+          return (
+            '第 ' +
+            r.rank +
+            ' 名 ' +
+            escapeHtml(r.unit.name) +
+            '<br>综合得分 ' +
+            r.score.toFixed(1) +
+            (r.belowTarget ? '<br><span style="color:#ff5d5d">创建率低于目标</span>' : '')
+          );
         },
       },
       xAxis: Object.assign({ type: 'value', min: 0, max: 100 }, AXIS),
-      yAxis: Object.assign({ type: 'category', data: ordered.map(function (r) { return r.unit.name; }) }, AXIS, { axisLabel: { color: '#d6e6ff', fontSize: 11, interval: 0 } }),
-      series: [{
-        type: 'bar',
-        barMaxWidth: 14,
-        cursor: 'pointer',
-        data: ordered.map(function (r) {
-          return { value: r.score, itemStyle: { color: r.belowTarget ? '#ff5d5d' : new echarts.graphic.LinearGradient(0, 0, 1, 0, [{ offset: 0, color: '#1667c9' }, { offset: 1, color: '#3ad1ff' }]) } };
-        }),
-        label: { show: true, position: 'right', color: '#d6e6ff', fontSize: 11, formatter: function (p) { return Number(p.value).toFixed(1); } },
-      }],
+      yAxis: Object.assign(
+        {
+          type: 'category',
+          data: ordered.map(function (r) {
+            return r.unit.name;
+          }),
+        },
+        AXIS,
+        { axisLabel: { color: '#d6e6ff', fontSize: 11, interval: 0 } },
+      ),
+      series: [
+        {
+          type: 'bar',
+          barMaxWidth: 14,
+          cursor: 'pointer',
+          data: ordered.map(function (r) {
+            return {
+              value: r.score,
+              itemStyle: {
+                color: r.belowTarget
+                  ? '#ff5d5d'
+                  : new echarts.graphic.LinearGradient(0, 0, 1, 0, [
+                      { offset: 0, color: '#1667c9' },
+                      { offset: 1, color: '#3ad1ff' },
+                    ]),
+              },
+            };
+          }),
+          label: {
+            show: true,
+            position: 'right',
+            color: '#d6e6ff',
+            fontSize: 11,
+            formatter: function (p) {
+              return Number(p.value).toFixed(1);
+            },
+          },
+        },
+      ],
     });
     var instance = chart('ranking');
     instance.off('click');
-    instance.on('click', function (p) { drill(ordered[p.dataIndex].unit); });
+    instance.on('click', function (p) {
+      drill(ordered[p.dataIndex].unit);
+    });
 
     var tbody = document.querySelector('#ranking-table tbody');
     tbody.textContent = '';
@@ -527,10 +693,14 @@
       var tr = el('tr', 'drill' + (r.belowTarget ? ' below' : ''));
       tr.setAttribute('data-unit-id', r.unit.id);
       tr.title = '查看' + r.unit.name;
-      [r.rank, r.unit.name, r.score.toFixed(1), pct(r.zeroRate), pct(r.responseRate), pct(r.onTimeRate), pct(r.satisfactionRate), r.overdue].forEach(function (v) {
-        tr.appendChild(el('td', null, v));
+      [r.rank, r.unit.name, r.score.toFixed(1), pct(r.zeroRate), pct(r.responseRate), pct(r.onTimeRate), pct(r.satisfactionRate), r.overdue].forEach(
+        function (v) {
+          tr.appendChild(el('td', null, v));
+        },
+      );
+      tr.addEventListener('click', function () {
+        drill(r.unit);
       });
-      tr.addEventListener('click', function () { drill(r.unit); });
       tbody.appendChild(tr);
     });
   }
@@ -549,7 +719,9 @@
       ul.appendChild(el('li', 'empty', empty));
       return;
     }
-    items.forEach(function (item) { ul.appendChild(build(item)); });
+    items.forEach(function (item) {
+      ul.appendChild(build(item));
+    });
   }
 
   function renderWarnings(d) {
@@ -560,7 +732,18 @@
       var li = el('li');
       li.appendChild(el('span', 'tag ' + (w.rule === 'OPEN_EMERGENCY' || w.rule === 'LISTED_OVERDUE' ? 'red' : 'orange'), WARNING[w.rule] || w.rule));
       var main = el('span', 'main', w.unit.name + '：' + w.reason);
-      main.title = w.unit.name + '：' + w.reason + (w.cases.length ? '\n' + w.cases.map(function (c) { return c.number + ' ' + c.title; }).join('\n') : '');
+      main.title =
+        w.unit.name +
+        '：' +
+        w.reason +
+        (w.cases.length
+          ? '\n' +
+            w.cases
+              .map(function (c) {
+                return c.number + ' ' + c.title;
+              })
+              .join('\n')
+          : '');
       li.appendChild(main);
       li.appendChild(el('span', 'side', w.caseCount + ' 件'));
       return li;
@@ -579,7 +762,9 @@
       li.appendChild(main);
       var due = new Date(c.dueAt);
       var late = due.getTime() < now;
-      li.appendChild(el('span', 'side' + (late ? ' overdue' : ''), (late ? '超期 ' + Math.ceil((now - due.getTime()) / 86400000) + ' 天' : dateTime.format(due) + ' 到期')));
+      li.appendChild(
+        el('span', 'side' + (late ? ' overdue' : ''), late ? '超期 ' + Math.ceil((now - due.getTime()) / 86400000) + ' 天' : dateTime.format(due) + ' 到期'),
+      );
       return li;
     });
   }
@@ -602,11 +787,17 @@
 
   function renderLetters(connection) {
     var region = current();
-    var ids = state.stack.map(function (u) { return u.id; });
-    var letters = connection.edges.map(function (e) { return e.node; }).filter(function (l) {
-      // A city sees all its counties' letters; a county (or below) the letters to itself.
-      return region.kind === 'CITY' || ids.indexOf(l.region.id) >= 0;
+    var ids = state.stack.map(function (u) {
+      return u.id;
     });
+    var letters = connection.edges
+      .map(function (e) {
+        return e.node;
+      })
+      .filter(function (l) {
+        // A city sees all its counties' letters; a county (or below) the letters to itself.
+        return region.kind === 'CITY' || ids.indexOf(l.region.id) >= 0;
+      });
     fillList('letters', letters, '暂无风险提示函', function (l) {
       var li = el('li');
       li.setAttribute('data-letter-id', String(l.id));
@@ -615,7 +806,9 @@
       li.appendChild(main);
       var button = el('button', 'print', '打印');
       button.type = 'button';
-      button.addEventListener('click', function () { openLetter(l.url); });
+      button.addEventListener('click', function () {
+        openLetter(l.url);
+      });
       li.appendChild(button);
       return li;
     });
@@ -632,16 +825,35 @@
     $('ledger-region').textContent = d.unit.name;
 
     var counts = {};
-    d.base.unitsByCategory.forEach(function (c) { counts[c.category] = c.count; });
-    CATEGORIES.forEach(function (c) { figure('units-' + c, counts[c] || 0); });
-    ['openCases', 'openHazards', 'openEmergencies', 'listed', 'reportedInMonth'].forEach(function (k) { figure(k, d.base[k]); });
+    d.base.unitsByCategory.forEach(function (c) {
+      counts[c.category] = c.count;
+    });
+    CATEGORIES.forEach(function (c) {
+      figure('units-' + c, counts[c] || 0);
+    });
+    ['openCases', 'openHazards', 'openEmergencies', 'listed', 'reportedInMonth'].forEach(function (k) {
+      figure(k, d.base[k]);
+    });
     figure('stock', d.stock.stock);
     figure('cleared', d.stock.cleared);
     figure('clearanceRate', pct(d.stock.clearanceRate));
     figure('increments', d.stock.increments);
     $('baseline-note').textContent = d.stock.baselineDate ? '创建基线日期 ' + d.stock.baselineDate + '：此前未结案件计为存量' : '尚未设定创建基线日期';
-    $('exemplary-note').textContent = '示范单位（连续 ' + d.exemplary.months + ' 个月“三零”）' + d.exemplary.count + ' 个' +
-      (d.exemplary.units.length ? '：' + d.exemplary.units.map(function (u) { return u.name; }).join('、') + (d.exemplary.count > d.exemplary.units.length ? ' 等' : '') : '');
+    $('exemplary-note').textContent =
+      '示范单位（连续 ' +
+      d.exemplary.months +
+      ' 个月“三零”）' +
+      d.exemplary.count +
+      ' 个' +
+      (d.exemplary.units.length
+        ? '：' +
+          d.exemplary.units
+            .map(function (u) {
+              return u.name;
+            })
+            .join('、') +
+          (d.exemplary.count > d.exemplary.units.length ? ' 等' : '')
+        : '');
 
     drawProgress(d.progress);
     drawKinds(d.base.openByKind);
@@ -658,14 +870,25 @@
   function fileName(disposition, fallback) {
     var m = /filename\*=UTF-8''([^;]+)/i.exec(disposition || '');
     if (m) {
-      try { return decodeURIComponent(m[1]); } catch (e) { /* fall through */ }
+      try {
+        return decodeURIComponent(m[1]);
+      } catch (e) {
+        /* fall through */
+      }
     }
     m = /filename="([^"]+)"/i.exec(disposition || '');
     return m ? m[1] : fallback;
   }
 
   function errorOf(res) {
-    return res.json().then(function (b) { return b.error || res.statusText; }, function () { return '服务器返回 ' + res.status; });
+    return res.json().then(
+      function (b) {
+        return b.error || res.statusText;
+      },
+      function () {
+        return '服务器返回 ' + res.status;
+      },
+    );
   }
 
   function ledger(format) {
@@ -683,7 +906,9 @@
       return;
     }
     var buttons = [$('ledger-csv'), $('ledger-xlsx')];
-    buttons.forEach(function (b) { b.disabled = true; });
+    buttons.forEach(function (b) {
+      b.disabled = true;
+    });
     msg.className = 'ledger-msg';
     msg.textContent = '正在生成台账…';
     var params = new URLSearchParams({ unitId: current().id, from: from, to: to });
@@ -708,7 +933,9 @@
           document.body.appendChild(a);
           a.click();
           a.remove();
-          setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+          setTimeout(function () {
+            URL.revokeObjectURL(url);
+          }, 60000);
           msg.textContent = '已下载 ' + name;
         });
       })
@@ -716,7 +943,11 @@
         msg.className = 'ledger-msg error';
         msg.textContent = '下载失败：无法连接服务器';
       })
-      .then(function () { buttons.forEach(function (b) { b.disabled = false; }); });
+      .then(function () {
+        buttons.forEach(function (b) {
+          b.disabled = false;
+        });
+      });
   }
 
   function openLetter(url) {
@@ -729,7 +960,10 @@
     win.document.title = '正在打开风险提示函…';
     fetch(url, { headers: bearer() })
       .then(function (res) {
-        if (!res.ok) return errorOf(res).then(function (text) { throw new Error(text); });
+        if (!res.ok)
+          return errorOf(res).then(function (text) {
+            throw new Error(text);
+          });
         return res.text();
       })
       .then(function (html) {
@@ -739,7 +973,10 @@
         win.document.write(html);
         win.document.close();
         var print = win.document.querySelector('button.print');
-        if (print) print.addEventListener('click', function () { win.print(); });
+        if (print)
+          print.addEventListener('click', function () {
+            win.print();
+          });
       })
       .catch(function (err) {
         win.close();
@@ -758,10 +995,18 @@
   function restore() {
     var s = storage();
     state.token = s && s.getItem(TOKEN_KEY);
-    try { state.officer = s && JSON.parse(s.getItem(OFFICER_KEY) || 'null'); } catch (e) { state.officer = null; }
+    try {
+      state.officer = s && JSON.parse(s.getItem(OFFICER_KEY) || 'null');
+    } catch (e) {
+      state.officer = null;
+    }
     if (!state.token || !state.officer) return showLogin('');
     var view = null;
-    try { view = JSON.parse(s.getItem(VIEW_KEY) || 'null'); } catch (e) { view = null; }
+    try {
+      view = JSON.parse(s.getItem(VIEW_KEY) || 'null');
+    } catch (e) {
+      view = null;
+    }
     var own = state.officer.unit;
     state.stack = view && view.stack && view.stack.length && view.stack[0].id === own.id ? view.stack : [own];
     state.month = view && /^\d{4}-\d{2}$/.test(view.month || '') ? view.month : currentMonth();
@@ -770,7 +1015,9 @@
 
   $('login-form').addEventListener('submit', login);
   $('logout').addEventListener('click', logout);
-  $('back').addEventListener('click', function () { goTo(state.stack.length - 2); });
+  $('back').addEventListener('click', function () {
+    goTo(state.stack.length - 2);
+  });
   $('month').addEventListener('change', function () {
     var m = $('month').value;
     if (!/^\d{4}-\d{2}$/.test(m)) return;
@@ -778,9 +1025,15 @@
     saveView();
     load();
   });
-  $('ledger-csv').addEventListener('click', function () { ledger('csv'); });
-  $('ledger-xlsx').addEventListener('click', function () { ledger('xlsx'); });
-  Array.prototype.forEach.call(document.querySelectorAll('.explorer-link'), function (a) { a.addEventListener('click', openExplorer); });
+  $('ledger-csv').addEventListener('click', function () {
+    ledger('csv');
+  });
+  $('ledger-xlsx').addEventListener('click', function () {
+    ledger('xlsx');
+  });
+  Array.prototype.forEach.call(document.querySelectorAll('.explorer-link'), function (a) {
+    a.addEventListener('click', openExplorer);
+  });
   window.addEventListener('resize', function () {
     for (var name in state.charts) state.charts[name].chart.resize();
     // The gauges' size is worked out from the container's.

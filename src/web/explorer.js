@@ -3,7 +3,11 @@
 (function () {
   var introspection = document.body.getAttribute('data-introspection') === 'true';
   var token = null;
-  try { token = sessionStorage.getItem('sanling-token'); } catch (e) { /* storage off */ }
+  try {
+    token = sessionStorage.getItem('sanling-token');
+  } catch (e) {
+    /* storage off */
+  }
   var headers = token ? JSON.stringify({ Authorization: 'Bearer ' + token }, null, 2) : '{\n  "Authorization": "Bearer "\n}';
   var query = [
     '# 三零 GraphQL API 调试台',

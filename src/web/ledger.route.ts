@@ -10,15 +10,7 @@ import { localDate, monthAt, monthDate, monthIndex, readMonth, startOfLocalDay, 
 import { badInput, notFound } from '../domain/errors';
 import { openCursor, type Cursor } from '../db/cursor';
 import { query } from '../db/sql';
-import {
-  OfficerRole,
-  type CaseKind,
-  type CasePriority,
-  type CaseStatus,
-  type Escalation,
-  type ReturnVisitResult,
-  type SupervisionLevel,
-} from '../entities';
+import { OfficerRole, type CaseKind, type CasePriority, type CaseStatus, type Escalation, type ReturnVisitResult, type SupervisionLevel } from '../entities';
 import { fromGlobalId } from '../shared/ids';
 import { logger } from '../logger';
 import { bearerOfficer, dispositionName, refuse, refuseError, type BearerAuth } from './officer.auth';
@@ -208,7 +200,6 @@ function csvCell(value: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-
 type Format = 'csv' | 'xlsx';
 
 /**
@@ -239,7 +230,8 @@ export function ledgerRouter(orm: MikroORM, opts: BearerAuth & { clock: Clock; m
       const from = month('from', req.query.from, current);
       const to = month('to', req.query.to, current);
       if (from > to) throw badInput(`from (${monthText(from)}) is after to (${monthText(to)})`);
-      if (to - from + 1 > MAX_MONTHS) throw badInput(`from ${monthText(from)} to ${monthText(to)} is ${to - from + 1} months; export at most ${MAX_MONTHS} at a time`);
+      if (to - from + 1 > MAX_MONTHS)
+        throw badInput(`from ${monthText(from)} to ${monthText(to)} is ${to - from + 1} months; export at most ${MAX_MONTHS} at a time`);
       const rawUnit = req.query.unitId;
       if (rawUnit !== undefined && typeof rawUnit !== 'string') throw badInput('unitId must be given once, as a Unit id');
       const unitId = rawUnit === undefined ? officer.unitId : fromGlobalId(rawUnit, 'Unit').id;

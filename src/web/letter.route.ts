@@ -7,7 +7,6 @@ import { LETTER_ROUTE } from '../shared/urls';
 import { bearerOfficer, refuse, refuseError, type BearerAuth } from './officer.auth';
 import { localDate } from '../domain/time/local-time';
 
-
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -16,7 +15,10 @@ export function letterHtml(letter: WarningLetter, region: UnitRow): string {
   const [year, month] = letter.month.split('-').map(Number);
   const issued = localDate(letter.issuedAt).split('-').map(Number);
   const rows = letter.findings
-    .map((f) => `<tr><td>${escape(CATEGORY_LABEL[f.category] ?? f.category)}</td><td>${f.units}</td><td>${f.zeroUnits}</td><td>${percent(f.rate)}</td><td>${percent(f.target)}</td></tr>`)
+    .map(
+      (f) =>
+        `<tr><td>${escape(CATEGORY_LABEL[f.category] ?? f.category)}</td><td>${f.units}</td><td>${f.zeroUnits}</td><td>${percent(f.rate)}</td><td>${percent(f.target)}</td></tr>`,
+    )
     .join('');
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>风险提示函 ${escape(region.name)} ${letter.month}</title>
@@ -51,7 +53,8 @@ export function letterRouter(orm: MikroORM, auth: BearerAuth): Router {
       const officer = await bearerOfficer(em, req, res, auth);
       if (!officer) return;
       const id = Number(req.params.id);
-      if (!/^\d{1,9}$/.test(req.params.id) || !Number.isSafeInteger(id)) return refuse(res, 400, 'id must be the number of a warning letter (WarningLetter.id)');
+      if (!/^\d{1,9}$/.test(req.params.id) || !Number.isSafeInteger(id))
+        return refuse(res, 400, 'id must be the number of a warning letter (WarningLetter.id)');
       try {
         const { letter, region } = await getWarningLetter(em, officer, id);
         res

@@ -14,7 +14,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // A stored type that is not a plain type/subtype is served as opaque bytes.
 const MIME = /^[\w.+-]+\/[\w.+-]+$/;
 
-
 /** The attachment of the case (on the case itself or on one of its trail entries), if it is one. */
 async function findAttachment(em: EntityManager, c: CaseRow, id: string): Promise<Attachment | undefined> {
   const own = c.attachments.find((a) => a.id === id);

@@ -13,10 +13,7 @@ async function tokenFor(level: string): Promise<string> {
   const client = new Client({ connectionString: scale.url });
   await client.connect();
   // A demo account exists for the city; for other levels take any officer there.
-  const { rows } = await client.query(
-    `select o.phone from officers o join units u on u.id = o.unit_id where u.kind = $1 order by o.id limit 1`,
-    [level],
-  );
+  const { rows } = await client.query(`select o.phone from officers o join units u on u.id = o.unit_id where u.kind = $1 order by o.id limit 1`, [level]);
   await client.end();
   const res = await scale.app.gql('mutation($p: String!) { login(input: {phone: $p, password: "sanling-demo"}) { token } }', { p: rows[0].phone });
   return res.data.login.token;
@@ -58,7 +55,9 @@ it('prints read-side latency per jurisdiction level', async () => {
         const c = res.data.cases;
         count = c.totalCountExact != null ? `${c.totalCountExact} exact` : `${c.totalCount}${c.totalCountIsEstimate ? ' estimated' : ''}`;
       }
-      rows.push(`${level.padEnd(10)} ${name.padEnd(26)} ${pct(times, 50).toFixed(1).padStart(6)}  ${pct(times, 95).toFixed(1).padStart(7)}   ${String(sql).padEnd(13)} ${count}`);
+      rows.push(
+        `${level.padEnd(10)} ${name.padEnd(26)} ${pct(times, 50).toFixed(1).padStart(6)}  ${pct(times, 95).toFixed(1).padStart(7)}   ${String(sql).padEnd(13)} ${count}`,
+      );
     }
   }
   console.log(rows.join('\n'));

@@ -119,7 +119,14 @@ function post(port: number, body: object): Promise<{ status: number; replies: st
   const data = Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, path: '/chat/api/messages', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': data.length } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/chat/api/messages',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': data.length },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -211,10 +218,11 @@ async function load(port: number, places: Place[], tag: string, seconds: number,
 function embeddedUrl(dataDir: string): string {
   const { password } = JSON.parse(readFileSync(path.join(dataDir, 'embedded-credentials.json'), 'utf8')) as { password: string };
   // postmaster.pid: pid, data dir, start time, port, …
-  const port = readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[3].trim();
+  const port = readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8')
+    .split('\n')[3]
+    .trim();
   return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/sanling`;
 }
-
 
 async function stopServer(s: RunningServer | undefined): Promise<void> {
   if (!s || s.proc.exitCode !== null) return;
@@ -305,7 +313,10 @@ it('prints report dialogs per second and latency per message over the web chat, 
 
   // 2. The timed runs, on a fresh start without the query log.
   const profDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
-  server = await startServer(dataDir, { ...SERVER_ENV, ...(profDir ? { NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile.cjs')}`, BENCH_CPU_PROF_DIR: profDir } : {}) });
+  server = await startServer(dataDir, {
+    ...SERVER_ENV,
+    ...(profDir ? { NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile.cjs')}`, BENCH_CPU_PROF_DIR: profDir } : {}),
+  });
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, server!.rss())), 250);
   const rounds: (Stats & { elapsedMs: number; cpu: ReturnType<typeof cpuShares> })[] = [];
@@ -330,7 +341,9 @@ it('prints report dialogs per second and latency per message over the web chat, 
   await pg2.connect();
   const filed = Number((await pg2.query<{ n: string }>(`select count(*) as n from cases`)).rows[0].n) - casesBefore!;
   const numbers = [...warm.numbers, ...rounds.flatMap((r) => r.numbers)];
-  const found = Number((await pg2.query<{ n: string }>(`select count(*) as n from cases where number = any($1) and channel = 'WEB_CHAT'`, [numbers])).rows[0].n);
+  const found = Number(
+    (await pg2.query<{ n: string }>(`select count(*) as n from cases where number = any($1) and channel = 'WEB_CHAT'`, [numbers])).rows[0].n,
+  );
   await pg2.end();
   const completed = sqlDialogs + warm.dialogs + rounds.reduce((s, r) => s + r.dialogs, 0);
   expect(filed).toBe(completed);
@@ -340,7 +353,15 @@ it('prints report dialogs per second and latency per message over the web chat, 
 
   const perRound = rounds.map((r) => {
     const sorted = [...r.latencies].sort((a, b) => a - b);
-    return { reports: (r.dialogs / r.elapsedMs) * 1000, messages: (r.messages / r.elapsedMs) * 1000, p50: pct(sorted, 50), p95: pct(sorted, 95), p99: pct(sorted, 99), max: sorted[sorted.length - 1], ...r.cpu };
+    return {
+      reports: (r.dialogs / r.elapsedMs) * 1000,
+      messages: (r.messages / r.elapsedMs) * 1000,
+      p50: pct(sorted, 50),
+      p95: pct(sorted, 95),
+      p99: pct(sorted, 99),
+      max: sorted[sorted.length - 1],
+      ...r.cpu,
+    };
   });
   const med = (f: (r: (typeof perRound)[number]) => number) => median(perRound.map(f));
   const sqlTotal = sqlPerStep!.reduce((a, b) => a + b, 0);
@@ -352,10 +373,15 @@ it('prints report dialogs per second and latency per message over the web chat, 
       '',
       '| round | reports/s | messages/s | p50 ms | p95 ms | p99 ms | max ms | CPU % server | postgres | client | other |',
       '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-      ...perRound.map((r, i) => `| ${i + 1} | ${f1(r.reports)} | ${f1(r.messages)} | ${f1(r.p50)} | ${f1(r.p95)} | ${f1(r.p99)} | ${f1(r.max)} | ${r.server.toFixed(0)} | ${r.postgres.toFixed(0)} | ${r.client.toFixed(0)} | ${r.other.toFixed(0)} |`),
+      ...perRound.map(
+        (r, i) =>
+          `| ${i + 1} | ${f1(r.reports)} | ${f1(r.messages)} | ${f1(r.p50)} | ${f1(r.p95)} | ${f1(r.p99)} | ${f1(r.max)} | ${r.server.toFixed(0)} | ${r.postgres.toFixed(0)} | ${r.client.toFixed(0)} | ${r.other.toFixed(0)} |`,
+      ),
       `| **median** | **${f1(med((r) => r.reports))}** | **${f1(med((r) => r.messages))}** | **${f1(med((r) => r.p50))}** | **${f1(med((r) => r.p95))}** | **${f1(med((r) => r.p99))}** | ${f1(med((r) => r.max))} | ${med((r) => r.server).toFixed(0)} | ${med((r) => r.postgres).toFixed(0)} | ${med((r) => r.client).toFixed(0)} | ${med((r) => r.other).toFixed(0)} |`,
       '',
-      'CPU %: 100 = one core busy for the round (the machine has ' + String(availableParallelism()) + '); "other" is everything else on the machine, which should be near 0 for figures worth keeping.',
+      'CPU %: 100 = one core busy for the round (the machine has ' +
+        String(availableParallelism()) +
+        '); "other" is everything else on the machine, which should be near 0 for figures worth keeping.',
       '',
       `SQL statements per message: ${f1(sqlTotal / 6)} (per dialog ${f1(sqlTotal)}: ${['反映', 'kind', 'village', 'description', '匿名', 'confirm'].map((s, i) => `${s} ${f1(sqlPerStep[i])}`).join(', ')})`,
       `CPU per message (medians): server ${f1(med((r) => (r.server * 10) / r.messages))} ms, postgres ${f1(med((r) => (r.postgres * 10) / r.messages))} ms, client ${f1(med((r) => (r.client * 10) / r.messages))} ms`,

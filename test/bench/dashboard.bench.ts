@@ -40,9 +40,11 @@ it('prints the command centre’s latency at city and county level', async () =>
   const { app, orm, queries: log } = scale;
   const login = await app.gql('mutation { login(input: {phone: "13800000001", password: "sanling-demo"}) { token officer { unit { id } } } }');
   const token = login.data.login.token as string;
-  const [county] = await orm.em.fork().execute<{ id: number; name: string }[]>(
-    `select u.id, u.name from units u where u.kind = 'COUNTY' order by (select count(*) from units x where x.path like u.path || '%') desc limit 1`,
-  );
+  const [county] = await orm.em
+    .fork()
+    .execute<{ id: number; name: string }[]>(
+      `select u.id, u.name from units u where u.kind = 'COUNTY' order by (select count(*) from units x where x.path like u.path || '%') desc limit 1`,
+    );
   const rows = ['request                                   p50 ms   p95 ms   SQL/request'];
   const cases: [string, string, Record<string, unknown>][] = [
     ['dashboard, city', DASHBOARD, {}],
@@ -77,5 +79,9 @@ it('prints the command centre’s latency at city and county level', async () =>
       alone[k].push(performance.now() - t0);
     }
   }
-  console.log(['city dashboard, one field at a time     p50 ms', ...Object.entries(alone).map(([k, xs]) => `${k.padEnd(40)} ${pct(xs, 50).toFixed(1).padStart(6)}`)].join('\n'));
+  console.log(
+    ['city dashboard, one field at a time     p50 ms', ...Object.entries(alone).map(([k, xs]) => `${k.padEnd(40)} ${pct(xs, 50).toFixed(1).padStart(6)}`)].join(
+      '\n',
+    ),
+  );
 });

@@ -143,7 +143,10 @@ it('streams the city ledger as CSV and XLSX in constant memory', async () => {
     [whole, CASES, undefined],
     [whole, CASES, 1024 * 1024],
   ];
-  for (const [heap, env] of [['default', {}], [`${HEAP_MB} MB`, { NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}` }]] as const) {
+  for (const [heap, env] of [
+    ['default', {}],
+    [`${HEAP_MB} MB`, { NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}` }],
+  ] as const) {
     server = await startServer(dataDir, { DATABASE_URL: db.url, JWT_SECRET: SECRET, DEMO_DATA: 'false', JOBS: 'off', ...env });
     const token = await server.login(CITY_SUPERVISOR);
     for (const format of ['csv', 'xlsx'] as const) {

@@ -31,7 +31,9 @@ it('measures RSS under the photo flood', async () => {
         row.ms.push(f.elapsedMs);
         row.ok.push(f.statuses[200] ?? 0);
         row.health.push(p95(f.polls));
-        console.log(`round ${round + 1}, ${name}: RSS ${(f.rssBefore / MB).toFixed(0)} → peak ${(f.peakRss / MB).toFixed(0)} MB, ${f.elapsedMs.toFixed(0)} ms, statuses ${JSON.stringify(f.statuses)}, /healthz p95 ${p95(f.polls).toFixed(1)} ms`);
+        console.log(
+          `round ${round + 1}, ${name}: RSS ${(f.rssBefore / MB).toFixed(0)} → peak ${(f.peakRss / MB).toFixed(0)} MB, ${f.elapsedMs.toFixed(0)} ms, statuses ${JSON.stringify(f.statuses)}, /healthz p95 ${p95(f.polls).toFixed(1)} ms`,
+        );
       }
     }
   } finally {

@@ -42,7 +42,8 @@ const SECRET = 'bench-secret-that-is-long-enough-0123456789';
 const COUNTY_OFFICER = '13800000002';
 
 const Q = '{ cases(first: 20) { edges { node { number title status dueAt unit { name parent { name } } handlingUnit { name } assignee { name } } } } }';
-const Q_COUNT = '{ cases(first: 20) { totalCount edges { node { number title status dueAt unit { name parent { name } } handlingUnit { name } assignee { name } } } } }';
+const Q_COUNT =
+  '{ cases(first: 20) { totalCount edges { node { number title status dueAt unit { name parent { name } } handlingUnit { name } assignee { name } } } } }';
 const TYPENAME = '{ __typename }';
 
 interface Scenario {
@@ -172,8 +173,13 @@ beforeAll(async () => {
   // One officer drives all 50 connections here: the fair share (4 requests, 2 statements per client)
   // would refuse most of them, so it is opened as wide as the pool allows. Its machinery still runs.
   product = await startServer(dataDir, {
-    DATABASE_URL: db.url, JWT_SECRET: SECRET, DEMO_DATA: 'false', JOBS: 'off',
-    FAIR_SHARE_REQUESTS: '100', FAIR_SHARE_QUEUE: '1000', FAIR_SHARE_CONNECTIONS: '9',
+    DATABASE_URL: db.url,
+    JWT_SECRET: SECRET,
+    DEMO_DATA: 'false',
+    JOBS: 'off',
+    FAIR_SHARE_REQUESTS: '100',
+    FAIR_SHARE_QUEUE: '1000',
+    FAIR_SHARE_CONNECTIONS: '9',
   });
 });
 afterAll(async () => {
@@ -233,7 +239,16 @@ it('prints the read path of the product against the hand-written baseline', asyn
       const b: (CannonResult & { cpu: number })[] = [];
       for (let i = 0; i < PAIRS; i++) {
         // Alternate which side goes first so drift on a shared machine does not favour one.
-        const order: [Proc, (CannonResult & { cpu: number })[]][] = i % 2 ? [[baseline, b], [sanling, a]] : [[sanling, a], [baseline, b]];
+        const order: [Proc, (CannonResult & { cpu: number })[]][] =
+          i % 2
+            ? [
+                [baseline, b],
+                [sanling, a],
+              ]
+            : [
+                [sanling, a],
+                [baseline, b],
+              ];
         for (const [p, out] of order) {
           const cpu0 = p.cpuMs();
           const r = await cannon(p.url, s, SECONDS);

@@ -57,7 +57,10 @@ it('times one sweep with 0.1 % and with 10 % of the open cases due', async () =>
   const times: Record<'small' | 'large', number[]> = { small: [], large: [] };
   const counts: Record<'small' | 'large', number[]> = { small: [], large: [] };
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [which, target] of [['small', 0.001], ['large', 0.1]] as const) {
+    for (const [which, target] of [
+      ['small', 0.001],
+      ['large', 0.1],
+    ] as const) {
       const now = new Date();
       // The share of all open cases, drawn from the overdue ones (each will really be raised).
       const due = await makeDue(Math.min(1, (target * openCases) / Math.max(1, Number(overdue))), now);

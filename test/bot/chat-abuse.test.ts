@@ -58,16 +58,25 @@ async function ledger(): Promise<{ id: string; contact_id: string; bytes: number
 
 async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
 describe('disk fill through the web chat', () => {
   const dir = path.join(root, 'fill');
   let a: TestApp;
   beforeAll(async () => {
-    a = await app({ UPLOAD_DIR: dir, UPLOAD_QUOTA_PER_CONTACT_MB: '20', UPLOAD_QUOTA_TOTAL_MB: '60', CHAT_NEW_CONTACTS_PER_HOUR_PER_IP: '20', CHAT_RATE_PER_MINUTE: '3', UPLOAD_MIN_FREE_MB: '0' });
+    a = await app({
+      UPLOAD_DIR: dir,
+      UPLOAD_QUOTA_PER_CONTACT_MB: '20',
+      UPLOAD_QUOTA_TOTAL_MB: '60',
+      CHAT_NEW_CONTACTS_PER_HOUR_PER_IP: '20',
+      CHAT_RATE_PER_MINUTE: '3',
+      UPLOAD_MIN_FREE_MB: '0',
+    });
   });
 
   it('refuses a flood before a photo is stored', async () => {
@@ -87,18 +96,24 @@ describe('disk fill through the web chat', () => {
     const body = photo(Math.round(4.9 * MB), 1);
     const outcomes: { status: number; retryAfter: string | null; replies?: string[]; error?: string; contact: string }[] = [];
     const before = dirBytes(dir);
-    await pool(Array.from({ length: 100 }, (_, i) => `attack-${String(i).padStart(4, '0')}`), 1, async (contact) => {
-      const res = await post(a, { from: contact, text: null, id: `photo-${contact}`, image: body }, attacker);
-      const json = (await res.json()) as { replies?: string[]; error?: string };
-      outcomes.push({ status: res.status, retryAfter: res.headers.get('retry-after'), contact, ...json });
-    });
+    await pool(
+      Array.from({ length: 100 }, (_, i) => `attack-${String(i).padStart(4, '0')}`),
+      1,
+      async (contact) => {
+        const res = await post(a, { from: contact, text: null, id: `photo-${contact}`, image: body }, attacker);
+        const json = (await res.json()) as { replies?: string[]; error?: string };
+        outcomes.push({ status: res.status, retryAfter: res.headers.get('retry-after'), contact, ...json });
+      },
+    );
     const growth = dirBytes(dir) - before;
     const refused = outcomes.filter((o) => o.status === 429);
     const served = outcomes.filter((o) => o.status === 200);
     expect(refused.length + served.length).toBe(100);
     const stored = served.filter((o) => o.replies![0].includes('照片已收到'));
     const unavailable = served.filter((o) => o.replies![0] === '照片暂时无法保存，请稍后再发；您的文字反映不受影响。');
-    console.log(`disk fill: ${refused.length} refused with 429, ${served.length} served, ${stored.length} photos stored, ${unavailable.length} refused by the total quota; uploads dir grew by ${(growth / MB).toFixed(1)} MB (total quota 60 MB)`);
+    console.log(
+      `disk fill: ${refused.length} refused with 429, ${served.length} served, ${stored.length} photos stored, ${unavailable.length} refused by the total quota; uploads dir grew by ${(growth / MB).toFixed(1)} MB (total quota 60 MB)`,
+    );
     expect(refused).toHaveLength(80);
     expect(served).toHaveLength(20);
     for (const r of refused) {
@@ -218,7 +233,8 @@ describe('answers kept for redeliveries', () => {
     const engine = new ConversationEngine({ orm: db.orm, clock, uploadsDir: path.join(root, 'inbox') });
     const msg: IncomingMessage = { channel: Channel.WEB_CHAT, contactId: 'inbox-contact-01', displayName: '李四', text: '你好', messageId: 'week-old-1' };
     const first = await engine.handle(msg);
-    const count = async () => Number((await db.orm.em.fork().execute<{ n: string }[]>(`select count(*) as n from chat_inbox where contact_id = 'inbox-contact-01'`))[0].n);
+    const count = async () =>
+      Number((await db.orm.em.fork().execute<{ n: string }[]>(`select count(*) as n from chat_inbox where contact_id = 'inbox-contact-01'`))[0].n);
     expect(await count()).toBe(1);
     const saved = now;
     try {
@@ -253,17 +269,26 @@ describe('a full disk', () => {
   });
 
   const msg = (contactId: string, text: string | null, image?: Buffer): IncomingMessage => ({
-    channel: Channel.WEB_CHAT, contactId, displayName: '李四', text, messageId: `full-${++seq}`,
+    channel: Channel.WEB_CHAT,
+    contactId,
+    displayName: '李四',
+    text,
+    messageId: `full-${++seq}`,
     image: image ? { bytes: image, mimeType: 'image/png', name: 'x.png' } : undefined,
   });
 
   it('answers that photos cannot be stored now, leaves no partial file, and still files the report with its text', async () => {
     const engine = new ConversationEngine({
-      orm: db.orm, clock, uploadsDir: dir, ratePerMinute: 1000,
-      uploadWriter: mounted ? undefined : async (file, bytes) => {
-        if (bytes.length > 900_000) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
-        writeFileSync(file, bytes);
-      },
+      orm: db.orm,
+      clock,
+      uploadsDir: dir,
+      ratePerMinute: 1000,
+      uploadWriter: mounted
+        ? undefined
+        : async (file, bytes) => {
+            if (bytes.length > 900_000) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+            writeFileSync(file, bytes);
+          },
     });
     console.log(`full disk: ${mounted ? 'a 1 MB tmpfs' : 'an injected ENOSPC writer'}`);
     const contact = 'full-disk-contact-1';
@@ -316,11 +341,13 @@ describe('message ids', () => {
     await say(a, contact, '磁窑村');
     await say(a, contact, '两家因为排水沟堵塞吵了起来');
     await say(a, contact, '匿名');
-    const answers = await Promise.all(Array.from({ length: 5 }, async () => {
-      const res = await post(a, { from: contact, name: '张三', text: '1', id: 'confirm-once' });
-      expect(res.status).toBe(200);
-      return ((await res.json()) as { replies: string[] }).replies;
-    }));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const res = await post(a, { from: contact, name: '张三', text: '1', id: 'confirm-once' });
+        expect(res.status).toBe(200);
+        return ((await res.json()) as { replies: string[] }).replies;
+      }),
+    );
     const numbers = answers.map((r) => /SL\d{12}/.exec(r.join('\n'))?.[0]);
     console.log(`concurrent confirmations: ${JSON.stringify(numbers)}`);
     expect(numbers[0]).toBeDefined();

@@ -88,7 +88,9 @@ it('keeps every numbered report exactly once across a kill -9 mid-burst, and red
   const restarted = await data.start(ENV);
   const cases = await casesByContact();
   const total = [...cases.values()].reduce((n, l) => n + l.length, 0);
-  console.log(`chat crash: ${told.size} reports had their number before the kill -9, ${unanswered.length} messages were in flight, ${total} cases in the database after the restart`);
+  console.log(
+    `chat crash: ${told.size} reports had their number before the kill -9, ${unanswered.length} messages were in flight, ${total} cases in the database after the restart`,
+  );
   expect(told.size).toBeGreaterThanOrEqual(70);
   expect(told.size).toBeLessThan(REPORTS);
   for (const [contact, number] of told) expect(cases.get(contact)).toEqual([number]);
@@ -98,10 +100,12 @@ it('keeps every numbered report exactly once across a kill -9 mid-burst, and red
   const answered = sent.filter((m) => m.replies);
   let same = 0;
   for (let i = 0; i < answered.length; i += 8) {
-    await Promise.all(answered.slice(i, i + 8).map(async (m) => {
-      expect(await send(restarted, m)).toEqual(m.replies);
-      same++;
-    }));
+    await Promise.all(
+      answered.slice(i, i + 8).map(async (m) => {
+        expect(await send(restarted, m)).toEqual(m.replies);
+        same++;
+      }),
+    );
   }
   const afterAnswered = await casesByContact();
   expect([...afterAnswered.values()].reduce((n, l) => n + l.length, 0)).toBe(total);
@@ -116,5 +120,7 @@ it('keeps every numbered report exactly once across a kill -9 mid-burst, and red
   const finalCases = await casesByContact();
   for (const list of finalCases.values()) expect(list).toHaveLength(1);
   const finalTotal = [...finalCases.values()].reduce((n, l) => n + l.length, 0);
-  console.log(`chat crash: ${same} answered messages redelivered with identical answers; cases ${total} → ${total} after them, ${finalTotal} once the ${unanswered.length} in-flight messages were retried`);
+  console.log(
+    `chat crash: ${same} answered messages redelivered with identical answers; cases ${total} → ${total} after them, ${finalTotal} once the ${unanswered.length} in-flight messages were retried`,
+  );
 }, 180_000);

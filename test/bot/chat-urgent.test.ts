@@ -56,7 +56,15 @@ describe('urgent chat reports', () => {
 
     const gql = await t.app.gql(
       'mutation($i: ReportCaseInput!) { reportCase(input: $i) { case { number } } }',
-      { i: { kind: 'SAFETY_HAZARD', priority: 'EMERGENCY', unitId: toGlobalId('Unit', t.world.units.A1a.id), title: '柴草垛着火', description: '村东头柴草垛着火了' } },
+      {
+        i: {
+          kind: 'SAFETY_HAZARD',
+          priority: 'EMERGENCY',
+          unitId: toGlobalId('Unit', t.world.units.A1a.id),
+          title: '柴草垛着火',
+          description: '村东头柴草垛着火了',
+        },
+      },
       await t.app.login('offA1'),
     );
     expect(gql.errors).toBeUndefined();
@@ -111,7 +119,8 @@ describe('return visits by chat', () => {
     const e = em();
     const resident = await e.findOneOrFail(Resident, { externalId: contact });
     const cases: Case[] = [];
-    for (const title of titles) cases.push(await insertCase(e, t.world.units.A1a, t.world.units.A1, { status: CaseStatus.RESOLVED, reporter: resident, title }));
+    for (const title of titles)
+      cases.push(await insertCase(e, t.world.units.A1a, t.world.units.A1, { status: CaseStatus.RESOLVED, reporter: resident, title }));
     return cases.reverse();
   }
   const statusOf = async (c: Case) => (await em().findOneOrFail(Case, { id: c.id })).status;
@@ -150,7 +159,9 @@ describe('return visits by chat', () => {
     // Named: answers that one directly.
     const named = await say('visit-three-001', `${b.number.toLowerCase()} 基本满意`);
     expect(named[0]).toBe(`感谢您的评价，${b.number} 已办结销号。发送“菜单”查看可以做的事。`);
-    expect(named[1]).toBe(`您还有 2 个问题等待评价：\n${a.number}｜噪音扰民\n${c.number}｜井盖丢失\n请回复“编号 评价”，例如：${a.number} 1（1 满意　2 基本满意　3 不满意）。`);
+    expect(named[1]).toBe(
+      `您还有 2 个问题等待评价：\n${a.number}｜噪音扰民\n${c.number}｜井盖丢失\n请回复“编号 评价”，例如：${a.number} 1（1 满意　2 基本满意　3 不满意）。`,
+    );
     expect((await em().findOneOrFail(Case, { id: b.id })).returnVisit).toBe('BASICALLY_SATISFIED');
     // Someone else's or an answered number is no case waiting for this resident.
     expect(last(await say('visit-three-001', `${b.number} 1`))).toBe(`编号为 ${b.number} 的问题不在等待您评价的问题中。发送“我的”查看您反映过的问题。`);

@@ -29,12 +29,76 @@ afterAll(async () => {
 
 const r = rng(42);
 const HOSTILE = [
-  '', ' ', '\n\n', '\u0000', '\u0007\u001b[31m', '\u202e反转', '😀😀😀', '👨‍👩‍👧‍👦', '𠀀𪚥', 'x'.repeat(10_000), '长'.repeat(2001),
-  "'; drop table cases; --", '" or 1=1 --', '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '${7*7}', '{{7*7}}',
-  '%', '_', '\\', '%_%', '-1', '0', '00', '1e309', 'NaN', '99999999999999999999', '１', '２', '3.5', '+86 139 1234 5678',
-  'SL00000000', 'SL202611230001', '查询', '查询 SL', "查询 ' or 1=1", '查询 %', '我的', '菜单', '取消', '返回', '匿名', '确认',
-  '1', '2', '3', '4', '5', '6', '7', '8', '9', '磁窑村', '瓷窑', '窑', '甲一镇', '南通', '温家寨村', '天宁镇', 'null', 'undefined',
-  '[object Object]', 'true', '反映', '你好', 'hello', 'HELP', '   取消   ', '１３９１２３４５６７８', '13912345678',
+  '',
+  ' ',
+  '\n\n',
+  '\u0000',
+  '\u0007\u001b[31m',
+  '\u202e反转',
+  '😀😀😀',
+  '👨‍👩‍👧‍👦',
+  '𠀀𪚥',
+  'x'.repeat(10_000),
+  '长'.repeat(2001),
+  "'; drop table cases; --",
+  '" or 1=1 --',
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  '${7*7}',
+  '{{7*7}}',
+  '%',
+  '_',
+  '\\',
+  '%_%',
+  '-1',
+  '0',
+  '00',
+  '1e309',
+  'NaN',
+  '99999999999999999999',
+  '１',
+  '２',
+  '3.5',
+  '+86 139 1234 5678',
+  'SL00000000',
+  'SL202611230001',
+  '查询',
+  '查询 SL',
+  "查询 ' or 1=1",
+  '查询 %',
+  '我的',
+  '菜单',
+  '取消',
+  '返回',
+  '匿名',
+  '确认',
+  '1',
+  '2',
+  '3',
+  '4',
+  '5',
+  '6',
+  '7',
+  '8',
+  '9',
+  '磁窑村',
+  '瓷窑',
+  '窑',
+  '甲一镇',
+  '南通',
+  '温家寨村',
+  '天宁镇',
+  'null',
+  'undefined',
+  '[object Object]',
+  'true',
+  '反映',
+  '你好',
+  'hello',
+  'HELP',
+  '   取消   ',
+  '１３９１２３４５６７８',
+  '13912345678',
 ];
 
 function randomText(): string {
@@ -43,13 +107,29 @@ function randomText(): string {
   if (pick < 0.8) return String(Math.floor(r.next() * 20) - 5);
   // Random code points, including surrogates, controls and CJK.
   const len = r.int(40);
-  return Array.from({ length: len }, () => String.fromCodePoint(r.pick([r.int(0x80), 0x4e00 + r.int(0x5000), 0x1f600 + r.int(80), r.int(0x20), 0xd800 + r.int(0x400), 0x200b + r.int(6)]))).join('');
+  return Array.from({ length: len }, () =>
+    String.fromCodePoint(r.pick([r.int(0x80), 0x4e00 + r.int(0x5000), 0x1f600 + r.int(80), r.int(0x20), 0xd800 + r.int(0x400), 0x200b + r.int(6)])),
+  ).join('');
 }
 
 function randomMessage(contactId: string, i: number): IncomingMessage {
-  const base = { channel: Channel.WEB_CHAT as const, contactId, displayName: r.pick(['张三', '', '<b>x</b>', '😀', 'x'.repeat(300)]), messageId: r.next() < 0.1 ? 'repeat-id' : `${contactId}-${i}` };
+  const base = {
+    channel: Channel.WEB_CHAT as const,
+    contactId,
+    displayName: r.pick(['张三', '', '<b>x</b>', '😀', 'x'.repeat(300)]),
+    messageId: r.next() < 0.1 ? 'repeat-id' : `${contactId}-${i}`,
+  };
   const kind = r.next();
-  if (kind < 0.08) return { ...base, text: null, image: { bytes: Buffer.alloc(r.int(2048), r.int(256)), mimeType: r.pick(['image/png', 'image/jpeg', 'text/html', '', 'image/svg+xml']), name: r.pick(['a.png', '../../etc/passwd', '', '😀.jpg']) } };
+  if (kind < 0.08)
+    return {
+      ...base,
+      text: null,
+      image: {
+        bytes: Buffer.alloc(r.int(2048), r.int(256)),
+        mimeType: r.pick(['image/png', 'image/jpeg', 'text/html', '', 'image/svg+xml']),
+        name: r.pick(['a.png', '../../etc/passwd', '', '😀.jpg']),
+      },
+    };
   if (kind < 0.1) return { ...base, text: null };
   return { ...base, text: randomText() };
 }

@@ -6,7 +6,9 @@ const t = useWorldApp({ now: () => now });
 
 async function say(contact: string, text: string): Promise<string[]> {
   const res = await fetch(`${t.app.url}/chat/api/messages`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: contact, name: '民警', text }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from: contact, name: '民警', text }),
   });
   return ((await res.json()) as { replies: string[] }).replies;
 }
@@ -33,9 +35,13 @@ it('binds an officer’s chat with a one-time code, then lists 待办 and delive
   expect(todo).not.toContain(t.world.cases.b1a.number);
 
   // An emergency at the township reaches the bound chat at once.
-  const report = await t.app.gql('mutation($i: ReportCaseInput!) { reportCase(input: $i) { case { number } } }', {
-    i: { kind: 'ACCIDENT', priority: 'EMERGENCY', title: '厂房起火', description: '有人员被困', unitId: toGlobalId('Unit', t.world.units.A1aE.id) },
-  }, token);
+  const report = await t.app.gql(
+    'mutation($i: ReportCaseInput!) { reportCase(input: $i) { case { number } } }',
+    {
+      i: { kind: 'ACCIDENT', priority: 'EMERGENCY', title: '厂房起火', description: '有人员被困', unitId: toGlobalId('Unit', t.world.units.A1aE.id) },
+    },
+    token,
+  );
   const number = report.data.reportCase.case.number;
   const queued = await pushes(contact);
   expect(queued).toEqual([expect.stringMatching(new RegExp(`^【紧急】磁窑示例企业1号：${number}｜厂房起火。请立即处置，11月23日10:30前受理。$`))]);

@@ -68,7 +68,9 @@ it('answers bodies larger than a photo at once, cuts off a slow one, and takes a
     expect(status).toBe('408');
     expect(closedAfter).toBeLessThan(15_000);
     // Its bytes are back in the budget: the next photo is admitted.
-    const after = await say('slow-upload-resident-02', null, { image: { name: 'b.jpg', mimeType: 'image/jpeg', data: Buffer.alloc(100 * 1024, 7).toString('base64') } });
+    const after = await say('slow-upload-resident-02', null, {
+      image: { name: 'b.jpg', mimeType: 'image/jpeg', data: Buffer.alloc(100 * 1024, 7).toString('base64') },
+    });
     expect(after.status).toBe(200);
   } finally {
     for (const s of senders) s.stop();

@@ -142,7 +142,10 @@ describe('web chat dialogs', () => {
   });
 
   it('pushes status changes, asks for the return visit, and closes or reopens on the answer', async () => {
-    for (const [contact, answer, status] of [['contact-visit-0001', '1', 'CLOSED'], ['contact-visit-0002', '3', 'IN_PROGRESS']] as const) {
+    for (const [contact, answer, status] of [
+      ['contact-visit-0001', '1', 'CLOSED'],
+      ['contact-visit-0002', '3', 'IN_PROGRESS'],
+    ] as const) {
       const number = await report(contact);
       const em = () => t.db.orm.em.fork();
       let c = await em().findOneOrFail(Case, { number });
@@ -206,7 +209,9 @@ describe('web chat dialogs', () => {
     await say(contact, '反映');
     await say(contact, '2');
     await say(contact, '磁窑村');
-    expect(last(await say(contact, null, { image: { name: 'wall.png', mimeType: 'image/png', data: png.toString('base64') } }))).toMatch(/照片已收到（共 1 张）/);
+    expect(last(await say(contact, null, { image: { name: 'wall.png', mimeType: 'image/png', data: png.toString('base64') } }))).toMatch(
+      /照片已收到（共 1 张）/,
+    );
     expect(last(await say(contact, null, { image: { name: 'x.exe', mimeType: 'application/x-msdownload', data: 'AAAA' } }))).toMatch(/只能接收照片/);
     const big = Buffer.alloc(5 * 1024 * 1024 + 10).toString('base64');
     expect(last(await say(contact, null, { image: { name: 'big.jpg', mimeType: 'image/jpeg', data: big } }))).toMatch(/照片太大了/);
@@ -217,17 +222,28 @@ describe('web chat dialogs', () => {
     expect(c.attachments).toEqual([expect.objectContaining({ name: 'wall.png', mimeType: 'image/png', size: png.length })]);
     expect(existsSync(path.join(t.app.uploadsDir, c.attachments[0].id))).toBe(true);
     // Officers see it over GraphQL.
-    const res = await t.app.gql(`{ case(number: "${c.number}") { attachments { name mimeType size } reporter { displayName phone } } }`, {}, await t.app.login('offA1'));
-    expect(res.data.case).toEqual({ attachments: [{ name: 'wall.png', mimeType: 'image/png', size: png.length }], reporter: { displayName: '匿名', phone: null } });
+    const res = await t.app.gql(
+      `{ case(number: "${c.number}") { attachments { name mimeType size } reporter { displayName phone } } }`,
+      {},
+      await t.app.login('offA1'),
+    );
+    expect(res.data.case).toEqual({
+      attachments: [{ name: 'wall.png', mimeType: 'image/png', size: png.length }],
+      reporter: { displayName: '匿名', phone: null },
+    });
   });
 
   it('answers bad requests with 400 and a message, and turns off with WEB_CHAT_ENABLED=false', async () => {
-    const bad = await fetch(`${t.app.url}/chat/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'hi' }) });
+    const bad = await fetch(`${t.app.url}/chat/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'hi' }),
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/from/);
     const broken = await fetch(`${t.app.url}/chat/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"from": ' });
     expect(broken.status).toBe(400);
-    expect(((await fetch(`${t.app.url}/chat/api/messages?contact=..`)).status)).toBe(400);
+    expect((await fetch(`${t.app.url}/chat/api/messages?contact=..`)).status).toBe(400);
     const off = await startTestApp(t.db, undefined, { WEB_CHAT_ENABLED: 'false' });
     try {
       expect((await fetch(`${off.url}/chat`)).status).toBe(404);

@@ -29,7 +29,13 @@ beforeAll(async () => {
   mocker = new mock.Mocker();
   const engine = new ConversationEngine({ orm: db.orm, clock: { now: () => now }, uploadsDir: path.join(__dirname, '../../.data/test-uploads') });
   adapter = new WechatyAdapter({ engine, orm: db.orm, clock: { now: () => now }, name: 'sanling-test', puppet: new PuppetMock({ mocker }) });
-  dispatcher = new Dispatcher({ orm: db.orm, channels: [adapter.channel], render: pushRenderer(engine.messages), clock: { now: () => now }, intervalMs: 60_000 });
+  dispatcher = new Dispatcher({
+    orm: db.orm,
+    channels: [adapter.channel],
+    render: pushRenderer(engine.messages),
+    clock: { now: () => now },
+    intervalMs: 60_000,
+  });
   // The mock puppet never emits 'ready': wait for 'login'.
   const loggedIn = new Promise((resolve) => adapter.bot.once('login', resolve));
   await adapter.start();
@@ -51,7 +57,10 @@ async function repliesTo(contact: mock.ContactMock, content: string | FileBox): 
   // Replies arrive asynchronously; wait until the bot has answered (each message gets at least one).
   for (let i = 0; i < 200 && received.length === before; i++) await new Promise((r) => setTimeout(r, 10));
   await new Promise((r) => setTimeout(r, 50));
-  return received.slice(before).filter((m) => m.to === contact.id).map((m) => m.text);
+  return received
+    .slice(before)
+    .filter((m) => m.to === contact.id)
+    .map((m) => m.text);
 }
 
 it('takes a WeChat resident through a report with a photo, and pushes a status change back', async () => {
@@ -87,8 +96,13 @@ it('keeps a push for a contact it cannot reach, for a later retry', async () => 
   const em = db.orm.em.fork();
   const ghost = em.create(Resident, { channel: Channel.WECHAT, externalId: 'wxid_gone', displayName: '已删除' });
   await em.flush();
-  await em.execute(`insert into outbox (topic, recipient, payload, dedupe_key, available_at) values ('case.status', ?, '{"number":"SL1","title":"t","status":"ACCEPTED"}', 'ghost-1', ?)`, [`resident:${ghost.id}`, now]);
+  await em.execute(
+    `insert into outbox (topic, recipient, payload, dedupe_key, available_at) values ('case.status', ?, '{"number":"SL1","title":"t","status":"ACCEPTED"}', 'ghost-1', ?)`,
+    [`resident:${ghost.id}`, now],
+  );
   expect(await dispatcher.runOnce()).toEqual({ sent: 0, failed: 1, dead: 0, dropped: 0 });
-  const [row] = await em.execute<{ delivered_at: Date | null; attempts: number; last_error: string }[]>(`select delivered_at, attempts, last_error from outbox where dedupe_key = 'ghost-1'`);
+  const [row] = await em.execute<{ delivered_at: Date | null; attempts: number; last_error: string }[]>(
+    `select delivered_at, attempts, last_error from outbox where dedupe_key = 'ghost-1'`,
+  );
   expect(row).toMatchObject({ delivered_at: null, attempts: 1, last_error: expect.stringMatching(/not found/) });
 });

@@ -49,8 +49,7 @@ beforeAll(async () => {
   inB = await reportWithPhoto('contact-photo-b01', '温家寨村', { name: 'b.jpg', mimeType: 'image/jpeg', bytes: JPEG });
 });
 
-const get = async (path: string, token?: string) =>
-  fetch(`${t.app.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const get = async (path: string, token?: string) => fetch(`${t.app.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 const urlOf = (c: Case, attachmentId = c.attachments[0].id) => `/cases/${toGlobalId('Case', c.id)}/photos/${attachmentId}`;
 
 it('serves the photo to an officer of the handling unit, with headers that keep it an image', async () => {

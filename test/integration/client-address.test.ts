@@ -71,7 +71,13 @@ describe('without TRUST_PROXY (the default)', () => {
       const { port } = new URL(app.url);
       // A photo body that arrives slowly: its place in the budget is held meanwhile.
       const body = JSON.stringify({ from: 'slow-photo-contact', text: null, image: { mimeType: 'image/jpeg', data: 'A'.repeat(200_000) } });
-      const slow = http.request({ host: '127.0.0.1', port, path: '/chat/api/messages', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-forwarded-for': '198.51.100.70' } });
+      const slow = http.request({
+        host: '127.0.0.1',
+        port,
+        path: '/chat/api/messages',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-forwarded-for': '198.51.100.70' },
+      });
       slow.on('error', () => undefined);
       slow.write(body.slice(0, 1000));
       await new Promise((r) => setTimeout(r, 200));

@@ -59,10 +59,25 @@ async function addCase(
        reported_at, accept_due_at, due_at, accepted_at, resolved_at, return_visit, escalation, escalated_at, supervision_level, reporter_id)
      values (?, ?, ?, ?, '说明', ?, ?, ?, ?, 'WEB_CHAT', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
     [
-      `SL2026120${String(seq).padStart(5, '0')}`, f.kind, f.priority ?? 'NORMAL', `构造案件${seq}`, unit.id, unit.path, unit.id, unit.path,
-      f.status ?? 'REPORTED', reported, new Date(reported.getTime() + 86_400_000), new Date(reported.getTime() + (f.days ?? 7) * 86_400_000),
-      f.acceptedAt ?? null, f.resolvedAt ?? null, f.returnVisit ?? null, f.escalatedAt ? 'BEYOND_UNIT' : 'NONE', f.escalatedAt ?? null,
-      f.supervisionLevel ?? 'NONE', f.reporterId ?? null,
+      `SL2026120${String(seq).padStart(5, '0')}`,
+      f.kind,
+      f.priority ?? 'NORMAL',
+      `构造案件${seq}`,
+      unit.id,
+      unit.path,
+      unit.id,
+      unit.path,
+      f.status ?? 'REPORTED',
+      reported,
+      new Date(reported.getTime() + 86_400_000),
+      new Date(reported.getTime() + (f.days ?? 7) * 86_400_000),
+      f.acceptedAt ?? null,
+      f.resolvedAt ?? null,
+      f.returnVisit ?? null,
+      f.escalatedAt ? 'BEYOND_UNIT' : 'NONE',
+      f.escalatedAt ?? null,
+      f.supervisionLevel ?? 'NONE',
+      f.reporterId ?? null,
     ],
   );
   return row.id;
@@ -77,13 +92,21 @@ beforeAll(async () => {
   u = await units(em);
   // A1aE: a criminal case on 10 November, accepted and resolved in time, visited: satisfied.
   ids.crime = await addCase(em, u.A1aE, {
-    kind: 'CRIMINAL_CASE', status: 'CLOSED', reportedAt: '2026-11-10T02:00:00Z', acceptedAt: '2026-11-10T03:00:00Z',
-    resolvedAt: '2026-11-12T02:00:00Z', returnVisit: 'SATISFIED',
+    kind: 'CRIMINAL_CASE',
+    status: 'CLOSED',
+    reportedAt: '2026-11-10T02:00:00Z',
+    acceptedAt: '2026-11-10T03:00:00Z',
+    resolvedAt: '2026-11-12T02:00:00Z',
+    returnVisit: 'SATISFIED',
   });
   // A1b: a dispute on 5 November, accepted late and resolved late (20 November), visited: dissatisfied.
   ids.late = await addCase(em, u.A1b, {
-    kind: 'DISPUTE', status: 'CLOSED', reportedAt: '2026-11-05T02:00:00Z', acceptedAt: '2026-11-07T02:00:00Z',
-    resolvedAt: '2026-11-20T02:00:00Z', returnVisit: 'DISSATISFIED',
+    kind: 'DISPUTE',
+    status: 'CLOSED',
+    reportedAt: '2026-11-05T02:00:00Z',
+    acceptedAt: '2026-11-07T02:00:00Z',
+    resolvedAt: '2026-11-20T02:00:00Z',
+    returnVisit: 'DISSATISFIED',
   });
   // A1b: accidents at the month boundaries in Beijing time: 31 October 23:30 and 1 December 01:00.
   ids.octAccident = await addCase(em, u.A1b, { kind: 'ACCIDENT', reportedAt: '2026-10-31T15:30:00Z' });
@@ -226,7 +249,10 @@ describe('early warning', () => {
     const rulesAt = async (s: CampaignSettings, code: string) => {
       await refreshWarnings(em, NOW, s);
       const warnings = await listWarnings(em, u[code], 100);
-      return warnings.filter((w) => w.unitId === u[code].id).map((w) => w.rule).sort();
+      return warnings
+        .filter((w) => w.unitId === u[code].id)
+        .map((w) => w.rule)
+        .sort();
     };
     const at = (w: Partial<CampaignSettings['warnings']>) => ({ ...settings, warnings: { ...settings.warnings, ...w } });
     // A1aE has one open hazard (the fixture's); threshold 1 on, 2 off.
@@ -264,7 +290,11 @@ describe('early warning', () => {
     expect(a.length + b.length).toBe(all);
     expect(await countWarnings(em, A.id)).toBe(a.length);
     expect(await countWarnings(em, B.id)).toBe(b.length);
-    const underA = new Set(Object.values(u).filter((x) => x.path.startsWith(A.path)).map((x) => x.id));
+    const underA = new Set(
+      Object.values(u)
+        .filter((x) => x.path.startsWith(A.path))
+        .map((x) => x.id),
+    );
     expect(a.every((w) => underA.has(Number(w.split(':')[0])))).toBe(true);
     // Most pressing first, as the city lists them.
     const rank = (await listWarnings(em, C, 100)).map((w) => String(w.rule));
@@ -360,9 +390,19 @@ describe('rollups', () => {
     let applied = 0;
     for (let i = 0; i < 160; i++) {
       if (i % 8 === 0) {
-        const res = await t.app.gql('mutation($i: ReportCaseInput!) { reportCase(input: $i) { case { id } } }', {
-          i: { kind: kinds[rand(kinds.length)], priority: ['NORMAL', 'URGENT', 'EMERGENCY'][rand(3)], title: `随机案件${i}`, description: '随机', unitId: toGlobalId('Unit', u[places[rand(places.length)]].id) },
-        }, admin);
+        const res = await t.app.gql(
+          'mutation($i: ReportCaseInput!) { reportCase(input: $i) { case { id } } }',
+          {
+            i: {
+              kind: kinds[rand(kinds.length)],
+              priority: ['NORMAL', 'URGENT', 'EMERGENCY'][rand(3)],
+              title: `随机案件${i}`,
+              description: '随机',
+              unitId: toGlobalId('Unit', u[places[rand(places.length)]].id),
+            },
+          },
+          admin,
+        );
         expect(res.errors).toBeUndefined();
         continue;
       }
@@ -392,16 +432,22 @@ describe('rollups', () => {
       try {
         await client.query('begin');
         const order = i % 2 ? [...places].reverse() : places;
-        const values = order.map((_, j) => `($${j * 5 + 1}, $${j * 5 + 2}, 'NORMAL', '并发', '说明', $${j * 5 + 3}, $${j * 5 + 4}, $${j * 5 + 3}, $${j * 5 + 4}, 'WEB_CHAT', 'REPORTED', $${j * 5 + 5}, $${j * 5 + 5}::timestamptz + interval '1 day', $${j * 5 + 5}::timestamptz + interval '7 days')`);
+        const values = order.map(
+          (_, j) =>
+            `($${j * 5 + 1}, $${j * 5 + 2}, 'NORMAL', '并发', '说明', $${j * 5 + 3}, $${j * 5 + 4}, $${j * 5 + 3}, $${j * 5 + 4}, 'WEB_CHAT', 'REPORTED', $${j * 5 + 5}, $${j * 5 + 5}::timestamptz + interval '1 day', $${j * 5 + 5}::timestamptz + interval '7 days')`,
+        );
         const params = order.flatMap((p, j) => [`SL2026129${String(i * 10 + j).padStart(5, '0')}`, kinds[(i + j) % 4], p.id, p.path, months[(i + j) % 4]]);
         const { rows } = await client.query<{ id: number }>(
           `insert into cases (number, kind, priority, title, description, unit_id, unit_path, handling_unit_id, handling_path, channel, status, reported_at, accept_due_at, due_at)
            values ${values.join(', ')} returning id`,
           params,
         );
-        await client.query(`update cases set status = 'RESOLVED', accepted_at = reported_at, resolved_at = reported_at + interval '2 days',
+        await client.query(
+          `update cases set status = 'RESOLVED', accepted_at = reported_at, resolved_at = reported_at + interval '2 days',
           escalation = case when kind = 'PETITION' then 'BEYOND_UNIT' else escalation end, escalated_at = case when kind = 'PETITION' then reported_at else escalated_at end
-          where id = any($1)`, [rows.map((r) => r.id)]);
+          where id = any($1)`,
+          [rows.map((r) => r.id)],
+        );
         await client.query('select pg_sleep(0.02)');
         await client.query('commit');
       } finally {
@@ -455,8 +501,12 @@ describe('rollups', () => {
 
   it('are recounted by the admin command, which reports figures that had drifted', async () => {
     const em = t.db.orm.em.fork();
-    await em.execute(`update case_stats set reported = reported + 1 where (unit_id, own, month, kind) in (select unit_id, own, month, kind from case_stats limit 1)`);
-    await em.execute(`update region_zero_since set units = units + 1 where (region_id, zero_since) in (select region_id, zero_since from region_zero_since limit 1)`);
+    await em.execute(
+      `update case_stats set reported = reported + 1 where (unit_id, own, month, kind) in (select unit_id, own, month, kind from case_stats limit 1)`,
+    );
+    await em.execute(
+      `update region_zero_since set units = units + 1 where (region_id, zero_since) in (select region_id, zero_since from region_zero_since limit 1)`,
+    );
     const env = { ...process.env, DATABASE_URL: t.db.url, LOG_LEVEL: 'warn' };
     const drifted = await runScript(ADMIN, ['rebuild-stats', '--check'], env);
     expect(drifted.out).toMatch(/Recounted the command-centre statistics: \d+ rows in [\d.]+ s\. 2 rows differed/);
@@ -470,7 +520,8 @@ describe('rollups', () => {
 /** The statistics the trigger kept equal a recount from the cases. */
 export async function expectRollupsEqualRecount(em: EntityManager): Promise<void> {
   const snapshot = async () => ({
-    cases: await em.execute(`select * from case_stats where reported <> 0 or accepted_in_time <> 0 or resolved <> 0 or resolved_in_time <> 0 or went_overdue <> 0
+    cases:
+      await em.execute(`select * from case_stats where reported <> 0 or accepted_in_time <> 0 or resolved <> 0 or resolved_in_time <> 0 or went_overdue <> 0
       or visited <> 0 or satisfied <> 0 or beyond_unit <> 0 or stock <> 0 or stock_cleared <> 0 order by unit_id, own, month, kind`),
     open: await em.execute('select * from open_stats where open <> 0 order by unit_id, own, kind, priority, supervision_level'),
     brokenUnits: await em.execute('select * from unit_month_breaks order by unit_id, month'),

@@ -29,7 +29,10 @@ const actor = async (o: Officer): Promise<OfficerActor> => {
 };
 const load = (id: number) => em().findOneOrFail(Case, { id });
 const outbox = (e: EntityManager, caseId: number, topic: string) =>
-  e.execute<{ recipient: string; payload: Record<string, unknown> }[]>(`select recipient, payload from outbox where topic = ? and (payload->>'caseId')::int = ? order by id`, [topic, caseId]);
+  e.execute<{ recipient: string; payload: Record<string, unknown> }[]>(
+    `select recipient, payload from outbox where topic = ? and (payload->>'caseId')::int = ? order by id`,
+    [topic, caseId],
+  );
 const systemEntries = (caseId: number) =>
   em().execute<{ type: string; data: Record<string, unknown> }[]>(
     'select type, data from case_events where case_id = ? and actor_officer_id is null and actor_resident_id is null and type = ? order by seq',
@@ -47,9 +50,18 @@ afterAll(async () => {
 });
 
 async function reportNormal(at: Date): Promise<Case> {
-  return reportCase(em(), await actor(world.officers.offA1), {
-    kind: CaseKind.DISPUTE, priority: CasePriority.NORMAL, title: '排水沟纠纷', description: '两家因排水沟堵塞发生纠纷', unitId: world.units.A1a.id,
-  }, at);
+  return reportCase(
+    em(),
+    await actor(world.officers.offA1),
+    {
+      kind: CaseKind.DISPUTE,
+      priority: CasePriority.NORMAL,
+      title: '排水沟纠纷',
+      description: '两家因排水沟堵塞发生纠纷',
+      unitId: world.units.A1a.id,
+    },
+    at,
+  );
 }
 
 describe('the supervision ladder', () => {
@@ -87,7 +99,11 @@ describe('the supervision ladder', () => {
     ]);
     // The township's officer hears of every level, the county supervisor from SUPERVISED, the city at LISTED.
     const pushes = await outbox(em(), reported.id, 'case.supervised');
-    const to = (level: string) => pushes.filter((p) => p.payload.level === level).map((p) => p.recipient).sort();
+    const to = (level: string) =>
+      pushes
+        .filter((p) => p.payload.level === level)
+        .map((p) => p.recipient)
+        .sort();
     const { offA1, supA } = world.officers;
     expect(to('REMINDED')).toEqual([`officer:${offA1.id}`]);
     expect(to('URGED')).toEqual([`officer:${offA1.id}`]);
@@ -114,9 +130,18 @@ describe('the supervision ladder', () => {
 describe('an emergency', () => {
   it('is pushed up the chain at once, again every ten minutes, and no more once accepted', async () => {
     const t0 = bj('2026-11-23T10:00:00');
-    const c = await reportCase(em(), await actor(world.officers.offA1), {
-      kind: CaseKind.ACCIDENT, priority: CasePriority.EMERGENCY, title: '厂房起火', description: '示例企业厂房起火', unitId: world.units.A1aE.id,
-    }, t0);
+    const c = await reportCase(
+      em(),
+      await actor(world.officers.offA1),
+      {
+        kind: CaseKind.ACCIDENT,
+        priority: CasePriority.EMERGENCY,
+        title: '厂房起火',
+        description: '示例企业厂房起火',
+        unitId: world.units.A1aE.id,
+      },
+      t0,
+    );
     const rounds = async () => (await outbox(em(), c.id, 'case.emergency')).map((p) => `${p.payload.round}:${p.recipient}`);
     const { offA1, supA } = world.officers;
     expect(await rounds()).toEqual([`1:officer:${offA1.id}`, `1:officer:${supA.id}`].sort((a, b) => a.localeCompare(b)).sort());
@@ -141,7 +166,12 @@ describe('an escalation', () => {
   it('is pushed to the officers of the unit it went to', async () => {
     const c = await reportNormal(bj('2026-11-24T09:00:00'));
     const offA1 = await actor(world.officers.offA1);
-    const escalated = await escalateCase(em(), offA1, { id: c.id, version: c.version, escalation: Escalation.REQUIRES_HIGHER_AUTHORITY, reason: '涉及县级部门' }, bj('2026-11-24T09:30:00'));
+    const escalated = await escalateCase(
+      em(),
+      offA1,
+      { id: c.id, version: c.version, escalation: Escalation.REQUIRES_HIGHER_AUTHORITY, reason: '涉及县级部门' },
+      bj('2026-11-24T09:30:00'),
+    );
     expect(escalated.handlingUnit.id).toBe(world.units.A.id);
     const pushes = await outbox(em(), c.id, 'case.escalated');
     // The county's officers: its supervisor (the only officer there in this world).
@@ -152,7 +182,12 @@ describe('an escalation', () => {
 
 describe('the return visit', () => {
   it('asks again after a working day, flags the case for a supervisor after three, and the resident’s answer closes it through the gate', async () => {
-    const { case: filed } = await reportAsResident(em(), world.resident, { kind: CaseKind.DISPUTE, unitId: world.units.A1a.id, description: '楼上漏水', anonymous: false, attachments: [] }, bj('2026-11-16T09:00:00'));
+    const { case: filed } = await reportAsResident(
+      em(),
+      world.resident,
+      { kind: CaseKind.DISPUTE, unitId: world.units.A1a.id, description: '楼上漏水', anonymous: false, attachments: [] },
+      bj('2026-11-16T09:00:00'),
+    );
     const offA1 = await actor(world.officers.offA1);
     let c = await acceptCase(em(), offA1, { id: filed.id, version: filed.version }, bj('2026-11-16T09:10:00'));
     c = await assignCase(em(), offA1, { id: c.id, version: c.version, assigneeId: world.officers.gridA1a.id }, bj('2026-11-16T09:20:00'));
@@ -175,7 +210,10 @@ describe('the return visit', () => {
     const closed = await residentReturnVisit(em(), world.resident.id, c.id, ReturnVisitResult.SATISFIED, bj('2026-11-25T17:00:00'));
     expect(closed.status).toBe('CLOSED');
     // Through the gate: the trail names the resident, and followers hear of the new status.
-    const [last] = await em().execute<{ type: string; actor_resident_id: number }[]>('select type, actor_resident_id from case_events where case_id = ? order by seq desc limit 1', [c.id]);
+    const [last] = await em().execute<{ type: string; actor_resident_id: number }[]>(
+      'select type, actor_resident_id from case_events where case_id = ? order by seq desc limit 1',
+      [c.id],
+    );
     expect(last).toEqual({ type: 'RETURN_VISIT', actor_resident_id: world.resident.id });
     expect((await outbox(em(), c.id, 'case.status')).map((p) => p.payload.status)).toContain('CLOSED');
     // Another resident cannot answer it, and the gate says nothing about whether it exists.

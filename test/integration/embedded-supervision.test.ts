@@ -70,7 +70,9 @@ async function outage(signal: NodeJS.Signals): Promise<{ downMs: number; upMs: n
   // Some load after the recovery, so the pool has to hand out working connections again.
   await new Promise((r) => setTimeout(r, 300));
   const outcomes = await traffic.stop();
-  console.log(`/healthz under load: slowest of 10 answered in ${slowest} ms. ${signal} to postgres: /healthz 503 after ${downMs} ms, 200 again after ${upMs} ms; ${outcomes.filter((o) => o === 'ok').length}/${outcomes.length} requests answered with data`);
+  console.log(
+    `/healthz under load: slowest of 10 answered in ${slowest} ms. ${signal} to postgres: /healthz 503 after ${downMs} ms, 200 again after ${upMs} ms; ${outcomes.filter((o) => o === 'ok').length}/${outcomes.length} requests answered with data`,
+  );
   const after = postmasterPid(data.dir)!;
   expect(after).not.toBe(before);
   expect(isRunning(after)).toBe(true);

@@ -104,7 +104,11 @@ it('shows SYSTEM for an entry written with neither an officer nor a resident', a
   expect(list.map((e: { actor: { kind: string } }) => e.actor.kind)).toEqual(['RESIDENT', 'OFFICER', 'OFFICER', 'SYSTEM']);
   expect(list[3]).toEqual({ type: 'NOTE', actor: { kind: 'SYSTEM', name: '系统', officer: null, resident: null } });
   // The fixture's directly inserted cases have such entries from the start.
-  const fixture = await t.app.gql(`{ node(id: "${Buffer.from(`Case:${t.world.cases.a1aE.id}`).toString('base64url')}") { ... on Case { events { edges { node { actor { kind name } } } } } } }`, {}, await t.app.login('offA1'));
+  const fixture = await t.app.gql(
+    `{ node(id: "${Buffer.from(`Case:${t.world.cases.a1aE.id}`).toString('base64url')}") { ... on Case { events { edges { node { actor { kind name } } } } } } }`,
+    {},
+    await t.app.login('offA1'),
+  );
   expect(fixture.data.node.events.edges[0].node.actor).toEqual({ kind: 'SYSTEM', name: '系统' });
   // Reading the trail left its hash chain intact.
   const check = await t.app.gql(`{ case(number: "${named.number}") { trailCheck { intact } } }`, {}, await t.app.login('supA'));

@@ -15,9 +15,24 @@ describe('the compiled server under the attack queries', () => {
     const supervisor = await server.login('13800000001');
     const grid = await server.login('13800000004');
     const attacks = [
-      () => server.gql('{ unit(code: "141100000000") { children(first: 100) { parent { children(first: 100) { parent { children(first: 100) { name } } } } } } }', {}, supervisor),
-      () => server.gql('{ cases(first: 100) { edges { node { similarCases { similarCases { similarCases { similarCases { similarCases { number } } } } } } } } }', {}, grid),
-      () => server.gql(`{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: cases(first: 100) { edges { node { similarCases { number } } } }`).join(' ')} }`, {}, supervisor),
+      () =>
+        server.gql(
+          '{ unit(code: "141100000000") { children(first: 100) { parent { children(first: 100) { parent { children(first: 100) { name } } } } } } }',
+          {},
+          supervisor,
+        ),
+      () =>
+        server.gql(
+          '{ cases(first: 100) { edges { node { similarCases { similarCases { similarCases { similarCases { similarCases { number } } } } } } } } }',
+          {},
+          grid,
+        ),
+      () =>
+        server.gql(
+          `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: cases(first: 100) { edges { node { similarCases { number } } } }`).join(' ')} }`,
+          {},
+          supervisor,
+        ),
     ];
     // Warm the connection and the database pool first: the figures are about the attacks, not the first fetch.
     await fetch(`${server.url}/healthz`).then((r) => r.text());

@@ -24,9 +24,16 @@ const t = useWorldApp();
 const SEED = 20261129;
 const ROUNDS_PER_FIELD = 30;
 const TYPED = new Set([
-  'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'INVALID_TRANSITION', 'VERSION_CONFLICT', 'RATE_LIMITED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'INVALID_TRANSITION',
+  'VERSION_CONFLICT',
+  'RATE_LIMITED',
   // Apollo's own answers to a request that does not fit the schema (wrong variable types, unknown enum values).
-  'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
 ]);
 
 /** mulberry32: small, seeded, good enough to pick cases. */
@@ -55,24 +62,37 @@ describe('fuzzing every argument of the schema', () => {
     const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
     const strings = (): string => {
       switch (rnd.int(12)) {
-        case 0: return `a\u0000b`;
-        case 1: return `x\ud800y`;
-        case 2: return '字'.repeat(10_000);
-        case 3: return '';
-        case 4: return rnd.pick(realIds);
-        case 5: return toGlobalId(rnd.pick(['Case', 'Unit', 'Officer'] as const), rnd.pick([0, 2 ** 31, 2 ** 31 - 1, rnd.int(1000)]));
-        case 6: return cursorOf(rnd.pick([['case:REPORTED_AT:DESC', 'abc', 1], ['case:NUMBER:ASC', 5, 'x'], ['event', 2 ** 53], ['unit:code', null], ['x']]));
-        case 7: return rnd.pick(Object.values(w.cases)).number;
-        case 8: return "'; drop table cases; --";
-        case 9: return '\u202e\u200b🙂\r\n\t';
-        case 10: return rnd.pick(['A1a', 'C', '141100000000', 'SL202611230001', '13800000100']);
-        default: return Array.from({ length: rnd.int(30) }, () => String.fromCharCode(rnd.int(0x3000))).join('');
+        case 0:
+          return `a\u0000b`;
+        case 1:
+          return `x\ud800y`;
+        case 2:
+          return '字'.repeat(10_000);
+        case 3:
+          return '';
+        case 4:
+          return rnd.pick(realIds);
+        case 5:
+          return toGlobalId(rnd.pick(['Case', 'Unit', 'Officer'] as const), rnd.pick([0, 2 ** 31, 2 ** 31 - 1, rnd.int(1000)]));
+        case 6:
+          return cursorOf(rnd.pick([['case:REPORTED_AT:DESC', 'abc', 1], ['case:NUMBER:ASC', 5, 'x'], ['event', 2 ** 53], ['unit:code', null], ['x']]));
+        case 7:
+          return rnd.pick(Object.values(w.cases)).number;
+        case 8:
+          return "'; drop table cases; --";
+        case 9:
+          return '\u202e\u200b🙂\r\n\t';
+        case 10:
+          return rnd.pick(['A1a', 'C', '141100000000', 'SL202611230001', '13800000100']);
+        default:
+          return Array.from({ length: rnd.int(30) }, () => String.fromCharCode(rnd.int(0x3000))).join('');
       }
     };
     const valueOf = (type: GraphQLInputType, depth = 0): unknown => {
       if (rnd.next() < 0.06) return null; // also where null is not allowed
       if (isNonNullType(type)) return valueOf(type.ofType, depth);
-      if (isListType(type)) return rnd.next() < 0.2 ? valueOf(type.ofType, depth + 1) : Array.from({ length: rnd.int(4) }, () => valueOf(type.ofType, depth + 1));
+      if (isListType(type))
+        return rnd.next() < 0.2 ? valueOf(type.ofType, depth + 1) : Array.from({ length: rnd.int(4) }, () => valueOf(type.ofType, depth + 1));
       if (isInputObjectType(type)) {
         if (depth > 4) return {};
         const out: Record<string, unknown> = {};
@@ -82,11 +102,16 @@ describe('fuzzing every argument of the schema', () => {
       }
       if (isEnumType(type)) return rnd.next() < 0.85 ? rnd.pick(type.getValues()).value : 'NOT_A_VALUE';
       switch (type.name) {
-        case 'Int': return rnd.pick([0, 1, -1, 3, 100, 101, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), 2 ** 53, -(2 ** 53), rnd.int(10), 1.5, '7']);
-        case 'Float': return rnd.pick([0, -0, 0.01, 3000, 2 ** 53, -(2 ** 53), 1e308, -1e308, 5e-324, rnd.next() * 1e6, 'x']);
-        case 'Boolean': return rnd.pick([true, false, 'true', 0]);
-        case 'DateTime': return rnd.pick(['2026-11-22T12:00:00Z', '0001-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '2026-13-45T99:00:00Z', 'yesterday', 1e15]);
-        default: return strings();
+        case 'Int':
+          return rnd.pick([0, 1, -1, 3, 100, 101, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), 2 ** 53, -(2 ** 53), rnd.int(10), 1.5, '7']);
+        case 'Float':
+          return rnd.pick([0, -0, 0.01, 3000, 2 ** 53, -(2 ** 53), 1e308, -1e308, 5e-324, rnd.next() * 1e6, 'x']);
+        case 'Boolean':
+          return rnd.pick([true, false, 'true', 0]);
+        case 'DateTime':
+          return rnd.pick(['2026-11-22T12:00:00Z', '0001-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '2026-13-45T99:00:00Z', 'yesterday', 1e15]);
+        default:
+          return strings();
       }
     };
     /** Declares every argument as a variable (so any value reaches coercion) and selects __typename. */
@@ -100,7 +125,10 @@ describe('fuzzing every argument of the schema', () => {
     };
 
     const tokens = { admin: await t.app.login('admin'), grid: await t.app.login('gridA1a') };
-    const roots: ['query' | 'mutation', GraphQLObjectType][] = [['query', schema.getQueryType()!], ['mutation', schema.getMutationType()!]];
+    const roots: ['query' | 'mutation', GraphQLObjectType][] = [
+      ['query', schema.getQueryType()!],
+      ['mutation', schema.getMutationType()!],
+    ];
     const jobs: { role: keyof typeof tokens; query: string; variables: Record<string, unknown> }[] = [];
     for (const role of Object.keys(tokens) as (keyof typeof tokens)[]) {
       for (const [kind, root] of roots) {

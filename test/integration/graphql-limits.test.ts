@@ -76,12 +76,24 @@ describe('limits checked before execution', () => {
 
   it('refuses nested similarCases and counts a variable first', async () => {
     const token = await t.app.login('gridA1a');
-    const deep = await t.app.gql('{ cases(first: 100) { edges { node { similarCases { similarCases { similarCases { similarCases { similarCases { number } } } } } } } } }', {}, token);
+    const deep = await t.app.gql(
+      '{ cases(first: 100) { edges { node { similarCases { similarCases { similarCases { similarCases { similarCases { number } } } } } } } } }',
+      {},
+      token,
+    );
     expect(only(deep).extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: DEFAULTS.maxDepth });
-    const wide = await t.app.gql('query($n: Int) { cases(first: $n) { edges { node { similarCases { similarCases { similarCases { number } } } } } } }', { n: 30 }, token);
+    const wide = await t.app.gql(
+      'query($n: Int) { cases(first: $n) { edges { node { similarCases { similarCases { similarCases { number } } } } } } }',
+      { n: 30 },
+      token,
+    );
     // 1 + 30 × (edges 1 + node 1 + 1 + 5 × (1 + 5 × (1 + 5 × 1))) = 4741: under the limit, and it runs
     expect(wide.errors).toBeUndefined();
-    const wider = await t.app.gql('query($n: Int) { cases(first: $n) { edges { node { similarCases { similarCases { similarCases { similarCases { number } } } } } } } }', { n: 100 }, token);
+    const wider = await t.app.gql(
+      'query($n: Int) { cases(first: $n) { edges { node { similarCases { similarCases { similarCases { similarCases { number } } } } } } } }',
+      { n: 100 },
+      token,
+    );
     // Each similar case costs 1 even with only its number selected.
     expect(only(wider).extensions).toEqual({ code: 'BAD_USER_INPUT', cost: 1 + 100 * (3 + 5 * (1 + 5 * (1 + 5 * (1 + 5)))), limit: DEFAULTS.maxCost });
   });
@@ -101,7 +113,11 @@ describe('limits checked before execution', () => {
     const token = await t.app.login('admin');
     const aliases = await t.app.gql(`{ ${Array.from({ length: 25 }, (_, i) => `a${i}: me { name }`).join(' ')} }`, {}, token);
     expect(only(aliases).extensions).toEqual({ code: 'BAD_USER_INPUT', aliases: 25, limit: DEFAULTS.maxAliases });
-    const attack = await t.app.gql(`{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: cases(first: 100) { edges { node { similarCases { number } } } }`).join(' ')} }`, {}, token);
+    const attack = await t.app.gql(
+      `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: cases(first: 100) { edges { node { similarCases { number } } } }`).join(' ')} }`,
+      {},
+      token,
+    );
     expect(only(attack).extensions).toEqual({ code: 'BAD_USER_INPUT', limit: DEFAULTS.maxTokens });
     const small = await t.app.gql(`{ ${Array.from({ length: 300 }, (_, i) => `a${i}: me { name }`).join(' ')} }`, {}, token);
     expect(only(small).extensions).toEqual({ code: 'BAD_USER_INPUT', aliases: 300, limit: DEFAULTS.maxAliases });
@@ -109,10 +125,18 @@ describe('limits checked before execution', () => {
 
   it('still answers the README query and a normal page with nested units', async () => {
     const token = await t.app.login('offA1');
-    const readme = await t.app.gql('{ cases(first: 5, filter: {status: [REPORTED, IN_PROGRESS]}) { totalCount edges { node { number title status dueAt unit { name } } } } }', {}, token);
+    const readme = await t.app.gql(
+      '{ cases(first: 5, filter: {status: [REPORTED, IN_PROGRESS]}) { totalCount edges { node { number title status dueAt unit { name } } } } }',
+      {},
+      token,
+    );
     expect(readme.errors).toBeUndefined();
     expect(readme.data.cases.totalCount).toBeGreaterThan(0);
-    const page = await t.app.gql('{ cases(first: 100) { edges { node { number unit { name parent { name } } handlingUnit { name } assignee { name } similarCases { number } events(first: 10) { edges { node { seq } } } } } } }', {}, token);
+    const page = await t.app.gql(
+      '{ cases(first: 100) { edges { node { number unit { name parent { name } } handlingUnit { name } assignee { name } similarCases { number } events(first: 10) { edges { node { seq } } } } } } }',
+      {},
+      token,
+    );
     expect(page.errors).toBeUndefined();
     expect(page.data.cases.edges.length).toBe(5);
   });
@@ -134,7 +158,11 @@ describe('limits checked before execution', () => {
   it('gives server connections a statement_timeout, and answers its cancel as the same timeout', async () => {
     const orm = await initOrm({ url: t.db.url, poolMax: 1, statementTimeoutMs: 200 });
     try {
-      const err = await orm.em.fork().getConnection().execute('select pg_sleep(2)').catch((e: unknown) => e);
+      const err = await orm.em
+        .fork()
+        .getConnection()
+        .execute('select pg_sleep(2)')
+        .catch((e: unknown) => e);
       expect((err as { code?: string }).code).toBe('57014');
       const formatted = formatError(200)({ message: 'x' }, err);
       expect(formatted.extensions).toEqual({ code: 'BAD_USER_INPUT', timeoutMs: 200 });
@@ -176,7 +204,11 @@ describe('string input checked at the boundary', () => {
   it('refuses a reporter name over 100 characters and keeps line breaks in free text', async () => {
     const token = await t.app.login('offA1');
     const input = (displayName: string, description: string) => ({
-      kind: 'DISPUTE', title: '测试', description, unitId: toGlobalId('Unit', t.world.units.A1a.id), reporter: { displayName },
+      kind: 'DISPUTE',
+      title: '测试',
+      description,
+      unitId: toGlobalId('Unit', t.world.units.A1a.id),
+      reporter: { displayName },
     });
     const q = 'mutation($i: ReportCaseInput!) { reportCase(input: $i) { case { number description } } }';
     const long = await t.app.gql(q, { i: input('名'.repeat(101), 'x') }, token);
@@ -184,7 +216,11 @@ describe('string input checked at the boundary', () => {
     const tabbed = await t.app.gql(q, { i: input('王\t五', 'x') }, token);
     expect(only(tabbed).extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'input.reporter.displayName' });
     // Bidirectional overrides are taken out, not refused: the stored text reads as it is.
-    const bidi = await t.app.gql(q.replace('number description', 'number description reporter { displayName }'), { i: input('王\u202e五\u2066', '照片\u202egpj.exe') }, token);
+    const bidi = await t.app.gql(
+      q.replace('number description', 'number description reporter { displayName }'),
+      { i: input('王\u202e五\u2066', '照片\u202egpj.exe') },
+      token,
+    );
     expect(bidi.errors).toBeUndefined();
     expect(bidi.data.reportCase.case.description).toBe('照片gpj.exe');
     const ok = await t.app.gql(q, { i: input('名'.repeat(100), '第一行\n第二行\t完') }, token);
@@ -212,7 +248,11 @@ describe('string input checked at the boundary', () => {
 
   it('takes a cursor with a real leap day and an offset, and refuses ids with trailing parts or other spellings', async () => {
     const token = await t.app.login('admin');
-    const leap = await t.app.gql('query($a: String) { cases(after: $a) { totalCount } }', { a: cursor(['case:REPORTED_AT:DESC', '2028-02-29T23:59:59.999+08:00', 1]) }, token);
+    const leap = await t.app.gql(
+      'query($a: String) { cases(after: $a) { totalCount } }',
+      { a: cursor(['case:REPORTED_AT:DESC', '2028-02-29T23:59:59.999+08:00', 1]) },
+      token,
+    );
     expect(leap.errors).toBeUndefined();
     const id = t.world.cases.a1a.id;
     const ok = await t.app.gql('query($id: ID!) { node(id: $id) { id } }', { id: toGlobalId('Case', id) }, token);
@@ -225,7 +265,11 @@ describe('string input checked at the boundary', () => {
 
   it('refuses forged trail and unit cursors', async () => {
     const token = await t.app.login('admin');
-    const events = await t.app.gql('query($n: String, $a: String) { case(number: $n) { events(after: $a) { totalCount } } }', { n: t.world.cases.a1a.number, a: cursor(['event', 'abc']) }, token);
+    const events = await t.app.gql(
+      'query($n: String, $a: String) { case(number: $n) { events(after: $a) { totalCount } } }',
+      { n: t.world.cases.a1a.number, a: cursor(['event', 'abc']) },
+      token,
+    );
     expect(only(events).extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
     const units = await t.app.gql('query($a: String) { units(after: $a) { totalCount } }', { a: cursor(['unit:code', 1e300]) }, token);
     expect(only(units).extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });

@@ -9,7 +9,11 @@ const t = useWorldApp({ now: () => NOW });
 
 const codes = (res: { errors?: { extensions?: { code?: string } }[] }) => res.errors?.map((e) => e.extensions?.code);
 const caseNumbers = async (who: Parameters<TestApp['login']>[0], filter: object = {}) => {
-  const res = await t.app.gql('query($f: CaseFilterInput) { cases(first: 100, filter: $f) { totalCount edges { node { number } } } }', { f: filter }, await t.app.login(who));
+  const res = await t.app.gql(
+    'query($f: CaseFilterInput) { cases(first: 100, filter: $f) { totalCount edges { node { number } } } }',
+    { f: filter },
+    await t.app.login(who),
+  );
   expect(res.errors).toBeUndefined();
   const numbers: string[] = res.data.cases.edges.map((e: any) => e.node.number);
   expect(res.data.cases.totalCount).toBe(numbers.length);
@@ -19,7 +23,9 @@ const numbersOf = (...keys: (keyof World['cases'])[]) => keys.map((k) => t.world
 
 describe('login and tokens', () => {
   it('logs in with phone and password and returns the officer', async () => {
-    const res = await t.app.gql('mutation { login(input: {phone: "13800000102", password: "correct-horse-1"}) { token expiresAt officer { name role phone unit { code } } } }');
+    const res = await t.app.gql(
+      'mutation { login(input: {phone: "13800000102", password: "correct-horse-1"}) { token expiresAt officer { name role phone unit { code } } } }',
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data.login.officer).toEqual({ name: 'offA1', role: 'OFFICER', phone: '13800000102', unit: { code: 'A1' } });
     expect(new Date(res.data.login.expiresAt).getTime()).toBe(NOW.getTime() + 12 * 3600_000);
@@ -41,13 +47,18 @@ describe('login and tokens', () => {
     expect(codes(await t.app.gql('{ cases { totalCount } }'))).toEqual(['UNAUTHENTICATED']);
     expect(codes(await t.app.gql('{ cases { totalCount } }', {}, 'not-a-token'))).toEqual(['UNAUTHENTICATED']);
     const expired = jwt.sign({}, 'test-secret-that-is-long-enough-0123456789', {
-      subject: String(t.world.officers.offA1.id), issuer: 'sanling', audience: 'sanling-officer', expiresIn: -10,
+      subject: String(t.world.officers.offA1.id),
+      issuer: 'sanling',
+      audience: 'sanling-officer',
+      expiresIn: -10,
     });
     const res = await t.app.gql('{ cases { totalCount } }', {}, expired);
     expect(codes(res)).toEqual(['UNAUTHENTICATED']);
     expect(res.errors![0].message).toMatch(/expired/);
     const forged = jwt.sign({}, 'some-other-secret-of-sufficient-length-xx', {
-      subject: String(t.world.officers.admin.id), issuer: 'sanling', audience: 'sanling-officer',
+      subject: String(t.world.officers.admin.id),
+      issuer: 'sanling',
+      audience: 'sanling-officer',
     });
     expect(codes(await t.app.gql('{ cases { totalCount } }', {}, forged))).toEqual(['UNAUTHENTICATED']);
   });
@@ -60,7 +71,9 @@ describe('login and tokens', () => {
 
 describe('jurisdiction scoping', () => {
   it('shows each officer the cases that happened or are handled under their unit', async () => {
-    const all = Object.values(t.world.cases).map((c) => c.number).sort();
+    const all = Object.values(t.world.cases)
+      .map((c) => c.number)
+      .sort();
     expect(await caseNumbers('admin')).toEqual(all);
     expect(await caseNumbers('supA')).toEqual(numbersOf('a1a', 'a1aAssigned', 'a1aE', 'a1b', 'overdue'));
     expect(await caseNumbers('offA1')).toEqual(numbersOf('a1a', 'a1aAssigned', 'a1aE', 'a1b', 'overdue'));
@@ -92,9 +105,17 @@ describe('jurisdiction scoping', () => {
     expect(codes(await t.app.gql('{ unit(code: "B1") { name } }', {}, token))).toEqual(['NOT_FOUND']);
     const city = await t.app.gql('{ unit(code: "C") { children { code } } }', {}, token);
     expect(city.data.unit.children).toEqual([{ code: 'A' }]);
-    const other = await t.app.gql('query($id: ID!) { node(id: $id) { ... on Officer { name } } }', { id: toGlobalId('Officer', t.world.officers.offB.id) }, token);
+    const other = await t.app.gql(
+      'query($id: ID!) { node(id: $id) { ... on Officer { name } } }',
+      { id: toGlobalId('Officer', t.world.officers.offB.id) },
+      token,
+    );
     expect(codes(other)).toEqual(['NOT_FOUND']);
-    const colleague = await t.app.gql('query($id: ID!) { node(id: $id) { ... on Officer { name phone } } }', { id: toGlobalId('Officer', t.world.officers.gridA1a.id) }, token);
+    const colleague = await t.app.gql(
+      'query($id: ID!) { node(id: $id) { ... on Officer { name phone } } }',
+      { id: toGlobalId('Officer', t.world.officers.gridA1a.id) },
+      token,
+    );
     expect(colleague.data.node).toEqual({ name: 'gridA1a', phone: '138****0103' });
   });
 
@@ -111,9 +132,19 @@ describe('case queries', () => {
   it('fetches a case with nested fields by number and by global id', async () => {
     const token = await t.app.login('offA1');
     const c = t.world.cases.a1aAssigned;
-    const byNumber = await t.app.gql(`{ case(number: "${c.number.toLowerCase()}") { id number status unit { code } handlingUnit { code } assignee { name } version } }`, {}, token);
+    const byNumber = await t.app.gql(
+      `{ case(number: "${c.number.toLowerCase()}") { id number status unit { code } handlingUnit { code } assignee { name } version } }`,
+      {},
+      token,
+    );
     expect(byNumber.data.case).toEqual({
-      id: toGlobalId('Case', c.id), number: c.number, status: 'ASSIGNED', unit: { code: 'A1a' }, handlingUnit: { code: 'A1a' }, assignee: { name: 'gridA1a' }, version: 1,
+      id: toGlobalId('Case', c.id),
+      number: c.number,
+      status: 'ASSIGNED',
+      unit: { code: 'A1a' },
+      handlingUnit: { code: 'A1a' },
+      assignee: { name: 'gridA1a' },
+      version: 1,
     });
     const byNode = await t.app.gql(`{ node(id: "${toGlobalId('Case', c.id)}") { ... on Case { number } } }`, {}, token);
     expect(byNode.data.node.number).toBe(c.number);
@@ -141,7 +172,11 @@ describe('case queries', () => {
 
   it('pages through every case once with opaque cursors, in each order', async () => {
     const token = await t.app.login('admin');
-    for (const orderBy of [{ field: 'REPORTED_AT', direction: 'DESC' }, { field: 'DUE_AT', direction: 'ASC' }, { field: 'NUMBER', direction: 'ASC' }]) {
+    for (const orderBy of [
+      { field: 'REPORTED_AT', direction: 'DESC' },
+      { field: 'DUE_AT', direction: 'ASC' },
+      { field: 'NUMBER', direction: 'ASC' },
+    ]) {
       const seen: string[] = [];
       let after: string | null = null;
       for (let guard = 0; guard < 10; guard++) {
@@ -203,7 +238,12 @@ describe('case queries', () => {
 });
 
 it('checks who you are before what you sent: a malformed id without a token is UNAUTHENTICATED', async () => {
-  for (const q of ['{ case(id: "x") { number } }', '{ node(id: "x") { id } }', '{ unit(id: "x") { name } }', '{ cases(filter: {unitId: "x"}) { totalCount } }']) {
+  for (const q of [
+    '{ case(id: "x") { number } }',
+    '{ node(id: "x") { id } }',
+    '{ unit(id: "x") { name } }',
+    '{ cases(filter: {unitId: "x"}) { totalCount } }',
+  ]) {
     expect(codes(await t.app.gql(q))).toEqual(['UNAUTHENTICATED']);
   }
 });

@@ -13,7 +13,12 @@ const t = useWorldApp();
 /** The headers every page must carry, and a policy with no inline script and no other origin. */
 function expectLockedDown(res: Response) {
   const csp = res.headers.get('content-security-policy') ?? '';
-  const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+  const directives = Object.fromEntries(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values]),
+  );
   expect(directives['default-src']).toEqual(["'none'"]);
   expect(directives['script-src']).toEqual(["'self'"]);
   expect(directives['frame-ancestors']).toEqual(["'none'"]);

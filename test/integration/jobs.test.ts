@@ -35,8 +35,7 @@ beforeAll(async () => {
   const em = db.orm.em.fork();
   world = await buildWorld(em);
   const { units, officers: o } = world;
-  const mk = async (unitCode: string, role: OfficerRole, name: string, phone: string) =>
-    createOfficer(em, { phone, password: PASSWORD, name, role, unitCode });
+  const mk = async (unitCode: string, role: OfficerRole, name: string, phone: string) => createOfficer(em, { phone, password: PASSWORD, name, role, unitCode });
   Object.assign(officers, o, {
     supB: await mk('B', OfficerRole.SUPERVISOR, 'supB', '13800000201'),
     supB1: await mk('B1', OfficerRole.SUPERVISOR, 'supB1', '13800000202'),
@@ -49,7 +48,10 @@ beforeAll(async () => {
   extra.n0 = await insertCase(em, units.A1a, units.A1, { reportedAt: at('2026-11-27T00:20:00Z'), ...far });
   // Due within a day, assigned to the township officer.
   extra.d1 = await insertCase(em, units.A1b, units.A1, {
-    status: CaseStatus.IN_PROGRESS, assignee: o.offA1, reportedAt: at('2026-11-20T00:00:00Z'), dueAt: at('2026-11-30T12:00:00Z'),
+    status: CaseStatus.IN_PROGRESS,
+    assignee: o.offA1,
+    reportedAt: at('2026-11-20T00:00:00Z'),
+    dueAt: at('2026-11-30T12:00:00Z'),
   });
   // Not running: never in a digest.
   extra.c1 = await insertCase(em, units.A1a, units.A1, { status: CaseStatus.CLOSED, reportedAt: at('2026-11-28T11:00:00Z'), ...far });
@@ -58,9 +60,13 @@ beforeAll(async () => {
   extra.g1 = await insertCase(em, units.A1b, units.A1b, { status: CaseStatus.ASSIGNED, assignee: o.gridA1b, dueAt: at('2026-11-01T00:00:00Z') });
   extra.bNew = await insertCase(em, units.B1a, units.B, { reportedAt: at('2026-11-29T03:00:00Z'), ...far });
   for (let i = 0; i < 11; i++) {
-    bOverdue.push(await insertCase(em, units.B1a, units.B, {
-      status: CaseStatus.IN_PROGRESS, reportedAt: at('2026-10-20T00:00:00Z'), dueAt: new Date(Date.UTC(2026, 10, 1, 0, i)),
-    }));
+    bOverdue.push(
+      await insertCase(em, units.B1a, units.B, {
+        status: CaseStatus.IN_PROGRESS,
+        reportedAt: at('2026-10-20T00:00:00Z'),
+        dueAt: new Date(Date.UTC(2026, 10, 1, 0, i)),
+      }),
+    );
   }
   // The weekly's edges: Monday 00:00 local opens the week, the next Monday 00:00 is outside it.
   extra.wIn = await insertCase(em, units.A1a, units.A1, { reportedAt: at('2026-11-22T16:00:00Z'), ...far });
@@ -80,9 +86,12 @@ afterAll(async () => {
 });
 
 const outbox = async (keyLike: string) =>
-  db.orm.em.fork().execute<{ recipient: string; topic: string; payload: any; dedupe_key: string }[]>(
-    `select recipient, topic, payload, dedupe_key from outbox where dedupe_key like ? order by id`, [keyLike],
-  );
+  db.orm.em
+    .fork()
+    .execute<{ recipient: string; topic: string; payload: any; dedupe_key: string }[]>(
+      `select recipient, topic, payload, dedupe_key from outbox where dedupe_key like ? order by id`,
+      [keyLike],
+    );
 const statements = () => db.queries.filter((q) => !/^\s*\S*\s*(begin|commit|rollback)\b/i.test(q.replace(/\x1b\[[0-9;]*m/g, '')));
 const byOfficer = (rows: { recipient: string; payload: any }[]) =>
   Object.fromEntries(rows.map((r) => [Object.keys(officers).find((k) => `officer:${officers[k].id}` === r.recipient) ?? r.recipient, r.payload]));
@@ -102,7 +111,10 @@ describe('daily digest', () => {
     const c = world.cases;
     expect(got.offA1).toEqual({
       // New: n1 (Saturday) and wOut (Monday 00:00); n0 came before Friday's digest.
-      date: '2026-11-30', newCases: 2, dueSoon: 1, overdue: 4,
+      date: '2026-11-30',
+      newCases: 2,
+      dueSoon: 1,
+      overdue: 4,
       // Overdue first, then due soon, then new; by deadline within each.
       numbers: [c.overdue.number, c.a1a.number, c.a1aE.number, c.a1b.number, extra.d1.number, extra.n1.number, extra.wOut.number],
     });
@@ -119,7 +131,11 @@ describe('daily digest', () => {
     await db.orm.em.fork().transactional((em) => sendDailyDigest(em, new Date(DIGEST_NOW.getTime() + 3 * 3600_000)));
     expect((await outbox('digest:%')).length).toBe(before);
     // National Day and an ordinary Saturday: no digest; the make-up Saturday 10 October works.
-    expect(await db.orm.em.fork().transactional((em) => sendDailyDigest(em, at('2026-10-01T00:30:00Z')))).toEqual({ date: '2026-10-01', workingDay: false, officers: 0 });
+    expect(await db.orm.em.fork().transactional((em) => sendDailyDigest(em, at('2026-10-01T00:30:00Z')))).toEqual({
+      date: '2026-10-01',
+      workingDay: false,
+      officers: 0,
+    });
     expect(await db.orm.em.fork().transactional((em) => sendDailyDigest(em, at('2026-11-28T00:30:00Z')))).toMatchObject({ workingDay: false, officers: 0 });
     expect((await outbox('digest:2026-10-01:%')).length + (await outbox('digest:2026-11-28:%')).length).toBe(0);
     const makeUp = await db.orm.em.fork().transactional((em) => sendDailyDigest(em, at('2026-10-10T00:30:00Z')));
@@ -143,8 +159,13 @@ describe('weekly status', () => {
 
     // The same figures counted here from the cases, independently of the SQL.
     const all = (await db.orm.em.fork().execute(`select * from cases`)).map((r: any) => ({
-      status: r.status, unitPath: r.unit_path, acceptDueAt: new Date(r.accept_due_at), dueAt: new Date(r.due_at),
-      reportedAt: new Date(r.reported_at), resolvedAt: r.resolved_at && new Date(r.resolved_at), closedAt: r.closed_at && new Date(r.closed_at),
+      status: r.status,
+      unitPath: r.unit_path,
+      acceptDueAt: new Date(r.accept_due_at),
+      dueAt: new Date(r.due_at),
+      reportedAt: new Date(r.reported_at),
+      resolvedAt: r.resolved_at && new Date(r.resolved_at),
+      closedAt: r.closed_at && new Date(r.closed_at),
       supervisionLevel: r.supervision_level,
     }));
     const from = at('2026-11-22T16:00:00Z').getTime();
@@ -187,10 +208,15 @@ describe('housekeeping', () => {
        ('case.status', 'resident:1', '{}', 'hk-recent-delivered', ?, ?, 'DELIVERED')`,
       [days(91), days(91), days(91), days(91), days(91), days(91), days(91), days(91), days(89), days(89)],
     );
-    await em.execute(`insert into login_attempts (at, phone, client_address, outcome) values (?, 'hk-old', '10.9.9.9', 'WRONG_PASSWORD'), (?, 'hk-recent', '10.9.9.9', 'WRONG_PASSWORD')`, [days(181), days(179)]);
+    await em.execute(
+      `insert into login_attempts (at, phone, client_address, outcome) values (?, 'hk-old', '10.9.9.9', 'WRONG_PASSWORD'), (?, 'hk-recent', '10.9.9.9', 'WRONG_PASSWORD')`,
+      [days(181), days(179)],
+    );
     const result = await houseKeeping(em, now);
     expect(result.pushes).toBeGreaterThanOrEqual(2);
-    const left = (await em.execute<{ dedupe_key: string }[]>(`select dedupe_key from outbox where dedupe_key like 'hk-%' order by dedupe_key`)).map((r) => r.dedupe_key);
+    const left = (await em.execute<{ dedupe_key: string }[]>(`select dedupe_key from outbox where dedupe_key like 'hk-%' order by dedupe_key`)).map(
+      (r) => r.dedupe_key,
+    );
     expect(left).toEqual(['hk-old-dead', 'hk-old-pending', 'hk-recent-delivered']);
     expect((await em.execute<{ phone: string }[]>(`select phone from login_attempts where phone like 'hk-%'`)).map((r) => r.phone)).toEqual(['hk-recent']);
   });
@@ -205,10 +231,7 @@ describe('runOnce', () => {
       return { done: runs };
     };
     const clock = clockAt(at('2026-11-30T00:31:00Z'));
-    const outcomes = await Promise.all([
-      runOnce(db.orm.em.fork(), 'test-job', 'p1', work, clock),
-      runOnce(db.orm.em.fork(), 'test-job', 'p1', work, clock),
-    ]);
+    const outcomes = await Promise.all([runOnce(db.orm.em.fork(), 'test-job', 'p1', work, clock), runOnce(db.orm.em.fork(), 'test-job', 'p1', work, clock)]);
     expect(runs).toBe(1);
     expect(outcomes.map((o) => o.ran).sort()).toEqual([false, true]);
     const [row] = await db.orm.em.fork().execute(`select started_at, finished_at, result from job_runs where job = 'test-job' and period = 'p1'`);
@@ -218,7 +241,17 @@ describe('runOnce', () => {
 
   it('lets the period run again when the work failed (the claim rolls back with it)', async () => {
     const clock = clockAt(at('2026-11-30T00:32:00Z'));
-    await expect(runOnce(db.orm.em.fork(), 'test-job', 'p2', async () => { throw new Error('boom'); }, clock)).rejects.toThrow('boom');
+    await expect(
+      runOnce(
+        db.orm.em.fork(),
+        'test-job',
+        'p2',
+        async () => {
+          throw new Error('boom');
+        },
+        clock,
+      ),
+    ).rejects.toThrow('boom');
     expect(await runOnce(db.orm.em.fork(), 'test-job', 'p2', async () => ({ ok: true }), clock)).toEqual({ ran: true, result: { ok: true } });
   });
 });
@@ -240,7 +273,11 @@ describe('a simulated day with two workers', () => {
       };
       const due = new Map(counted.map((j) => [j.name, fires(j)]));
       // A sweep run older than a week is forgotten; a day's digest is kept.
-      await db.orm.em.fork().execute(`insert into job_runs (job, period, started_at) values ('deadline-sweep', '2026-12-01T08:00', now()), ('deadline-sweep', '2026-11-29T23:59', now()), ('daily-digest', '2026-01-05', now())`);
+      await db.orm.em
+        .fork()
+        .execute(
+          `insert into job_runs (job, period, started_at) values ('deadline-sweep', '2026-12-01T08:00', now()), ('deadline-sweep', '2026-11-29T23:59', now()), ('daily-digest', '2026-01-05', now())`,
+        );
       for (const t of ticks) {
         const clock = clockAt(t);
         for (const job of counted.filter((j) => due.get(j.name)!.has(t.getTime()))) {
@@ -260,14 +297,20 @@ describe('a simulated day with two workers', () => {
         { job: 'weekly-status', n: 1, finished: 1 },
       ]);
       const kept = await em.execute(`select job, period from job_runs where period in ('2026-12-01T08:00', '2026-11-29T23:59', '2026-01-05') order by period`);
-      expect(kept).toEqual([{ job: 'daily-digest', period: '2026-01-05' }, { job: 'deadline-sweep', period: '2026-12-01T08:00' }]);
+      expect(kept).toEqual([
+        { job: 'daily-digest', period: '2026-01-05' },
+        { job: 'deadline-sweep', period: '2026-12-01T08:00' },
+      ]);
       const [digest] = await em.execute(`select result from job_runs where job = 'daily-digest' and period = '2026-12-07'`);
       expect(digest.result).toEqual({ date: '2026-12-07', workingDay: true, officers: 5 });
       const pushes = await em.execute(
         `select count(*)::int as n, count(distinct dedupe_key)::int as keys, count(distinct recipient)::int as officers from outbox
          where dedupe_key like 'digest:2026-12-07:%' or dedupe_key like 'weekly:2026-11-30:%' group by topic order by topic`,
       );
-      expect(pushes).toEqual([{ n: 5, keys: 5, officers: 5 }, { n: 2, keys: 2, officers: 2 }]);
+      expect(pushes).toEqual([
+        { n: 5, keys: 5, officers: 5 },
+        { n: 2, keys: 2, officers: 2 },
+      ]);
     } finally {
       await orm2.close(true);
     }
@@ -301,7 +344,12 @@ describe('the runner on pg-boss', () => {
       await orm2.close(true);
     }
     // Stopped runners closed their connections.
-    const open = async () => (await db.orm.em.fork().execute(`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = 'sanling-jobs'`))[0].n;
+    const open = async () =>
+      (
+        await db.orm.em
+          .fork()
+          .execute(`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = 'sanling-jobs'`)
+      )[0].n;
     expect(await waitFor(async () => (await open()) === 0, 5000)).toBe(true);
   });
 });
@@ -352,7 +400,9 @@ describe('processes', () => {
     const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
     try {
       expect(await waitFor(() => /job worker running/.test(log), 60_000)).toBe(true);
-      expect(log).toMatch(/job schedules registered \(Asia\/Shanghai\): deadline-sweep \(\* \* \* \* \*\), daily-digest \(30 8 \* \* \*\), weekly-status \(0 9 \* \* 1\), early-warning \(\*\/5 \* \* \* \*\), monthly-letters \(0 9 1 \* \*\), housekeeping \(0 3 \* \* \*\)/);
+      expect(log).toMatch(
+        /job schedules registered \(Asia\/Shanghai\): deadline-sweep \(\* \* \* \* \*\), daily-digest \(30 8 \* \* \*\), weekly-status \(0 9 \* \* 1\), early-warning \(\*\/5 \* \* \* \*\), monthly-letters \(0 9 1 \* \*\), housekeeping \(0 3 \* \* \*\)/,
+      );
       const schedules = await other.orm.em.fork().execute(`select name, cron, timezone from pgboss.schedule order by name`);
       expect(schedules).toEqual([
         { name: 'daily-digest', cron: '30 8 * * *', timezone: 'Asia/Shanghai' },

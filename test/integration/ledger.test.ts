@@ -20,8 +20,27 @@ const now = new Date('2026-11-25T01:30:00Z');
 const t = useWorldApp({ now: () => now });
 
 const HEADERS = [
-  '案件编号', '类别', '优先级', '状态', '发生单位', '单位代码', '承办单位', '上报时间', '受理时限', '受理时间', '办结时限', '办结时间',
-  '销号时间', '督办等级', '越级情况', '回访结果', '存量', '标题', '内容', '反映人', '办理过程',
+  '案件编号',
+  '类别',
+  '优先级',
+  '状态',
+  '发生单位',
+  '单位代码',
+  '承办单位',
+  '上报时间',
+  '受理时限',
+  '受理时间',
+  '办结时限',
+  '办结时间',
+  '销号时间',
+  '督办等级',
+  '越级情况',
+  '回访结果',
+  '存量',
+  '标题',
+  '内容',
+  '反映人',
+  '办理过程',
 ];
 type Row = Record<string, string>;
 
@@ -117,7 +136,8 @@ beforeAll(async () => {
   await addCaseNote(em.fork(), officer('supA'), { id: worked.id, note: '请尽快调解' }, new Date(now.getTime() + 60_000));
   named = await chatReport('contact-ledger-1', '13987654321');
   anonymous = await chatReport('contact-ledger-2', '匿名');
-  formula = (await insertCase(em, units.A1b, units.A1, { title: '=HYPERLINK("http://evil.example","点我")', description: '@SUM(A1:A2)', reporter: resident })).number;
+  formula = (await insertCase(em, units.A1b, units.A1, { title: '=HYPERLINK("http://evil.example","点我")', description: '@SUM(A1:A2)', reporter: resident }))
+    .number;
   quoted = (await insertCase(em, units.A1b, units.A1, { title: '-1+2 与 +86 开头', description: '他说："地界, 不让。"\n第二天又来了' })).number;
   await sql('update cases set stock = true where id = ?', [cases.a1b.id]);
 });
@@ -138,7 +158,17 @@ describe('CSV', () => {
     expect(rows.map((r) => r['案件编号'])).not.toContain(t.world.cases.overdue.number); // October
 
     // Every row against its case in the database.
-    const db = await sql<{ number: string; unit: string; code: string; handling: string; anonymous: boolean; name: string | null; phone: string | null; events: number; stock: boolean }>(
+    const db = await sql<{
+      number: string;
+      unit: string;
+      code: string;
+      handling: string;
+      anonymous: boolean;
+      name: string | null;
+      phone: string | null;
+      events: number;
+      stock: boolean;
+    }>(
       `select c.number, u.name as unit, u.code, h.name as handling, c.anonymous, r.display_name as name, r.phone, c.stock,
          (select count(*)::int from case_events e where e.case_id = c.id) as events
        from cases c join units u on u.id = c.unit_id join units h on h.id = c.handling_unit_id left join residents r on r.id = c.reporter_id
@@ -230,7 +260,12 @@ describe('XLSX', () => {
     const f = sheet.findIndex((r) => r[0] === formula);
     expect(sheet[f][17]).toBe('=HYPERLINK("http://evil.example","点我")');
     expect(types[f][17]).toBe(ExcelJS.ValueType.String);
-    expect(types.slice(1).flat().every((k) => k === ExcelJS.ValueType.String || k === ExcelJS.ValueType.Null)).toBe(true);
+    expect(
+      types
+        .slice(1)
+        .flat()
+        .every((k) => k === ExcelJS.ValueType.String || k === ExcelJS.ValueType.Null),
+    ).toBe(true);
   });
 });
 
@@ -325,7 +360,11 @@ describe('streaming', () => {
     token ??= await t.app.login('admin');
     return new Promise((resolve, reject) => {
       http
-        .get(`${t.app.url}/ledger.${format}?unitId=${bulkUnit}&from=2026-09&to=2026-09`, { agent: false, headers: { authorization: `Bearer ${token}` } }, resolve)
+        .get(
+          `${t.app.url}/ledger.${format}?unitId=${bulkUnit}&from=2026-09&to=2026-09`,
+          { agent: false, headers: { authorization: `Bearer ${token}` } },
+          resolve,
+        )
         .on('error', reject);
     });
   }
@@ -381,7 +420,8 @@ describe('streaming', () => {
   async function cityToken(n = 1): Promise<string> {
     const phone = `1380000019${n}`;
     const em = t.db.orm.em.fork();
-    if (!(await em.count(Officer, { phone }))) await createOfficer(em, { phone, password: PASSWORD, name: `市督导${n}`, role: OfficerRole.SUPERVISOR, unitCode: 'C' });
+    if (!(await em.count(Officer, { phone })))
+      await createOfficer(em, { phone, password: PASSWORD, name: `市督导${n}`, role: OfficerRole.SUPERVISOR, unitCode: 'C' });
     const res = await t.app.gql('mutation($i: LoginInput!) { login(input: $i) { token } }', { i: { phone, password: PASSWORD } });
     return res.data.login.token;
   }

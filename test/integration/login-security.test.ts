@@ -23,14 +23,20 @@ async function login(phone: string, password: string, address: string) {
   });
   const body = (await res.json()) as { data?: { login: { token: string } } | null; errors?: { message: string; extensions: Record<string, unknown> }[] };
   const error = body.errors?.[0];
-  return { ok: Boolean(body.data?.login), code: error?.extensions.code, retryAfter: error?.extensions.retryAfter, locked: error?.extensions.locked, message: error?.message, token: body.data?.login?.token };
+  return {
+    ok: Boolean(body.data?.login),
+    code: error?.extensions.code,
+    retryAfter: error?.extensions.retryAfter,
+    locked: error?.extensions.locked,
+    message: error?.message,
+    token: body.data?.login?.token,
+  };
 }
 
 async function outcomes(phone: string): Promise<Record<string, number>> {
-  const rows = await ctx.db.orm.em.fork().execute<{ outcome: string; n: string }[]>(
-    'select outcome, count(*) n from login_attempts where phone = ? group by outcome',
-    [phone],
-  );
+  const rows = await ctx.db.orm.em
+    .fork()
+    .execute<{ outcome: string; n: string }[]>('select outcome, count(*) n from login_attempts where phone = ? group by outcome', [phone]);
   return Object.fromEntries(rows.map((r) => [r.outcome, Number(r.n)]));
 }
 
@@ -149,10 +155,11 @@ it('lets no more than the allowed passwords be checked when 16 clients try at on
   const results = await Promise.all(Array.from({ length: 16 }, (_, i) => login(phone, `parallel-${i}`, `10.0.6.${i + 1}`)));
   expect(results.filter((r) => r.code === 'UNAUTHENTICATED')).toHaveLength(5);
   expect(results.filter((r) => r.code === 'RATE_LIMITED')).toHaveLength(11);
-  const checked = await ctx.db.orm.em.fork().execute<{ n: string }[]>(
-    `select count(*) n from login_attempts where phone = ? and outcome = 'WRONG_PASSWORD' and client_address like '10.0.6.%'`,
-    [phone],
-  );
+  const checked = await ctx.db.orm.em
+    .fork()
+    .execute<{ n: string }[]>(`select count(*) n from login_attempts where phone = ? and outcome = 'WRONG_PASSWORD' and client_address like '10.0.6.%'`, [
+      phone,
+    ]);
   expect(Number(checked[0].n)).toBe(5);
 });
 
@@ -162,7 +169,8 @@ it('records every outcome, readable by admins within their jurisdiction', async 
   await em.execute(`update officers set active = false where phone = '13800000198'`);
   expect((await login('13800000198', PASSWORD, '10.0.7.1')).code).toBe('UNAUTHENTICATED');
 
-  const QUERY = 'query($after: String) { loginAttempts(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { at phone outcome clientAddress officer { name } } } } }';
+  const QUERY =
+    'query($after: String) { loginAttempts(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { at phone outcome clientAddress officer { name } } } } }';
   const all = [];
   let after: string | null = null;
   do {
@@ -202,7 +210,11 @@ it('refuses common passwords with a message a person can act on', async () => {
   expect(await attempt('river-lamp-hungry-tea')).toBe('created');
 
   const env = { ...process.env, NODE_ENV: 'test', DATABASE_URL: ctx.db.url, LOG_LEVEL: 'warn' };
-  const cli = await runScript(ADMIN, ['create-officer', '--phone', '13800000196', '--password', 'qwerty123456', '--name', '新干部', '--role', 'OFFICER', '--unit', 'A1'], env);
+  const cli = await runScript(
+    ADMIN,
+    ['create-officer', '--phone', '13800000196', '--password', 'qwerty123456', '--name', '新干部', '--role', 'OFFICER', '--unit', 'A1'],
+    env,
+  );
   expect(cli.code).toBe(1);
   expect(cli.err).toMatch(/most common passwords.*choose another/);
 }, 120_000);
@@ -243,7 +255,11 @@ it('lets an admin deactivate an officer of their jurisdiction over GraphQL: toke
   expect(await until(token, 'UNAUTHENTICATED')).toBeLessThan(1000);
   expect(await login(phone, PASSWORD, '10.0.8.1')).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
 
-  const back = await ctx.app.gql('mutation($i: OfficerIdInput!) { reactivateOfficer(input: $i) { active } }', { i: { officerId: id } }, await ctx.app.login('admin'));
+  const back = await ctx.app.gql(
+    'mutation($i: OfficerIdInput!) { reactivateOfficer(input: $i) { active } }',
+    { i: { officerId: id } },
+    await ctx.app.login('admin'),
+  );
   expect(back.data.reactivateOfficer).toEqual({ active: true });
   expect(await login(phone, PASSWORD, '10.0.8.1')).toMatchObject({ ok: true });
 });

@@ -52,7 +52,9 @@ function statusPush(c: Case, recipient: Push['recipient'] = `resident:${ctx.worl
   };
 }
 
-async function rows(): Promise<{ id: string; status: string; attempts: number; last_error: string | null; reason: string | null; available_at: Date; delivered_at: Date | null }[]> {
+async function rows(): Promise<
+  { id: string; status: string; attempts: number; last_error: string | null; reason: string | null; available_at: Date; delivered_at: Date | null }[]
+> {
   return ctx.db.orm.em.fork().execute('select id, status, attempts, last_error, reason, available_at, delivered_at from outbox order by id');
 }
 
@@ -201,7 +203,12 @@ it('drops pushes that no longer apply, with the reason, and never sends them', a
   const closed = await newCase({ status: CaseStatus.RESOLVED, reporter: resident });
   const ref = (c: Case) => ({ caseId: c.id, number: c.number, title: c.title });
   await queue([
-    { topic: 'case.emergency', payload: { ...ref(emergency), unit: '甲一镇', acceptDueAt: T0.toISOString(), round: 2 }, recipient: `officer:${officers.offA1.id}`, dedupeKey: 'drop:emergency' },
+    {
+      topic: 'case.emergency',
+      payload: { ...ref(emergency), unit: '甲一镇', acceptDueAt: T0.toISOString(), round: 2 },
+      recipient: `officer:${officers.offA1.id}`,
+      dedupeKey: 'drop:emergency',
+    },
     { topic: 'case.assigned', payload: { ...ref(assigned), dueAt: T0.toISOString() }, recipient: `officer:${officers.gridA1a.id}`, dedupeKey: 'drop:assigned' },
     { topic: 'case.return_visit', payload: ref(closed), recipient: `resident:${resident.id}`, dedupeKey: 'drop:visit' },
     // Still applies: the control that the adapter works.
@@ -216,7 +223,9 @@ it('drops pushes that no longer apply, with the reason, and never sends them', a
   const adapter = new FakeAdapter();
   expect(await deliverPending(ctx.db.orm, adapter, render, clock.now())).toEqual({ sent: 1, failed: 0, dead: 0, dropped: 3 });
   expect(adapter.sent).toEqual([{ contact: OFFICER_CONTACT, text: expect.stringContaining('新交办') }]);
-  const byKey = await em.execute<{ dedupe_key: string; status: string; reason: string | null; attempts: number }[]>('select dedupe_key, status, reason, attempts from outbox');
+  const byKey = await em.execute<{ dedupe_key: string; status: string; reason: string | null; attempts: number }[]>(
+    'select dedupe_key, status, reason, attempts from outbox',
+  );
   const get = (k: string) => byKey.find((r) => r.dedupe_key === k);
   expect(get('drop:emergency')).toMatchObject({ status: 'DROPPED', reason: 'the emergency was accepted', attempts: 0 });
   expect(get('drop:assigned')).toMatchObject({ status: 'DROPPED', reason: 'the case was reassigned', attempts: 0 });
@@ -258,7 +267,10 @@ it('sends again after a crash mid-dispatch once the lease runs out: at least onc
   resume!(new Error('socket closed'));
   // It reports nothing done: both rows were settled by the healthy dispatcher.
   expect(await zombie).toEqual({ sent: 0, failed: 0, dead: 0, dropped: 0 });
-  expect((await rows()).map((r) => [r.status, r.last_error])).toEqual([['DELIVERED', null], ['DELIVERED', null]]);
+  expect((await rows()).map((r) => [r.status, r.last_error])).toEqual([
+    ['DELIVERED', null],
+    ['DELIVERED', null],
+  ]);
 });
 
 describe('web chat hand-over', () => {

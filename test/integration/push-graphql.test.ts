@@ -41,7 +41,12 @@ beforeAll(async () => {
       [
         about(cases.a1a, 'toResidentA', `resident:${resident.id}`),
         about(cases.b1a, 'toOfficerB', `officer:${officers.offB.id}`),
-        { topic: 'digest.daily', payload: { date: '2026-12-01', newCases: 1, dueSoon: 0, overdue: 2, numbers: [] }, recipient: `officer:${officers.offA1.id}`, dedupeKey: 'digestA1' },
+        {
+          topic: 'digest.daily',
+          payload: { date: '2026-12-01', newCases: 1, dueSoon: 0, overdue: 2, numbers: [] },
+          recipient: `officer:${officers.offA1.id}`,
+          dedupeKey: 'digestA1',
+        },
         about(cityCase, 'toResidentCity', `resident:${resident.id}`),
         about(anonymousCase, 'toResidentAnon', `resident:${resident.id}`),
         // To an officer outside A, about a case inside A: in scope by its case.
@@ -51,7 +56,9 @@ beforeAll(async () => {
     ),
   );
   for (const r of await em.execute<{ id: string; dedupe_key: string }[]>('select id, dedupe_key from outbox')) ids[r.dedupe_key] = String(r.id);
-  await em.execute(`update outbox set status = 'DEAD', attempts = 8, last_error = 'timeout', reason = 'too many failed sends' where dedupe_key in ('toOfficerB', 'digestA1')`);
+  await em.execute(
+    `update outbox set status = 'DEAD', attempts = 8, last_error = 'timeout', reason = 'too many failed sends' where dedupe_key in ('toOfficerB', 'digestA1')`,
+  );
 });
 
 it('is for supervisors and admins only', async () => {
@@ -79,7 +86,12 @@ it('shows a supervisor pushes to officers under their unit and about cases of th
   expect(byId('toResidentAnon').recipient).toEqual({ __typename: 'Resident', displayName: '匿名', phone: null });
   expect(byId('toResidentA')).toMatchObject({ topic: 'case.status', state: 'PENDING', case: { number: ctx.world.cases.a1a.number } });
   expect(byId('toResidentA').text).toContain(ctx.world.cases.a1a.number);
-  expect(byId('digestA1')).toMatchObject({ topic: 'digest.daily', state: 'DEAD', case: null, recipient: { __typename: 'Officer', name: 'offA1', officerPhone: '138****0102' } });
+  expect(byId('digestA1')).toMatchObject({
+    topic: 'digest.daily',
+    state: 'DEAD',
+    case: null,
+    recipient: { __typename: 'Officer', name: 'offA1', officerPhone: '138****0102' },
+  });
   expect(byId('toOfficerBAboutA').recipient).toMatchObject({ __typename: 'Officer', name: 'offB' });
 
   // The city admin sees everything, phones in full.

@@ -4,7 +4,18 @@ import { generate } from '../../src/seed/generator';
 import { tokenKey } from '../../src/domain/access/auth.service';
 import type { OfficerActor } from '../../src/domain/access/actor';
 import { selectRows, sqlRowSource, type RowSource } from '../../src/domain/read/load';
-import { CASE_ROW, caseRowOf, EVENT_ROW, eventRowOf, OFFICER_ROW, officerRowOf, RESIDENT_ROW, residentRowOf, UNIT_ROW, unitRowOf } from '../../src/domain/read/rows';
+import {
+  CASE_ROW,
+  caseRowOf,
+  EVENT_ROW,
+  eventRowOf,
+  OFFICER_ROW,
+  officerRowOf,
+  RESIDENT_ROW,
+  residentRowOf,
+  UNIT_ROW,
+  unitRowOf,
+} from '../../src/domain/read/rows';
 import { Case, CaseEvent, Officer, OfficerRole, Resident, Unit } from '../../src/entities';
 import { createLoaders, type GraphQLContext } from '../../src/graphql/context';
 import { toGlobalId } from '../../src/graphql/relay';
@@ -72,7 +83,12 @@ async function run(actor: OfficerActor, source: (em: EntityManager) => RowSource
     em,
     actor,
     loaders: createLoaders(em, () => actor, source(em)),
-    services: { tokens: { secret: tokenKey('read-path-test-secret-0123456789abcdef'), ttlHours: 1, limits: DEFAULT_LOGIN_LIMITS }, clock: { now: () => NOW }, campaign: DEFAULT_CAMPAIGN, renderPush: pushRenderer(zh) },
+    services: {
+      tokens: { secret: tokenKey('read-path-test-secret-0123456789abcdef'), ttlHours: 1, limits: DEFAULT_LOGIN_LIMITS },
+      clock: { now: () => NOW },
+      campaign: DEFAULT_CAMPAIGN,
+      renderPush: pushRenderer(zh),
+    },
     clientIp: '127.0.0.1',
   };
   const result = await graphql({ schema: await getSchema(), source: query, variableValues: variables, contextValue: ctx });
@@ -120,10 +136,10 @@ it.each([OfficerRole.GRID_WORKER, OfficerRole.OFFICER, OfficerRole.SUPERVISOR, O
     const em = db.orm.em.fork();
     const actor = await actorOfRole(em, role);
     const ids = (
-      await em.execute<{ id: number }[]>(
-        `select id from cases c where c.unit_path like ? || '%' or c.handling_path like ? || '%' order by id limit 40`,
-        [actor.unitPath, actor.unitPath],
-      )
+      await em.execute<{ id: number }[]>(`select id from cases c where c.unit_path like ? || '%' or c.handling_path like ? || '%' order by id limit 40`, [
+        actor.unitPath,
+        actor.unitPath,
+      ])
     ).map((r) => r.id);
     expect(ids.length).toBeGreaterThan(0);
     const masks = { masked: 0, full: 0, anonymous: 0 };

@@ -1,14 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  isEnumType,
-  isInputObjectType,
-  isInterfaceType,
-  isObjectType,
-  isScalarType,
-  isSpecifiedScalarType,
-  type GraphQLSchema,
-} from 'graphql';
+import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, isScalarType, isSpecifiedScalarType, type GraphQLSchema } from 'graphql';
 import { getSchema, schemaSdl } from '../../src/graphql/schema';
 
 const FILE = path.join(__dirname, '../../schema/schema.graphql');
@@ -50,9 +42,18 @@ it('carries the contract queries and mutations', async () => {
   expect(queries).toEqual(expect.arrayContaining(['me', 'node', 'unit', 'units', 'case', 'cases']));
   expect(Object.keys(schema.getMutationType()!.getFields())).toEqual(expect.arrayContaining(['login']));
   const filter = schema.getType('CaseFilterInput');
-  expect(isInputObjectType(filter) && Object.keys(filter.getFields()).sort()).toEqual(
-    ['assigneeId', 'kind', 'overdue', 'priority', 'reportedAfter', 'reportedBefore', 'search', 'status', 'supervisionLevel', 'unitId'],
-  );
+  expect(isInputObjectType(filter) && Object.keys(filter.getFields()).sort()).toEqual([
+    'assigneeId',
+    'kind',
+    'overdue',
+    'priority',
+    'reportedAfter',
+    'reportedBefore',
+    'search',
+    'status',
+    'supervisionLevel',
+    'unitId',
+  ]);
 });
 
 it('every operation in schema/examples.graphql is valid against the schema', async () => {

@@ -21,8 +21,34 @@ const TEXTS: [string, string][] = [
 
 // One and two characters (the substring index), three and more (trigrams), and case, digits, emoji, metacharacters.
 const SEARCHES = [
-  '水', '漏水', '纠纷', '边界纠纷', '宅基地', 'p', 'P', 'Pi', 'pipe', 'ÉC', 'é', '4', '42', '42b', '7天',
-  '👍', '👍🏻', '😀', '%', '_', '\\', '0%', 'e_', '行：', 'ktv', '不存在的词', 'zz', '吵',
+  '水',
+  '漏水',
+  '纠纷',
+  '边界纠纷',
+  '宅基地',
+  'p',
+  'P',
+  'Pi',
+  'pipe',
+  'ÉC',
+  'é',
+  '4',
+  '42',
+  '42b',
+  '7天',
+  '👍',
+  '👍🏻',
+  '😀',
+  '%',
+  '_',
+  '\\',
+  '0%',
+  'e_',
+  '行：',
+  'ktv',
+  '不存在的词',
+  'zz',
+  '吵',
 ];
 
 beforeAll(async () => {
@@ -49,10 +75,9 @@ async function numbersFor(search: string, token: string): Promise<{ numbers: str
 }
 
 async function ilike(search: string): Promise<string[]> {
-  const rows = await t.db.orm.em.fork().execute<{ number: string }[]>(
-    `select number from cases where (title || ' ' || description) ilike ? order by number`,
-    [likeContains(search)],
-  );
+  const rows = await t.db.orm.em
+    .fork()
+    .execute<{ number: string }[]>(`select number from cases where (title || ' ' || description) ilike ? order by number`, [likeContains(search)]);
   return rows.map((r) => r.number).sort();
 }
 

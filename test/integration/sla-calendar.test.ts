@@ -12,9 +12,13 @@ const NOW = new Date('2026-12-31T02:00:00Z');
 const t = useWorldApp({ now: () => NOW });
 
 const report = async (priority = 'NORMAL', kind = 'DISPUTE') => {
-  const res = await t.app.gql('mutation($i: ReportCaseInput!) { reportCase(input: $i) { case { acceptDueAt dueAt } } }', {
-    i: { kind, priority, title: '测试', description: '测试', unitId: toGlobalId('Unit', t.world.units.A1a.id) },
-  }, await t.app.login('offA1'));
+  const res = await t.app.gql(
+    'mutation($i: ReportCaseInput!) { reportCase(input: $i) { case { acceptDueAt dueAt } } }',
+    {
+      i: { kind, priority, title: '测试', description: '测试', unitId: toGlobalId('Unit', t.world.units.A1a.id) },
+    },
+    await t.app.login('offA1'),
+  );
   expect(res.errors).toBeUndefined();
   return res.data.reportCase.case;
 };

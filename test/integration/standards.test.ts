@@ -81,7 +81,11 @@ const unitId = (code: string) => toGlobalId('Unit', t.world.units[code].id);
 const assess = async (who: OfficerKey, unit: string, month: string, items: { code: string; score: number; note?: string }[]) =>
   t.app.gql(ASSESS, { i: { unitId: unitId(unit), month, items } }, await t.app.login(who));
 const scoreOf = async (unit: string, month: string) => {
-  const res = await t.app.gql('query($c: String!, $m: String!) { unit(code: $c) { assessment(month: $m) { score } } }', { c: unit, m: month }, await t.app.login('admin'));
+  const res = await t.app.gql(
+    'query($c: String!, $m: String!) { unit(code: $c) { assessment(month: $m) { score } } }',
+    { c: unit, m: month },
+    await t.app.login('admin'),
+  );
   expect(res.errors).toBeUndefined();
   return res.data.unit.assessment?.score ?? null;
 };
@@ -108,7 +112,13 @@ describe('assessing units', () => {
       score: 70,
       itemCount: 5,
       items: [
-        { item: { code: 'T-MED', aspect: '矛盾纠纷化解', weight: 30 }, score: 1, note: '本月纠纷全部就地化解', assessedBy: { name: 'offA1' }, assessedAt: NOW.toISOString() },
+        {
+          item: { code: 'T-MED', aspect: '矛盾纠纷化解', weight: 30 },
+          score: 1,
+          note: '本月纠纷全部就地化解',
+          assessedBy: { name: 'offA1' },
+          assessedAt: NOW.toISOString(),
+        },
         { item: { code: 'T-SEC', aspect: '治安防范', weight: 20 }, score: 0.9, note: null, assessedBy: { name: 'offA1' }, assessedAt: NOW.toISOString() },
         { item: { code: 'T-ORG', aspect: '组织领导', weight: 15 }, score: 1, note: null, assessedBy: { name: 'offA1' }, assessedAt: NOW.toISOString() },
       ],
@@ -123,7 +133,14 @@ describe('assessing units', () => {
     ]);
 
     // A1b: 20 × 0.75 + 30 × 0.7 = 36 → 40. The enterprise under A1a: 30 × 0.6 = 18 → 20. B1a: everything → 100.
-    expect((await assess('offA1', 'A1b', '2026-11', [{ code: 'T-SAF', score: 0.75 }, { code: 'T-MED', score: 0.7 }])).data.assessUnit.score).toBe(40);
+    expect(
+      (
+        await assess('offA1', 'A1b', '2026-11', [
+          { code: 'T-SAF', score: 0.75 },
+          { code: 'T-MED', score: 0.7 },
+        ])
+      ).data.assessUnit.score,
+    ).toBe(40);
     expect((await assess('offA1', 'A1aE', '2026-11', [{ code: 'T-MED', score: 0.6 }])).data.assessUnit.score).toBe(20);
     const full = ['T-MED', 'T-SEC', 'T-ORG', 'T-LAW', 'T-SAF'].map((code) => ({ code, score: 1 }));
     expect((await assess('offB', 'B1a', '2026-11', full)).data.assessUnit.score).toBe(100);
@@ -153,12 +170,19 @@ describe('assessing units', () => {
     expectCode(await assess('offA1', 'A1a', '2026/11', one), 'BAD_USER_INPUT', /must be a month written YYYY-MM/);
     expectCode(await assess('offA1', 'A1a', '2026-11', []), 'BAD_USER_INPUT', /at least one item/);
     expectCode(
-      await assess('offA1', 'A1a', '2026-11', [{ code: 'T-MED', score: 0 }, { code: 'T-NOPE', score: 1 }, { code: 'ORG-99', score: 1 }]),
+      await assess('offA1', 'A1a', '2026-11', [
+        { code: 'T-MED', score: 0 },
+        { code: 'T-NOPE', score: 1 },
+        { code: 'ORG-99', score: 1 },
+      ]),
       'BAD_USER_INPUT',
       /no standard item has the codes T-NOPE, ORG-99/,
     );
     expectCode(
-      await assess('offA1', 'A1a', '2026-11', [{ code: 'T-MED', score: 0 }, { code: 'T-MED', score: 1 }]),
+      await assess('offA1', 'A1a', '2026-11', [
+        { code: 'T-MED', score: 0 },
+        { code: 'T-MED', score: 1 },
+      ]),
       'BAD_USER_INPUT',
       /given more than once: T-MED/,
     );
@@ -204,7 +228,9 @@ describe('assessing units', () => {
     expect(t.db.queries).toHaveLength(1);
     // A1 and A: A1a 60, A1b 40, A1aE 20 → 40. B and B1: B1a 100. C: (60 + 40 + 20 + 100) / 4 = 55.
     // A1a: only the enterprise under it (a unit is not under itself) → 20. A1b: nothing under it.
-    expect(Object.fromEntries([...november].map(([id, avg]) => [ids.includes(id) ? ['C', 'A', 'A1', 'A1a', 'A1b', 'B', 'B1'][ids.indexOf(id)] : 'unknown', avg]))).toEqual({
+    expect(
+      Object.fromEntries([...november].map(([id, avg]) => [ids.includes(id) ? ['C', 'A', 'A1', 'A1a', 'A1b', 'B', 'B1'][ids.indexOf(id)] : 'unknown', avg])),
+    ).toEqual({
       C: 55,
       A: 40,
       A1: 40,

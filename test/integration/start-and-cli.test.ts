@@ -64,7 +64,19 @@ it('starts on the embedded database with demo data, shares it with a second inst
     const imported = await run(ADMIN, ['import-units', csv]);
     expect(imported.code).toBe(0);
     expect(imported.out).toMatch(/1 units created/);
-    const created = await run(ADMIN, ['create-officer', '--phone', '13700000001', '--password', 'long-enough-1', '--name', '测试干部', '--role', 'OFFICER', '--unit', '141122199000']);
+    const created = await run(ADMIN, [
+      'create-officer',
+      '--phone',
+      '13700000001',
+      '--password',
+      'long-enough-1',
+      '--name',
+      '测试干部',
+      '--role',
+      'OFFICER',
+      '--unit',
+      '141122199000',
+    ]);
     expect({ code: created.code, err: created.code ? created.err : '' }).toEqual({ code: 0, err: '' });
     const relogin = await fetch(`http://127.0.0.1:${first.port}/graphql`, {
       method: 'POST',
@@ -91,7 +103,19 @@ it('starts on the embedded database with demo data, shares it with a second inst
   }
 
   // With no server running, the CLI starts the embedded database itself and stops it again.
-  const solo = await run(ADMIN, ['create-officer', '--phone', '13700000002', '--password', 'long-enough-2', '--name', '另一干部', '--role', 'GRID_WORKER', '--unit', '141122199000']);
+  const solo = await run(ADMIN, [
+    'create-officer',
+    '--phone',
+    '13700000002',
+    '--password',
+    'long-enough-2',
+    '--name',
+    '另一干部',
+    '--role',
+    'GRID_WORKER',
+    '--unit',
+    '141122199000',
+  ]);
   expect(solo.code).toBe(0);
   const pid = postmasterPid();
   expect(pid === undefined || !alive(pid)).toBe(true);

@@ -28,9 +28,14 @@ function definedFunctions(): { name: string; body: string }[] {
 it('holds, after all migrations, exactly the functions and triggers of the one statistics file', async () => {
   const functions = definedFunctions();
   expect(functions.length).toBeGreaterThan(25);
-  expect(functions.map((f) => f.name)).toEqual(expect.arrayContaining(['apply_case_changes', 'case_stat_rows', 'case_is_running', 'case_counts', 'stats_break_zero', 'sanling_month']));
+  expect(functions.map((f) => f.name)).toEqual(
+    expect.arrayContaining(['apply_case_changes', 'case_stat_rows', 'case_is_running', 'case_counts', 'stats_break_zero', 'sanling_month']),
+  );
   for (const f of functions) {
-    const rows = await sql<{ src: string }>('select prosrc as src from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = current_schema() and p.proname = ?', [f.name]);
+    const rows = await sql<{ src: string }>(
+      'select prosrc as src from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = current_schema() and p.proname = ?',
+      [f.name],
+    );
     expect([f.name, rows.map((r) => r.src)]).toEqual([f.name, [f.body]]);
   }
   const triggers = [...statisticsSql().matchAll(/create trigger (\w+) ([^;]+);/g)];
@@ -52,8 +57,18 @@ it('answers the status sets as the TypeScript constants do, for every status', a
     expect(r).toEqual({ s: r.s, open: OPEN_STATUSES.includes(r.s), running: RUNNING_STATUSES.includes(r.s), counts: !UNCOUNTED_STATUSES.includes(r.s) });
   }
   // Written out, so a change to a set shows here too.
-  expect(rows.filter((r) => r.running).map((r) => r.s).sort()).toEqual(['ACCEPTED', 'ASSIGNED', 'IN_PROGRESS', 'REPORTED']);
-  expect(rows.filter((r) => !r.counts).map((r) => r.s).sort()).toEqual(['MERGED', 'REJECTED']);
+  expect(
+    rows
+      .filter((r) => r.running)
+      .map((r) => r.s)
+      .sort(),
+  ).toEqual(['ACCEPTED', 'ASSIGNED', 'IN_PROGRESS', 'REPORTED']);
+  expect(
+    rows
+      .filter((r) => !r.counts)
+      .map((r) => r.s)
+      .sort(),
+  ).toEqual(['MERGED', 'REJECTED']);
 });
 
 it('judges the zero rule as the TypeScript rule does, for every kind', async () => {
@@ -69,7 +84,12 @@ it('judges the zero rule as the TypeScript rule does, for every kind', async () 
     expect(r).toEqual({ ...r, breaks: expected });
   }
   expect(Object.keys(ZERO_RULE_OF_KIND).sort()).toEqual(['ACCIDENT', 'CRIMINAL_CASE', 'DISPUTE', 'PETITION', 'PUBLIC_ORDER_CASE']);
-  expect(rows.filter((r) => r.breaks && r.beyond === 1 && r.reported === 0).map((r) => r.kind).sort()).toEqual(['DISPUTE', 'PETITION']);
+  expect(
+    rows
+      .filter((r) => r.breaks && r.beyond === 1 && r.reported === 0)
+      .map((r) => r.kind)
+      .sort(),
+  ).toEqual(['DISPUTE', 'PETITION']);
 });
 
 it('files an instant under the Beijing month, as monthOf does', async () => {

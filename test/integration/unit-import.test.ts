@@ -55,7 +55,11 @@ it.each([
   ['a township with villages under it re-typed as a village', csv('T,镇,VILLAGE,R\n'), /line 2: T cannot become a VILLAGE: V, a VILLAGE, is under it/],
   ['a county under a township', csv('X1,某县,COUNTY,T\n'), /line 2: a COUNTY cannot be under T, a TOWNSHIP/],
   ['a wrong header', Buffer.from('id,name,type,parent\n1,a,CITY,\n'), /line 1: the header must be exactly code,name,kind,parent_code/],
-  ['a GBK (non-UTF-8) file', Buffer.concat([Buffer.from('code,name,kind,parent_code\nX1,'), Buffer.from([0xb4, 0xc5, 0xd2, 0xa4]), Buffer.from(',VILLAGE,T\n')]), /line 2: the file is not UTF-8/],
+  [
+    'a GBK (non-UTF-8) file',
+    Buffer.concat([Buffer.from('code,name,kind,parent_code\nX1,'), Buffer.from([0xb4, 0xc5, 0xd2, 0xa4]), Buffer.from(',VILLAGE,T\n')]),
+    /line 2: the file is not UTF-8/,
+  ],
   ['an empty file', Buffer.from(''), /line 1: the file is empty/],
 ])('rejects %s, naming the line, and imports nothing', async (_what, file, message) => {
   const before = await count();

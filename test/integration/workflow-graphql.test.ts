@@ -13,11 +13,16 @@ import { insertCase } from '../support/fixture';
 let now = new Date('2026-11-20T08:00:00Z');
 const t = useWorldApp({ now: () => now });
 
-const CASE_FIELDS = 'id number status version dueAt acceptDueAt handlingUnit { code } assignee { name } escalation supervisionLevel returnVisit deadlineExtended';
+const CASE_FIELDS =
+  'id number status version dueAt acceptDueAt handlingUnit { code } assignee { name } escalation supervisionLevel returnVisit deadlineExtended';
 const codes = (res: { errors?: { extensions?: { code?: string } }[] }) => res.errors?.map((e) => e.extensions?.code);
 
 async function mutate(who: Parameters<TestApp['login']>[0], name: string, input: Record<string, unknown>) {
-  const res = await t.app.gql(`mutation($i: ${name[0].toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $i) { case { ${CASE_FIELDS} } } }`, { i: input }, await t.app.login(who));
+  const res = await t.app.gql(
+    `mutation($i: ${name[0].toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $i) { case { ${CASE_FIELDS} } } }`,
+    { i: input },
+    await t.app.login(who),
+  );
   return { res, c: res.data?.[name]?.case };
 }
 
@@ -30,13 +35,20 @@ async function ok(who: Parameters<TestApp['login']>[0], name: string, input: Rec
 describe('a case from report to close-out over GraphQL', () => {
   it('reports, accepts, assigns to the responsible officer, works, resolves and closes on a satisfied visit', async () => {
     // 驻村民警负责制: the supervisor names the village's grid worker.
-    const named = await t.app.gql('mutation($i: SetResponsibleOfficerInput!) { setResponsibleOfficer(input: $i) { code responsibleOfficer { name } } }',
-      { i: { unitId: toGlobalId('Unit', t.world.units.A1a.id), officerId: toGlobalId('Officer', t.world.officers.gridA1a.id) } }, await t.app.login('supA'));
+    const named = await t.app.gql(
+      'mutation($i: SetResponsibleOfficerInput!) { setResponsibleOfficer(input: $i) { code responsibleOfficer { name } } }',
+      { i: { unitId: toGlobalId('Unit', t.world.units.A1a.id), officerId: toGlobalId('Officer', t.world.officers.gridA1a.id) } },
+      await t.app.login('supA'),
+    );
     expect(named.data.setResponsibleOfficer).toEqual({ code: 'A1a', responsibleOfficer: { name: 'gridA1a' } });
 
     let c = await ok('offA1', 'reportCase', {
-      kind: 'DISPUTE', title: '宅基地边界纠纷', description: '两户因院墙位置发生争执', unitId: toGlobalId('Unit', t.world.units.A1aE.id),
-      channel: 'HOTLINE', reporter: { displayName: '李四', phone: '13700001111' },
+      kind: 'DISPUTE',
+      title: '宅基地边界纠纷',
+      description: '两户因院墙位置发生争执',
+      unitId: toGlobalId('Unit', t.world.units.A1aE.id),
+      channel: 'HOTLINE',
+      reporter: { displayName: '李四', phone: '13700001111' },
     });
     expect(c.number).toMatch(/^SL20261120\d{4}$/);
     expect(c.status).toBe('REPORTED');
@@ -53,13 +65,23 @@ describe('a case from report to close-out over GraphQL', () => {
     expect(c.status).toBe('IN_PROGRESS');
     await ok('gridA1a', 'addCaseNote', { id: c.id, type: 'MEDIATION', note: '组织双方调解，达成一致' });
     // Attachments change the case (its attachment list), so its version moves on.
-    c = await ok('gridA1a', 'addCaseNote', { id: c.id, type: 'JUDICIAL_AID', note: '申请司法救助', amount: 3000, attachments: [{ name: '息诉罢访保证书.pdf', mimeType: 'application/pdf', size: 52011 }] });
+    c = await ok('gridA1a', 'addCaseNote', {
+      id: c.id,
+      type: 'JUDICIAL_AID',
+      note: '申请司法救助',
+      amount: 3000,
+      attachments: [{ name: '息诉罢访保证书.pdf', mimeType: 'application/pdf', size: 52011 }],
+    });
     c = await ok('gridA1a', 'resolveCase', { id: c.id, version: c.version, note: '已划定界线，双方签字确认' });
     expect(c.status).toBe('RESOLVED');
     c = await ok('offA1', 'recordReturnVisit', { id: c.id, version: c.version, result: 'SATISFIED' });
     expect(c).toMatchObject({ status: 'CLOSED', returnVisit: 'SATISFIED' });
 
-    const trail = await t.app.gql(`query($id: ID) { case(id: $id) { closedAt attachments { name } trailCheck { intact } events(first: 20) { totalCount edges { node { seq type fromStatus toStatus note amount attachments { name } } } } } }`, { id: c.id }, await t.app.login('supA'));
+    const trail = await t.app.gql(
+      `query($id: ID) { case(id: $id) { closedAt attachments { name } trailCheck { intact } events(first: 20) { totalCount edges { node { seq type fromStatus toStatus note amount attachments { name } } } } } }`,
+      { id: c.id },
+      await t.app.login('supA'),
+    );
     const events = trail.data.case.events.edges.map((e: any) => e.node);
     expect(events.map((e: any) => e.type)).toEqual(['REPORT', 'ACCEPT', 'ASSIGN', 'START', 'MEDIATION', 'JUDICIAL_AID', 'RESOLVE', 'RETURN_VISIT']);
     expect(events.map((e: any) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
@@ -74,7 +96,12 @@ describe('a case from report to close-out over GraphQL', () => {
   });
 
   it('reopens with a fresh deadline on a dissatisfied visit (重办)', async () => {
-    let c = await ok('offA1', 'reportCase', { kind: 'SAFETY_HAZARD', title: '路灯损坏', description: '村口路灯不亮', unitId: toGlobalId('Unit', t.world.units.A1b.id) });
+    let c = await ok('offA1', 'reportCase', {
+      kind: 'SAFETY_HAZARD',
+      title: '路灯损坏',
+      description: '村口路灯不亮',
+      unitId: toGlobalId('Unit', t.world.units.A1b.id),
+    });
     c = await ok('offA1', 'acceptCase', { id: c.id, version: c.version });
     c = await ok('offA1', 'assignCase', { id: c.id, version: c.version, assigneeId: toGlobalId('Officer', t.world.officers.gridA1b.id) });
     c = await ok('gridA1b', 'startCase', { id: c.id, version: c.version });
@@ -118,18 +145,34 @@ describe('rules the workflow enforces', () => {
   });
 
   it('extends a deadline once, by a supervisor, with a reason', async () => {
-    const c = await ok('offA1', 'reportCase', { kind: 'DISPUTE', title: '土地纠纷', description: '承包地界', unitId: toGlobalId('Unit', t.world.units.A1a.id) });
+    const c = await ok('offA1', 'reportCase', {
+      kind: 'DISPUTE',
+      title: '土地纠纷',
+      description: '承包地界',
+      unitId: toGlobalId('Unit', t.world.units.A1a.id),
+    });
     expect(codes((await mutate('offA1', 'extendDeadline', { id: c.id, version: c.version, reason: '需勘验' })).res)).toEqual(['FORBIDDEN']);
     const extended = await ok('supA', 'extendDeadline', { id: c.id, version: c.version, reason: '需勘验' });
     expect(extended).toMatchObject({ deadlineExtended: true, dueAt: '2026-12-11T08:00:00.000Z' }); // 15 working days
     const again = await mutate('supA', 'extendDeadline', { id: c.id, version: extended.version, reason: '再次' });
     expect(codes(again.res)).toEqual(['INVALID_TRANSITION']);
-    const urgent = await ok('offA1', 'reportCase', { kind: 'DISPUTE', priority: 'URGENT', title: '纠纷', description: '紧急', unitId: toGlobalId('Unit', t.world.units.A1a.id) });
+    const urgent = await ok('offA1', 'reportCase', {
+      kind: 'DISPUTE',
+      priority: 'URGENT',
+      title: '纠纷',
+      description: '紧急',
+      unitId: toGlobalId('Unit', t.world.units.A1a.id),
+    });
     expect(codes((await mutate('supA', 'extendDeadline', { id: urgent.id, version: urgent.version, reason: 'x' })).res)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('escalates to the unit above and records BEYOND_UNIT; then only that unit and above may act', async () => {
-    let c = await ok('offA1', 'reportCase', { kind: 'PETITION', title: '越级上访', description: '反映人已到县里上访', unitId: toGlobalId('Unit', t.world.units.A1a.id) });
+    let c = await ok('offA1', 'reportCase', {
+      kind: 'PETITION',
+      title: '越级上访',
+      description: '反映人已到县里上访',
+      unitId: toGlobalId('Unit', t.world.units.A1a.id),
+    });
     expect(c.dueAt).toBe('2027-01-19T08:00:00.000Z'); // petition regulation: 60 days
     c = await ok('offA1', 'escalateCase', { id: c.id, version: c.version, escalation: 'BEYOND_UNIT', reason: '越级访' });
     expect(c).toMatchObject({ status: 'REPORTED', escalation: 'BEYOND_UNIT', handlingUnit: { code: 'A' } });
@@ -142,7 +185,13 @@ describe('rules the workflow enforces', () => {
   });
 
   it('closes without a visit only for the anonymous, or after 3 silent working days', async () => {
-    let c = await ok('offA1', 'reportCase', { kind: 'OTHER', title: '建议', description: '增设垃圾桶', unitId: toGlobalId('Unit', t.world.units.A1a.id), reporter: { displayName: '王五' } });
+    let c = await ok('offA1', 'reportCase', {
+      kind: 'OTHER',
+      title: '建议',
+      description: '增设垃圾桶',
+      unitId: toGlobalId('Unit', t.world.units.A1a.id),
+      reporter: { displayName: '王五' },
+    });
     c = await ok('offA1', 'acceptCase', { id: c.id, version: c.version });
     c = await ok('offA1', 'assignCase', { id: c.id, version: c.version, unitId: toGlobalId('Unit', t.world.units.A1.id) });
     c = await ok('offA1', 'startCase', { id: c.id, version: c.version });
@@ -157,27 +206,62 @@ describe('rules the workflow enforces', () => {
   });
 
   it('queues an emergency at once for the handling unit and the supervisors up to the county', async () => {
-    const c = await ok('offA1', 'reportCase', { kind: 'ACCIDENT', priority: 'EMERGENCY', title: '厂房起火', description: '有人员被困', unitId: toGlobalId('Unit', t.world.units.A1aE.id) });
+    const c = await ok('offA1', 'reportCase', {
+      kind: 'ACCIDENT',
+      priority: 'EMERGENCY',
+      title: '厂房起火',
+      description: '有人员被困',
+      unitId: toGlobalId('Unit', t.world.units.A1aE.id),
+    });
     expect(c.acceptDueAt).toBe('2026-11-20T08:30:00.000Z');
     const pushes = await t.db.orm.em.fork().find(OutboxMessage, { topic: 'case.emergency', payload: { number: c.number } as never });
     expect(pushes.map((p) => p.recipient).sort()).toEqual([`officer:${t.world.officers.offA1.id}`, `officer:${t.world.officers.supA.id}`].sort());
   });
 
   it('merges a duplicate: it becomes MERGED, its reporter follows the survivor, both trails record it', async () => {
-    const keep = await ok('offA1', 'reportCase', { kind: 'SAFETY_HAZARD', title: '河道护栏缺失', description: '磁窑村河道护栏缺失，儿童易落水', unitId: toGlobalId('Unit', t.world.units.A1a.id), reporter: { displayName: '赵六' } });
-    const dup = await ok('offA1', 'reportCase', { kind: 'SAFETY_HAZARD', title: '河边护栏缺失', description: '磁窑村河道护栏缺失，存在落水危险', unitId: toGlobalId('Unit', t.world.units.A1a.id), reporter: { displayName: '钱七' } });
+    const keep = await ok('offA1', 'reportCase', {
+      kind: 'SAFETY_HAZARD',
+      title: '河道护栏缺失',
+      description: '磁窑村河道护栏缺失，儿童易落水',
+      unitId: toGlobalId('Unit', t.world.units.A1a.id),
+      reporter: { displayName: '赵六' },
+    });
+    const dup = await ok('offA1', 'reportCase', {
+      kind: 'SAFETY_HAZARD',
+      title: '河边护栏缺失',
+      description: '磁窑村河道护栏缺失，存在落水危险',
+      unitId: toGlobalId('Unit', t.world.units.A1a.id),
+      reporter: { displayName: '钱七' },
+    });
     const similar = await t.app.gql('query($id: ID) { case(id: $id) { similarCases { number } } }', { id: dup.id }, await t.app.login('offA1'));
     expect(similar.data.case.similarCases.map((x: any) => x.number)).toContain(keep.number);
-    const merged = await t.app.gql('mutation($i: MergeCaseInput!) { mergeCase(input: $i) { case { status mergedInto { number } } } }', { i: { id: dup.id, version: dup.version, intoId: keep.id } }, await t.app.login('offA1'));
+    const merged = await t.app.gql(
+      'mutation($i: MergeCaseInput!) { mergeCase(input: $i) { case { status mergedInto { number } } } }',
+      { i: { id: dup.id, version: dup.version, intoId: keep.id } },
+      await t.app.login('offA1'),
+    );
     expect(merged.data.mergeCase.case).toEqual({ status: 'MERGED', mergedInto: { number: keep.number } });
-    const [{ n }] = await t.db.orm.em.fork().execute<{ n: number }[]>('select count(*)::int as n from case_followers where case_id = ?', [Number(Buffer.from(keep.id, 'base64url').toString().split(':')[1])]);
+    const [{ n }] = await t.db.orm.em
+      .fork()
+      .execute<{ n: number }[]>('select count(*)::int as n from case_followers where case_id = ?', [
+        Number(Buffer.from(keep.id, 'base64url').toString().split(':')[1]),
+      ]);
     expect(n).toBe(1);
-    const keptTrail = await t.app.gql('query($id: ID) { case(id: $id) { events { edges { node { type details } } } } }', { id: keep.id }, await t.app.login('offA1'));
+    const keptTrail = await t.app.gql(
+      'query($id: ID) { case(id: $id) { events { edges { node { type details } } } } }',
+      { id: keep.id },
+      await t.app.login('offA1'),
+    );
     expect(keptTrail.data.case.events.edges.at(-1).node).toMatchObject({ type: 'MERGE', details: { mergedNumber: dup.number } });
   });
 
   it('flags repeated petitions (重复信访)', async () => {
-    const a = await ok('offA1', 'reportCase', { kind: 'PETITION', title: '补偿款', description: '征地补偿款未发放', unitId: toGlobalId('Unit', t.world.units.A1aE.id) });
+    const a = await ok('offA1', 'reportCase', {
+      kind: 'PETITION',
+      title: '补偿款',
+      description: '征地补偿款未发放',
+      unitId: toGlobalId('Unit', t.world.units.A1aE.id),
+    });
     const q = 'query($id: ID) { case(id: $id) { repeatedPetition } }';
     expect((await t.app.gql(q, { id: a.id }, await t.app.login('offA1'))).data.case.repeatedPetition).toBe(false);
     await ok('offA1', 'reportCase', { kind: 'PETITION', title: '补偿款再访', description: '再次反映', unitId: toGlobalId('Unit', t.world.units.A1aE.id) });
@@ -194,7 +278,9 @@ describe('rules the workflow enforces', () => {
     ]) {
       expect(codes((await mutate('offA1', 'reportCase', input)).res)).toEqual(['BAD_USER_INPUT']);
     }
-    expect(codes((await mutate('offA1', 'reportCase', { kind: 'OTHER', title: 't', description: 'x', unitId: toGlobalId('Unit', t.world.units.B1a.id) })).res)).toEqual(['NOT_FOUND']);
+    expect(
+      codes((await mutate('offA1', 'reportCase', { kind: 'OTHER', title: 't', description: 'x', unitId: toGlobalId('Unit', t.world.units.B1a.id) })).res),
+    ).toEqual(['NOT_FOUND']);
     const after = await t.db.orm.em.fork().execute<{ n: number }[]>('select count(*)::int as n from cases');
     expect(after).toEqual(before);
   });
@@ -232,9 +318,9 @@ describe('authorization matrix over GraphQL', () => {
     expect(codes((await mutate('offA1', 'superviseCase', { id, version: 1, level: 'URGED' })).res)).toEqual(['FORBIDDEN']);
     const supervised = await ok('supA', 'superviseCase', { id, version: 1, level: 'URGED' });
     expect(supervised.supervisionLevel).toBe('URGED');
-    expect(codes((await t.app.gql(`{ case(id: "${id}") { trailCheck { intact } } }`, {}, await t.app.login('offA1'))))).toEqual(['FORBIDDEN']);
+    expect(codes(await t.app.gql(`{ case(id: "${id}") { trailCheck { intact } } }`, {}, await t.app.login('offA1')))).toEqual(['FORBIDDEN']);
     expect(codes((await mutate('offA1', 'acceptCase', { id: 'nonsense', version: 1 })).res)).toEqual(['BAD_USER_INPUT']);
-    expect(codes((await t.app.gql('mutation { acceptCase(input: {id: "x", version: 1}) { case { id } } }')))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await t.app.gql('mutation { acceptCase(input: {id: "x", version: 1}) { case { id } } }'))).toEqual(['UNAUTHENTICATED']);
   });
 });
 
@@ -258,7 +344,10 @@ describe('tamper-evident trail', () => {
     // The admin CLI reports it too, with exit code 1.
     const cli = path.join(__dirname, '../../dist/src/cli/admin.js');
     const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const p = spawn(process.execPath, [cli, 'verify-trail'], { env: { ...process.env, DATABASE_URL: t.db.url, NODE_ENV: 'test' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const p = spawn(process.execPath, [cli, 'verify-trail'], {
+        env: { ...process.env, DATABASE_URL: t.db.url, NODE_ENV: 'test' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       p.stdout.on('data', (d) => (out += d));
       p.on('exit', (code) => resolve({ code, out }));
@@ -272,7 +361,8 @@ describe('batching', () => {
   it('loads trails, similar cases and repeated-petition flags of a page in constant SQL', async () => {
     const token = await t.app.login('admin');
     await keepToken(t.app, t.db, token);
-    const q = (first: number) => `{ cases(first: ${first}) { edges { node { repeatedPetition similarCases { number } events(first: 3) { totalCount edges { node { type } } } } } } }`;
+    const q = (first: number) =>
+      `{ cases(first: ${first}) { edges { node { repeatedPetition similarCases { number } events(first: 3) { totalCount edges { node { type } } } } } } }`;
     t.db.queries.length = 0;
     const small = await t.app.gql(q(2), {}, token);
     const smallCount = t.db.queries.length;

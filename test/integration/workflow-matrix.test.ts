@@ -66,23 +66,47 @@ async function act(action: string, c: Case, actor: OfficerActor): Promise<void> 
   const em = db.orm.em.fork();
   const ref = { id: c.id, version: c.version };
   switch (action) {
-    case 'accept': await wf.acceptCase(em, actor, ref, NOW); return;
-    case 'reject': await wf.rejectCase(em, actor, { ...ref, reason: '不属于受理范围' }, NOW); return;
-    case 'assign': await wf.assignCase(em, actor, { ...ref, assigneeId: world.officers.gridA1a.id }, NOW); return;
-    case 'start': await wf.startCase(em, actor, ref, NOW); return;
-    case 'resolve': await wf.resolveCase(em, actor, { ...ref, note: '已调解' }, NOW); return;
-    case 'close': await wf.closeCase(em, actor, { ...ref, note: '匿名反映，无法回访' }, NOW); return;
-    case 'reopen': await wf.reopenCase(em, actor, { ...ref, reason: '群众再次反映' }, NOW); return;
-    case 'escalate': await wf.escalateCase(em, actor, { ...ref, escalation: Escalation.REQUIRES_HIGHER_AUTHORITY, reason: '需县级协调' }, NOW); return;
-    case 'supervise': await wf.superviseCase(em, actor, { ...ref, level: SupervisionLevel.LISTED }, NOW); return;
-    case 'extendDeadline': await wf.extendDeadline(em, actor, { ...ref, reason: '需现场勘验' }, NOW); return;
+    case 'accept':
+      await wf.acceptCase(em, actor, ref, NOW);
+      return;
+    case 'reject':
+      await wf.rejectCase(em, actor, { ...ref, reason: '不属于受理范围' }, NOW);
+      return;
+    case 'assign':
+      await wf.assignCase(em, actor, { ...ref, assigneeId: world.officers.gridA1a.id }, NOW);
+      return;
+    case 'start':
+      await wf.startCase(em, actor, ref, NOW);
+      return;
+    case 'resolve':
+      await wf.resolveCase(em, actor, { ...ref, note: '已调解' }, NOW);
+      return;
+    case 'close':
+      await wf.closeCase(em, actor, { ...ref, note: '匿名反映，无法回访' }, NOW);
+      return;
+    case 'reopen':
+      await wf.reopenCase(em, actor, { ...ref, reason: '群众再次反映' }, NOW);
+      return;
+    case 'escalate':
+      await wf.escalateCase(em, actor, { ...ref, escalation: Escalation.REQUIRES_HIGHER_AUTHORITY, reason: '需县级协调' }, NOW);
+      return;
+    case 'supervise':
+      await wf.superviseCase(em, actor, { ...ref, level: SupervisionLevel.LISTED }, NOW);
+      return;
+    case 'extendDeadline':
+      await wf.extendDeadline(em, actor, { ...ref, reason: '需现场勘验' }, NOW);
+      return;
     case 'merge': {
       const target = await insertCase(db.orm.em.fork(), world.units.A1a, world.units.A1);
       await mergeCase(em, actor, { ...ref, intoId: target.id }, NOW);
       return;
     }
-    case 'note': await addCaseNote(em, actor, { ...ref, note: '电话联系当事人' }, NOW); return;
-    case 'returnVisit': await wf.recordReturnVisit(em, actor, { ...ref, result: ReturnVisitResult.SATISFIED }, NOW); return;
+    case 'note':
+      await addCaseNote(em, actor, { ...ref, note: '电话联系当事人' }, NOW);
+      return;
+    case 'returnVisit':
+      await wf.recordReturnVisit(em, actor, { ...ref, result: ReturnVisitResult.SATISFIED }, NOW);
+      return;
   }
   throw new Error(`unknown action ${action}`);
 }

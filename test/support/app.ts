@@ -28,7 +28,12 @@ export interface TestApp {
 export async function startTestApp(db: TestDb, clock?: Clock, env: Record<string, string> = {}): Promise<TestApp> {
   // Photos go to a directory of this app's own, never the developer's DATA_DIR.
   const uploads = env.UPLOAD_DIR ? undefined : mkdtempSync(path.join(os.tmpdir(), 'sanling-test-uploads-'));
-  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'test-secret-that-is-long-enough-0123456789', ...(uploads ? { UPLOAD_DIR: uploads } : {}), ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    ...(uploads ? { UPLOAD_DIR: uploads } : {}),
+    ...env,
+  });
   const app = await createApp(db.orm, config, clock);
   const server: Server = await new Promise((resolve) => {
     const s = app.express.listen(0, '127.0.0.1', () => resolve(s));
@@ -40,7 +45,7 @@ export async function startTestApp(db: TestDb, clock?: Clock, env: Record<string
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ query, variables }),
     });
-    return { status: res.status, ...((await res.json()) as Omit<GqlResult, "status">) } as GqlResult;
+    return { status: res.status, ...((await res.json()) as Omit<GqlResult, 'status'>) } as GqlResult;
   };
   const tokens = new Map<OfficerKey, string>();
   return {

@@ -19,15 +19,26 @@ export interface FloodResult {
  * resident memory is sampled every 20 ms and /healthz is timed from a process of its own (this one
  * is busy sending bodies of several megabytes).
  */
-export async function photoFlood(s: RunningServer, opts: { contacts?: number; concurrency?: number; photoMb?: number; forwarded?: boolean; tag?: string } = {}): Promise<FloodResult> {
+export async function photoFlood(
+  s: RunningServer,
+  opts: { contacts?: number; concurrency?: number; photoMb?: number; forwarded?: boolean; tag?: string } = {},
+): Promise<FloodResult> {
   const { contacts = 100, concurrency = 16, photoMb = 4.9, forwarded = false, tag = 'flood' } = opts;
-  const body = JSON.stringify({ name: '张三', text: null, image: { name: 'p.jpg', mimeType: 'image/jpeg', data: Buffer.alloc(Math.round(photoMb * MB), 3).toString('base64') } });
+  const body = JSON.stringify({
+    name: '张三',
+    text: null,
+    image: { name: 'p.jpg', mimeType: 'image/jpeg', data: Buffer.alloc(Math.round(photoMb * MB), 3).toString('base64') },
+  });
   const poller = spawn(
     process.execPath,
-    ['-e', `const url = process.argv[1]; const out = [];
+    [
+      '-e',
+      `const url = process.argv[1]; const out = [];
       const tick = async () => { const t0 = performance.now(); const r = await fetch(url); await r.text();
         out.push([r.status, performance.now() - t0]); setTimeout(tick, 50); };
-      process.on('SIGTERM', () => { process.stdout.write(JSON.stringify(out)); process.exit(0); }); tick();`, `${s.url}/healthz`],
+      process.on('SIGTERM', () => { process.stdout.write(JSON.stringify(out)); process.exit(0); }); tick();`,
+      `${s.url}/healthz`,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let polled = '';

@@ -33,7 +33,12 @@ export interface RunningServer {
   /** Resident set size of the server process in bytes (from /proc). */
   rss: () => number;
   /** POST /graphql; answers the parsed JSON body with the HTTP status. */
-  gql: <T = any>(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>) => Promise<{ status: number; data?: T; errors?: any[] }>;
+  gql: <T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+    headers?: Record<string, string>,
+  ) => Promise<{ status: number; data?: T; errors?: any[] }>;
   /** Token of a demo officer (password sanling-demo). */
   login: (phone: string) => Promise<string>;
   /** SIGINT, then waits for the exit code. */

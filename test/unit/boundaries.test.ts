@@ -73,7 +73,10 @@ it('keeps every import within what its room may use', () => {
     const from = roomOf(file);
     expect([file, from]).toEqual([file, expect.any(String)]);
     for (const [, spec] of readFileSync(path.join(ROOT, file), 'utf8').matchAll(IMPORT)) {
-      const target = path.relative(ROOT, path.resolve(ROOT, path.dirname(file), spec)).split(path.sep).join('/');
+      const target = path
+        .relative(ROOT, path.resolve(ROOT, path.dirname(file), spec))
+        .split(path.sep)
+        .join('/');
       const to = roomOf(target) ?? roomOf(`${target}.ts`) ?? roomOf(`${target}/`);
       if (to !== from && !MAY_IMPORT[from!].includes(to!)) crossings.push(`${file} (${from}) imports ${target} (${to})`);
     }
@@ -82,7 +85,10 @@ it('keeps every import within what its room may use', () => {
 });
 
 it('catches a crossing (the check is not blind)', () => {
-  const target = path.relative(ROOT, path.resolve(ROOT, 'src/web', '../graphql/relay')).split(path.sep).join('/');
+  const target = path
+    .relative(ROOT, path.resolve(ROOT, 'src/web', '../graphql/relay'))
+    .split(path.sep)
+    .join('/');
   expect(roomOf(`${target}.ts`)).toBe('graphql');
   expect(MAY_IMPORT.web.includes('graphql')).toBe(false);
   expect(MAY_IMPORT.domain.includes('shared')).toBe(false);

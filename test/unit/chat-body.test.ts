@@ -4,7 +4,7 @@ import { BodyError, ChatBodyReader } from '../../bot/chat-body';
 
 /** A small deterministic generator, so a failure can be replayed. */
 function rng(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 const PIECES = ['a', 'Z', '9', ' ', '"', '\\', '/', '\n', '\t', '中', '文', '😀', '\u0001', '\u2028', 'é', '{', ']'];

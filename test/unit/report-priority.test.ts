@@ -37,7 +37,12 @@ describe('priority of a resident’s report', () => {
     expect(priority(SAFETY_HAZARD, '不太紧急，电线老化')).toBe(NORMAL);
     expect(priority(ACCIDENT, '两车相撞，紧急，没有人受伤')).toBe(URGENT);
     expect(reportPriority(ACCIDENT, '两车相撞，没人受伤，紧急', false)).toEqual({ priority: URGENT, urgent: true, urgentWord: '紧急' });
-    expect(reportPriority(SAFETY_HAZARD, '孩子不小心触电了，救命', false)).toEqual({ priority: EMERGENCY, urgent: true, urgentWord: '救命', dangerWord: '触电' });
+    expect(reportPriority(SAFETY_HAZARD, '孩子不小心触电了，救命', false)).toEqual({
+      priority: EMERGENCY,
+      urgent: true,
+      urgentWord: '救命',
+      dangerWord: '触电',
+    });
   });
 
   it('names the words it found, and the resident’s mark alone makes a report urgent', () => {

@@ -39,8 +39,16 @@ describe('global ids and cursors', () => {
     expect(() => decodeCursor(c, 'case:NUMBER:ASC', ['text', 'int'])).toThrow(/after is not a cursor/);
     expect(() => decodeCursor('%%%', 'x', ['int'])).toThrow(/after is not a cursor/);
     expect(() => decodeCursor(Buffer.from('{"a":1}').toString('base64url'), 'x', ['int'])).toThrow(/after is not a cursor/);
-    for (const forged of [['x', 5], ['2026-11-23T00:00:00.000Z', 'five'], ['2026-11-23T00:00:00.000Z', 2 ** 53], ['2026-13-45T99:00:00Z', 5], ['2026-11-23T00:00:00.000Z', 1.5]]) {
-      expect(() => decodeCursor(encodeCursor('case:REPORTED_AT:DESC', forged as never), 'case:REPORTED_AT:DESC', ['timestamp', 'int'])).toThrow(/after is not a cursor/);
+    for (const forged of [
+      ['x', 5],
+      ['2026-11-23T00:00:00.000Z', 'five'],
+      ['2026-11-23T00:00:00.000Z', 2 ** 53],
+      ['2026-13-45T99:00:00Z', 5],
+      ['2026-11-23T00:00:00.000Z', 1.5],
+    ]) {
+      expect(() => decodeCursor(encodeCursor('case:REPORTED_AT:DESC', forged as never), 'case:REPORTED_AT:DESC', ['timestamp', 'int'])).toThrow(
+        /after is not a cursor/,
+      );
     }
     expect(() => decodeCursor(encodeCursor('unit', ['a\u0000b']), 'unit', ['text'])).toThrow(/after is not a cursor/);
   });

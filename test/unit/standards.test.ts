@@ -18,7 +18,9 @@ function refusal(fn: () => unknown): DomainError {
 }
 
 it('reads a good file with a BOM, CRLF line ends and blank lines, keeping lines and weights as written', () => {
-  const rows = parseStandardsCsv(Buffer.from('\uFEFFaspect,code,text,weight\r\n组织领导,ORG-01,成立领导小组,4\r\n\r\n公共服务,svc_1.a,"设立便民服务站点，有人接待",12.50\r\n'));
+  const rows = parseStandardsCsv(
+    Buffer.from('\uFEFFaspect,code,text,weight\r\n组织领导,ORG-01,成立领导小组,4\r\n\r\n公共服务,svc_1.a,"设立便民服务站点，有人接待",12.50\r\n'),
+  );
   expect(rows).toEqual([
     { line: 2, aspect: '组织领导', code: 'ORG-01', text: '成立领导小组', weight: '4' },
     { line: 4, aspect: '公共服务', code: 'svc_1.a', text: '设立便民服务站点，有人接待', weight: '12.50' },
@@ -80,8 +82,16 @@ it('accepts a text of exactly 500 characters (counted as characters, not UTF-16 
 it.each([
   ['an empty file', Buffer.from(''), 'line 1: the file is empty; expected the header aspect,code,text,weight'],
   ['a header only', Buffer.from(HEADER), 'line 2: the file has no items below the header'],
-  ['another header', Buffer.from('aspect,code,text,score\n组织领导,ORG-01,x,1\n'), 'line 1: the header must be exactly aspect,code,text,weight (found aspect,code,text,score)'],
-  ['a header in capitals', Buffer.from('Aspect,Code,Text,Weight\n组织领导,ORG-01,x,1\n'), 'line 1: the header must be exactly aspect,code,text,weight (found Aspect,Code,Text,Weight)'],
+  [
+    'another header',
+    Buffer.from('aspect,code,text,score\n组织领导,ORG-01,x,1\n'),
+    'line 1: the header must be exactly aspect,code,text,weight (found aspect,code,text,score)',
+  ],
+  [
+    'a header in capitals',
+    Buffer.from('Aspect,Code,Text,Weight\n组织领导,ORG-01,x,1\n'),
+    'line 1: the header must be exactly aspect,code,text,weight (found Aspect,Code,Text,Weight)',
+  ],
   [
     'a GBK (non-UTF-8) line',
     Buffer.concat([csv('组织领导,ORG-01,x,1\n组织领导,ORG-02,'), Buffer.from([0xd7, 0xe9, 0xd6, 0xaf]), Buffer.from(',1\n')]),

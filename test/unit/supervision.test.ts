@@ -15,7 +15,12 @@ const before = (t: Date) => new Date(t.getTime() - minute);
  * A case accepted on Mon 21 Sep 2026, due Thu 8 Oct 10:00 (7 working days: the Mid-Autumn holiday
  * 25–27 Sep and National Day 1–7 Oct are skipped), with the Saturday make-up workday of 10 Oct.
  */
-const accepted = { status: CaseStatus.ACCEPTED, reportedAt: bj('2026-09-21T10:00:00'), acceptDueAt: bj('2026-09-22T10:00:00'), dueAt: bj('2026-10-08T10:00:00') };
+const accepted = {
+  status: CaseStatus.ACCEPTED,
+  reportedAt: bj('2026-09-21T10:00:00'),
+  acceptDueAt: bj('2026-09-22T10:00:00'),
+  dueAt: bj('2026-10-08T10:00:00'),
+};
 
 describe('the supervision ladder on the 2026 calendar', () => {
   it('places each threshold on literal dates across the holiday and the make-up workday', () => {
@@ -53,7 +58,12 @@ describe('the supervision ladder on the 2026 calendar', () => {
   });
 
   it('reminds halfway through a limit shorter than two days', () => {
-    const emergency = { status: CaseStatus.REPORTED, reportedAt: bj('2026-11-23T10:00:00'), acceptDueAt: bj('2026-11-23T10:30:00'), dueAt: bj('2026-11-24T10:00:00') };
+    const emergency = {
+      status: CaseStatus.REPORTED,
+      reportedAt: bj('2026-11-23T10:00:00'),
+      acceptDueAt: bj('2026-11-23T10:30:00'),
+      dueAt: bj('2026-11-24T10:00:00'),
+    };
     expect(levelDue(emergency, bj('2026-11-23T10:14:00'), calendar)).toBe(SupervisionLevel.NONE);
     expect(levelDue(emergency, bj('2026-11-23T10:15:00'), calendar)).toBe(SupervisionLevel.REMINDED);
     expect(levelDue(emergency, bj('2026-11-23T10:30:00'), calendar)).toBe(SupervisionLevel.URGED);
@@ -72,7 +82,15 @@ describe('the sweep’s next look at a case', () => {
     expect(emergencyRound(reportedAt, reportedAt)).toBe(1);
     expect(emergencyRound(reportedAt, new Date(reportedAt.getTime() + 10 * minute - 1))).toBe(1);
     expect(emergencyRound(reportedAt, new Date(reportedAt.getTime() + 10 * minute))).toBe(2);
-    const c = { status: CaseStatus.REPORTED, priority: CasePriority.EMERGENCY, reportedAt, acceptDueAt: bj('2026-11-23T10:30:00'), dueAt: bj('2026-11-24T10:00:00'), supervisionLevel: SupervisionLevel.NONE, hasReporter: false };
+    const c = {
+      status: CaseStatus.REPORTED,
+      priority: CasePriority.EMERGENCY,
+      reportedAt,
+      acceptDueAt: bj('2026-11-23T10:30:00'),
+      dueAt: bj('2026-11-24T10:00:00'),
+      supervisionLevel: SupervisionLevel.NONE,
+      hasReporter: false,
+    };
     expect(nextCheck(c, calendar, reportedAt)).toEqual(bj('2026-11-23T10:10:00'));
     expect(nextCheck(c, calendar, bj('2026-11-23T10:12:00'))).toEqual(bj('2026-11-23T10:15:00')); // the reminder comes first
     expect(nextCheck({ ...c, status: CaseStatus.ACCEPTED }, calendar, bj('2026-11-23T10:12:00'))).toEqual(bj('2026-11-23T22:00:00'));
@@ -81,7 +99,14 @@ describe('the sweep’s next look at a case', () => {
   it('follows up a return visit after one and three working days', () => {
     const resolvedAt = bj('2026-09-30T16:00:00'); // the day before National Day
     expect(visitSteps(resolvedAt, calendar)).toEqual({ reminder: bj('2026-10-08T16:00:00'), unanswered: bj('2026-10-10T16:00:00') });
-    const c = { ...accepted, status: CaseStatus.RESOLVED, priority: CasePriority.NORMAL, supervisionLevel: SupervisionLevel.NONE, resolvedAt, hasReporter: true };
+    const c = {
+      ...accepted,
+      status: CaseStatus.RESOLVED,
+      priority: CasePriority.NORMAL,
+      supervisionLevel: SupervisionLevel.NONE,
+      resolvedAt,
+      hasReporter: true,
+    };
     expect(nextCheck(c, calendar, resolvedAt)).toEqual(bj('2026-10-08T16:00:00'));
     expect(nextCheck(c, calendar, bj('2026-10-08T16:00:00'))).toEqual(bj('2026-10-10T16:00:00'));
     expect(nextCheck(c, calendar, bj('2026-10-10T16:00:00'))).toBeNull();

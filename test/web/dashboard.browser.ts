@@ -81,10 +81,7 @@ async function chartValues(name: string): Promise<any> {
 }
 
 async function allDrawn(): Promise<void> {
-  await page.waitForFunction(
-    (names) => names.every((n) => document.querySelector(`[data-chart="${n}"]`)?.getAttribute('data-drawn') === 'true'),
-    CHARTS,
-  );
+  await page.waitForFunction((names) => names.every((n) => document.querySelector(`[data-chart="${n}"]`)?.getAttribute('data-drawn') === 'true'), CHARTS);
 }
 
 const figure = (name: string) => page.locator(`[data-figure="${name}"]`).innerText();
@@ -113,7 +110,15 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
   watch(context, server.url);
@@ -157,7 +162,9 @@ describe('command centre', () => {
 
     // Progress gauges: rate, target and whether it is met, per category.
     const progress = await chartValues('progress');
-    expect(progress).toEqual(d.progress.map((p: any) => ({ category: p.category, units: p.units, zeroUnits: p.zeroUnits, rate: p.rate, target: p.target, met: p.met })));
+    expect(progress).toEqual(
+      d.progress.map((p: any) => ({ category: p.category, units: p.units, zeroUnits: p.zeroUnits, rate: p.rate, target: p.target, met: p.met })),
+    );
     expect(progress.map((p: any) => p.category)).toEqual(['VILLAGE_COMMUNITY', 'ENTERPRISE', 'INSTITUTION']);
     const notes = await page.locator('#progress-notes li').allInnerTexts();
     d.progress.forEach((p: any, i: number) => expect(notes[i]).toContain(p.met ? '达标' : '未达标'));
@@ -239,13 +246,14 @@ describe('command centre', () => {
     const index = Math.max(0, city.belowTarget.indexOf(true));
     const county = { id: city.ids[index], name: city.units[index] };
     await page.click(`#ranking-table tbody tr[data-unit-id="${county.id}"]`);
-    await page.waitForFunction(
-      (id) => {
-        const el = document.querySelector('[data-chart="ranking"]');
-        return document.body.getAttribute('data-unit-id') === id && el?.getAttribute('data-drawn') === 'true' && JSON.parse(el.getAttribute('data-values') ?? '{}').level === 'TOWNSHIP';
-      },
-      county.id,
-    );
+    await page.waitForFunction((id) => {
+      const el = document.querySelector('[data-chart="ranking"]');
+      return (
+        document.body.getAttribute('data-unit-id') === id &&
+        el?.getAttribute('data-drawn') === 'true' &&
+        JSON.parse(el.getAttribute('data-values') ?? '{}').level === 'TOWNSHIP'
+      );
+    }, county.id);
     await allDrawn();
     expect(await page.locator('#region-name').innerText()).toBe(county.name);
     expect(await page.locator('#crumbs').innerText()).toMatch(new RegExp(`吕梁市\\s*›\\s*${county.name}`));
@@ -262,7 +270,16 @@ describe('command centre', () => {
     expect(await page.locator('#ranking-table tbody tr').count()).toBe(townships.length);
     expect(await figure('openCases')).toBe(String(res.data.dashboard.base.openCases));
     expect((await chartValues('trend')).reported).toEqual(res.data.dashboard.trend.map((t: any) => t.reported));
-    expect(await chartValues('progress')).toEqual(res.data.dashboard.progress.map((p: any) => ({ category: p.category, units: p.units, zeroUnits: p.zeroUnits, rate: p.rate, target: p.target, met: p.met })));
+    expect(await chartValues('progress')).toEqual(
+      res.data.dashboard.progress.map((p: any) => ({
+        category: p.category,
+        units: p.units,
+        zeroUnits: p.zeroUnits,
+        rate: p.rate,
+        target: p.target,
+        met: p.met,
+      })),
+    );
 
     // A minute later the page has asked again, without reloading and without leaving the county.
     await page.evaluate(() => ((window as any).sameDocument = true));
@@ -291,7 +308,11 @@ describe('command centre', () => {
     const [y, m] = month.split('-').map(Number);
     const end = new Date(Date.UTC(y, m, 1) - 8 * 3600_000).toISOString();
     const start = new Date(Date.UTC(Number(from.slice(0, 4)), Number(from.slice(5)) - 1, 1) - 8 * 3600_000).toISOString();
-    const count = await server.gql('query($f: CaseFilterInput) { cases(first: 1, filter: $f) { totalCount } }', { f: { unitId: county.id, reportedAfter: start, reportedBefore: end } }, token);
+    const count = await server.gql(
+      'query($f: CaseFilterInput) { cases(first: 1, filter: $f) { totalCount } }',
+      { f: { unitId: county.id, reportedAfter: start, reportedBefore: end } },
+      token,
+    );
     expect(count.errors).toBeUndefined();
     expect(records.length - 1).toBe(count.data.cases.totalCount);
     expect(records.length - 1).toBeGreaterThan(0);
@@ -338,7 +359,9 @@ describe('command centre', () => {
     expect(body).toMatch(/<script src="\/explorer\.js\?v=\w+"><\/script>/);
     expect(body).not.toMatch(/(src|href)="(https?:)?\/\//);
     // JSON clients still get the API at the same URL.
-    const json = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    const json = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+    });
     expect(await json.json()).toEqual({ data: { __typename: 'Query' } });
 
     const explorer = await context.newPage();

@@ -69,7 +69,8 @@ export async function login(
 
   const officer = await em.findOne(Officer, { phone }, { populate: ['passwordHash', 'unit'] });
   // Compare against a dummy hash for unknown phones so timing does not reveal who is registered.
-  const ok = (await verifyPassword(input.password, officer?.passwordHash ?? (await dummyHash()))) && !(settings.refuseDemoPassword && input.password === DEMO_PASSWORD);
+  const ok =
+    (await verifyPassword(input.password, officer?.passwordHash ?? (await dummyHash()))) && !(settings.refuseDemoPassword && input.password === DEMO_PASSWORD);
   if (!officer || !ok || !officer.active) {
     await audit(!officer ? LoginOutcome.UNKNOWN_PHONE : !ok ? LoginOutcome.WRONG_PASSWORD : LoginOutcome.INACTIVE);
     throw unauthenticated('Wrong phone or password');
@@ -107,10 +108,11 @@ export async function authenticate(em: EntityManager, secret: KeyObject, token: 
   const cached = cache?.get(officerId);
   if (cached) return cached;
   const mark = cache?.mark() ?? 0;
-  const rows = await query<{ id: number; name: string; role: OfficerActor['role']; unit_id: number; path: string }>(em, 
-      'select o.id, o.name, o.role, o.unit_id, u.path from officers o join units u on u.id = o.unit_id where o.id = ? and o.active',
-      [officerId],
-    );
+  const rows = await query<{ id: number; name: string; role: OfficerActor['role']; unit_id: number; path: string }>(
+    em,
+    'select o.id, o.name, o.role, o.unit_id, u.path from officers o join units u on u.id = o.unit_id where o.id = ? and o.active',
+    [officerId],
+  );
   const row = rows[0];
   if (!row) throw unauthenticated('This account is no longer active');
   const actor: OfficerActor = { type: 'officer', id: row.id, name: row.name, role: row.role, unitId: row.unit_id, unitPath: row.path };

@@ -84,6 +84,13 @@ export async function listLoginAttempts(em: EntityManager, actor: Actor, args: P
     hasNextPage: rows.length > first,
     hasPreviousPage: Boolean(args.after),
     totalCount: async () =>
-      Number((await em.execute<{ n: string }[]>(`select count(*) n from login_attempts a left join officers o on o.id = a.officer_id left join units u on u.id = o.unit_id where ${where[0]}`, countParams))[0].n),
+      Number(
+        (
+          await em.execute<{ n: string }[]>(
+            `select count(*) n from login_attempts a left join officers o on o.id = a.officer_id left join units u on u.id = o.unit_id where ${where[0]}`,
+            countParams,
+          )
+        )[0].n,
+      ),
   };
 }

@@ -25,7 +25,11 @@ function candidates(lower: string): string[] {
   const alnum = lower.replace(/[^\p{L}\p{N}]/gu, '');
   const stem = lower.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
   const letters = lower.replace(/[^\p{L}]/gu, '');
-  const unleet = (s: string) => [...s].map((c) => LEET[c] ?? c).join('').replace(/[^\p{L}]/gu, '');
+  const unleet = (s: string) =>
+    [...s]
+      .map((c) => LEET[c] ?? c)
+      .join('')
+      .replace(/[^\p{L}]/gu, '');
   const inner = lower.replace(/^[^\p{L}@$]+|[^\p{L}@$]+$/gu, '');
   return [lower, alnum, stem, stem.replace(/[^\p{L}\p{N}]/gu, ''), letters, unleet(lower), unleet(inner)];
 }
@@ -61,7 +65,7 @@ export function passwordProblems(password: string, context: { phone?: string } =
   } else if (new Set(compact).size < 4 || /^(.{1,5}?)\1+$/u.test(compact) || isSequence(compact)) {
     problems.push('password must not be one character repeated, a short pattern repeated or a run like "abcdefgh"');
   } else if (lower === DEMO_PASSWORD) {
-    problems.push('password is the demo data set\'s, printed in the README for everyone: choose another');
+    problems.push("password is the demo data set's, printed in the README for everyone: choose another");
   } else if (candidates(lower).some((c) => COMMON_PASSWORDS.has(c))) {
     problems.push('password is one of the most common passwords (or one with digits or symbols added), which attackers try first: choose another');
   }

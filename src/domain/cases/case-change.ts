@@ -42,7 +42,7 @@ export type Changer = OfficerActor | ResidentChanger | SystemChanger;
 const RESIDENT_ACTIONS: ReadonlySet<Action> = new Set(['returnVisit']);
 const SYSTEM_ACTIONS: ReadonlySet<Action> = new Set(['supervise']);
 
-type Apply<S> = (c: Case, scope: S) => Promise<Omit<NewEvent, 'fromStatus' | 'toStatus'> & { toStatus?: NewEvent['toStatus'] } | NewEvent[]>;
+type Apply<S> = (c: Case, scope: S) => Promise<(Omit<NewEvent, 'fromStatus' | 'toStatus'> & { toStatus?: NewEvent['toStatus'] }) | NewEvent[]>;
 
 /**
  * Runs one workflow action of an officer in one transaction: locks the case row, checks scope
@@ -92,9 +92,7 @@ export async function changeCase(
     const from = c.status;
     const result = await apply(c, { tx, now });
     if (rule.to && c.status === from && !Array.isArray(result) && result.toStatus === undefined) c.status = rule.to;
-    const events: NewEvent[] = Array.isArray(result)
-      ? result
-      : [{ ...result, fromStatus: from, toStatus: result.toStatus ?? c.status }];
+    const events: NewEvent[] = Array.isArray(result) ? result : [{ ...result, fromStatus: from, toStatus: result.toStatus ?? c.status }];
     await appendEvents(tx, c, events, now);
     if (c.status !== from) await notifyFollowers(tx, c, now);
     // A note leaves the case row (and so its version) alone: it does not race with transitions.
@@ -109,11 +107,7 @@ export async function changeCase(
 
 /** When the deadline sweep next needs to look at the case, on the calendar in force. */
 export async function nextCheckOf(tx: EntityManager, c: Case, now: Date): Promise<Date | null> {
-  return nextCheck(
-    { ...c, hasReporter: Boolean(c.reporter), resolvedAt: c.resolvedAt ?? null },
-    await loadCalendar(tx),
-    now,
-  );
+  return nextCheck({ ...c, hasReporter: Boolean(c.reporter), resolvedAt: c.resolvedAt ?? null }, await loadCalendar(tx), now);
 }
 
 /**
@@ -125,10 +119,14 @@ export async function notifyFollowers(tx: EntityManager, c: Case, now: Date): Pr
   const rows = await tx.execute<{ resident_id: number }[]>('select resident_id from case_followers where case_id = ?', [c.id]);
   const ids = new Set(rows.map((r) => r.resident_id));
   if (c.reporter) ids.add(c.reporter.id);
-  await enqueue(tx, [...ids].map((id) => ({
-    topic: 'case.status',
-    recipient: `resident:${id}` as const,
-    payload: { caseId: c.id, number: c.number, title: c.title, status: c.status },
-    dedupeKey: `case:${c.id}:v${c.version}:status:${c.status}:resident:${id}`,
-  })), now);
+  await enqueue(
+    tx,
+    [...ids].map((id) => ({
+      topic: 'case.status',
+      recipient: `resident:${id}` as const,
+      payload: { caseId: c.id, number: c.number, title: c.title, status: c.status },
+      dedupeKey: `case:${c.id}:v${c.version}:status:${c.status}:resident:${id}`,
+    })),
+    now,
+  );
 }

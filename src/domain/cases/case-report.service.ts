@@ -1,18 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  Case,
-  CaseEventType,
-  CaseKind,
-  CasePriority,
-  CaseStatus,
-  Channel,
-  OfficerRole,
-  Resident,
-  SupervisionLevel,
-  Unit,
-  UnitKind,
-} from '../../entities';
+import { Case, CaseEventType, CaseKind, CasePriority, CaseStatus, Channel, OfficerRole, Resident, SupervisionLevel, Unit, UnitKind } from '../../entities';
 import { inJurisdiction, requireRole } from '../access/access';
 import type { Actor } from '../access/actor';
 import { localDate } from '../time/local-time';
@@ -114,8 +102,16 @@ export async function reportCase(em: EntityManager, actor: Actor, input: ReportI
 export async function fileCase(
   tx: EntityManager,
   f: {
-    title: string; description: string; kind: CaseKind; priority: CasePriority; unit: Unit; channel: Channel; reporter?: Resident; reportedBy?: number;
-    attachments?: Case['attachments']; anonymous?: boolean;
+    title: string;
+    description: string;
+    kind: CaseKind;
+    priority: CasePriority;
+    unit: Unit;
+    channel: Channel;
+    reporter?: Resident;
+    reportedBy?: number;
+    attachments?: Case['attachments'];
+    anonymous?: boolean;
   },
   now: Date,
   known: { handling?: Unit; policy?: SlaPolicy } = {},
@@ -143,22 +139,44 @@ export async function fileCase(
     acceptDueAt,
     dueAt,
     // The deadline sweep's first look: a reminder before the deadline, or the next emergency round.
-    nextCheckAt: nextCheck({ status: CaseStatus.REPORTED, priority: f.priority, reportedAt: now, acceptDueAt, dueAt, supervisionLevel: SupervisionLevel.NONE, hasReporter: Boolean(f.reporter) }, calendar, now),
+    nextCheckAt: nextCheck(
+      {
+        status: CaseStatus.REPORTED,
+        priority: f.priority,
+        reportedAt: now,
+        acceptDueAt,
+        dueAt,
+        supervisionLevel: SupervisionLevel.NONE,
+        hasReporter: Boolean(f.reporter),
+      },
+      calendar,
+      now,
+    ),
     createdAt: now,
     updatedAt: now,
   });
   await tx.flush();
-  await appendEvents(tx, c, [{
-    type: CaseEventType.REPORT,
-    actorOfficerId: f.reportedBy ?? null,
-    actorResidentId: f.reporter && !f.reportedBy ? f.reporter.id : null,
-    toStatus: CaseStatus.REPORTED,
-    data: { channel: f.channel, unitId: f.unit.id, handlingUnitId: handling.id },
-  }], now);
+  await appendEvents(
+    tx,
+    c,
+    [
+      {
+        type: CaseEventType.REPORT,
+        actorOfficerId: f.reportedBy ?? null,
+        actorResidentId: f.reporter && !f.reportedBy ? f.reporter.id : null,
+        toStatus: CaseStatus.REPORTED,
+        data: { channel: f.channel, unitId: f.unit.id, handlingUnitId: handling.id },
+      },
+    ],
+    now,
+  );
   if (f.priority === CasePriority.EMERGENCY) {
     // 应急处置: pushed at once to the handling unit and up the chain to the county supervisor.
     const recipients = await emergencyRecipients(tx, { handlingUnitId: handling.id, handlingPath: handling.path });
-    const message = { topic: 'case.emergency', payload: { caseId: c.id, number: c.number, title: c.title, unit: f.unit.name, acceptDueAt: acceptDueAt.toISOString(), round: 1 } } as const;
+    const message = {
+      topic: 'case.emergency',
+      payload: { caseId: c.id, number: c.number, title: c.title, unit: f.unit.name, acceptDueAt: acceptDueAt.toISOString(), round: 1 },
+    } as const;
     await enqueue(tx, toOfficers(message, recipients, `case:${c.id}:emergency`), now);
   }
   await tx.flush();

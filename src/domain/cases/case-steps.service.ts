@@ -37,7 +37,8 @@ export async function addCaseNote(
   if (!note) throw badInput('note is required');
   if (note.length > 5000) throw badInput('note is longer than 5000 characters');
   if (type === CaseEventType.JUDICIAL_AID) {
-    if (ref.amount == null || !(ref.amount > 0) || ref.amount > 10_000_000) throw badInput('amount (yuan, above 0 and at most 10,000,000) is required for JUDICIAL_AID');
+    if (ref.amount == null || !(ref.amount > 0) || ref.amount > 10_000_000)
+      throw badInput('amount (yuan, above 0 and at most 10,000,000) is required for JUDICIAL_AID');
   } else if (ref.amount != null) throw badInput('amount is only for JUDICIAL_AID steps');
   if ((ref.attachments?.length ?? 0) > MAX_STEP_ATTACHMENTS) {
     throw badInput(`attachments: at most ${MAX_STEP_ATTACHMENTS} with one entry; record the others with another note`, { argument: 'input.attachments' });
@@ -83,9 +84,28 @@ export async function mergeCase(em: EntityManager, actor: Actor, ref: CaseRef & 
       const existing = await inner.find(CaseFollower, { case: dup.id });
       for (const f of existing) if (f.resident.id !== target.reporter?.id) followers.add(f.resident.id);
       for (const residentId of followers) await inner.upsert(CaseFollower, { case: target.id, resident: residentId } as never);
-      return { type: CaseEventType.MERGED_INTO, actorOfficerId: officer.id, note: ref.note?.trim() || null, data: { intoCaseId: target.id, intoNumber: target.number } };
+      return {
+        type: CaseEventType.MERGED_INTO,
+        actorOfficerId: officer.id,
+        note: ref.note?.trim() || null,
+        data: { intoCaseId: target.id, intoNumber: target.number },
+      };
     });
-    await appendEvents(tx, target, [{ type: CaseEventType.MERGE, actorOfficerId: officer.id, fromStatus: target.status, toStatus: target.status, note: ref.note?.trim() || null, data: { mergedCaseId: merged.id, mergedNumber: merged.number } }], now);
+    await appendEvents(
+      tx,
+      target,
+      [
+        {
+          type: CaseEventType.MERGE,
+          actorOfficerId: officer.id,
+          fromStatus: target.status,
+          toStatus: target.status,
+          note: ref.note?.trim() || null,
+          data: { mergedCaseId: merged.id, mergedNumber: merged.number },
+        },
+      ],
+      now,
+    );
     await tx.flush();
     return merged;
   });
@@ -96,7 +116,8 @@ export async function loadSimilarCases(em: EntityManager, actor: Actor, ids: rea
   const officer = requireOfficer(actor);
   if (!ids.length) return [];
   const [scope, params] = caseScopeSql(officer, 'c');
-  const rows = await query<Record<string, unknown> & { source_id: number }>(em, 
+  const rows = await query<Record<string, unknown> & { source_id: number }>(
+    em,
     `select s.id as source_id, m.* from cases s
      join units su on su.id = s.unit_id
      cross join lateral (
@@ -123,7 +144,8 @@ export async function loadSimilarCases(em: EntityManager, actor: Actor, ids: rea
 /** 重复信访: for petitions, another petition by the same reporter or at the same unit within 90 days. */
 export async function loadRepeatedPetition(em: EntityManager, ids: readonly number[]): Promise<boolean[]> {
   if (!ids.length) return [];
-  const rows = await query<{ id: number }>(em, 
+  const rows = await query<{ id: number }>(
+    em,
     `select s.id from cases s where s.id = any(?) and s.kind = 'PETITION' and exists (
        select 1 from cases c where c.id <> s.id and c.kind = 'PETITION' and c.status <> 'MERGED'
          and c.reported_at > s.reported_at - interval '90 days' and c.reported_at < s.reported_at + interval '90 days'
@@ -140,7 +162,8 @@ export async function setResponsibleOfficer(em: EntityManager, actor: Actor, inp
   return em.transactional(async (tx) => {
     const unit = await tx.findOne(Unit, { id: input.unitId });
     if (!unit || !inJurisdiction(me, unit.path)) throw notFound('Unit');
-    if (unit.kind !== UnitKind.VILLAGE && unit.kind !== UnitKind.COMMUNITY) throw badInput(`${unit.name} is a ${unit.kind}: responsible officers are named for villages and communities`);
+    if (unit.kind !== UnitKind.VILLAGE && unit.kind !== UnitKind.COMMUNITY)
+      throw badInput(`${unit.name} is a ${unit.kind}: responsible officers are named for villages and communities`);
     if (input.officerId == null) {
       unit.responsibleOfficer = undefined;
     } else {
@@ -155,4 +178,3 @@ export async function setResponsibleOfficer(em: EntityManager, actor: Actor, inp
     return unit;
   });
 }
-

@@ -1,14 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  Case,
-  CaseEventType,
-  CaseStatus,
-  Escalation,
-  Officer,
-  ReturnVisitResult,
-  SupervisionLevel,
-  Unit,
-} from '../../entities';
+import { Case, CaseEventType, CaseStatus, Escalation, Officer, ReturnVisitResult, SupervisionLevel, Unit } from '../../entities';
 import type { Actor } from '../access/actor';
 import { change, type CaseRef } from './case-change';
 import { loadCalendar, policyFor } from '../time/deadline.service';
@@ -75,7 +66,9 @@ export async function assignCase(
     if (!unit && !assignee) {
       const found = await responsibleFor(tx, c);
       if (!found) {
-        throw badInput('No responsible officer (驻村民警/网格员) is named for this place or the units above it: give assigneeId, or name one with setResponsibleOfficer');
+        throw badInput(
+          'No responsible officer (驻村民警/网格员) is named for this place or the units above it: give assigneeId, or name one with setResponsibleOfficer',
+        );
       }
       ({ unit, officer: assignee } = found);
       byResponsibility = true;
@@ -90,12 +83,18 @@ export async function assignCase(
     c.handlingPath = unit.path;
     c.assignee = assignee ? (tx.getReference(Officer, assignee.id) as never) : undefined;
     if (assignee) {
-      await enqueue(tx, [{
-        topic: 'case.assigned',
-        recipient: `officer:${assignee.id}`,
-        payload: { caseId: c.id, number: c.number, title: c.title, dueAt: c.dueAt.toISOString() },
-        dedupeKey: `case:${c.id}:assigned:${c.version}:officer:${assignee.id}`,
-      }], now);
+      await enqueue(
+        tx,
+        [
+          {
+            topic: 'case.assigned',
+            recipient: `officer:${assignee.id}`,
+            payload: { caseId: c.id, number: c.number, title: c.title, dueAt: c.dueAt.toISOString() },
+            dedupeKey: `case:${c.id}:assigned:${c.version}:officer:${assignee.id}`,
+          },
+        ],
+        now,
+      );
     }
     const note = optionalText(ref.note) ?? (byResponsibility ? `按驻村民警负责制交由${unit.name}责任人${assignee!.name}办理` : null);
     return {
@@ -108,7 +107,11 @@ export async function assignCase(
 }
 
 export async function startCase(em: EntityManager, actor: Actor, ref: CaseRef & { note?: string | null }, now: Date) {
-  return change(em, actor, ref, 'start', now, async (_c, { officer }) => ({ type: CaseEventType.START, actorOfficerId: officer.id, note: optionalText(ref.note) }));
+  return change(em, actor, ref, 'start', now, async (_c, { officer }) => ({
+    type: CaseEventType.START,
+    actorOfficerId: officer.id,
+    note: optionalText(ref.note),
+  }));
 }
 
 export async function resolveCase(em: EntityManager, actor: Actor, ref: CaseRef & { note: string }, now: Date) {
@@ -117,12 +120,18 @@ export async function resolveCase(em: EntityManager, actor: Actor, ref: CaseRef 
     c.resolvedAt = now;
     if (c.reporter) {
       // The return visit (回访) goes to the reporter; the chat channel delivers it.
-      await enqueue(tx, [{
-        topic: 'case.return_visit',
-        recipient: `resident:${c.reporter.id}`,
-        payload: { caseId: c.id, number: c.number, title: c.title, note },
-        dedupeKey: `case:${c.id}:return_visit:${c.version}`,
-      }], now);
+      await enqueue(
+        tx,
+        [
+          {
+            topic: 'case.return_visit',
+            recipient: `resident:${c.reporter.id}`,
+            payload: { caseId: c.id, number: c.number, title: c.title, note },
+            dedupeKey: `case:${c.id}:return_visit:${c.version}`,
+          },
+        ],
+        now,
+      );
     }
     return { type: CaseEventType.RESOLVE, actorOfficerId: officer.id, note };
   });
@@ -136,7 +145,10 @@ export async function closeCase(em: EntityManager, actor: Actor, ref: CaseRef & 
       const calendar = await loadCalendar(tx);
       const waitUntil = calendar.addWorkingDays(c.resolvedAt, 3);
       if (now < waitUntil) {
-        throw new DomainError('INVALID_TRANSITION', `The reporter may still answer the return visit until ${waitUntil.toISOString()}: record the visit, or close after that`);
+        throw new DomainError(
+          'INVALID_TRANSITION',
+          `The reporter may still answer the return visit until ${waitUntil.toISOString()}: record the visit, or close after that`,
+        );
       }
     }
     c.closedAt = now;
@@ -174,12 +186,7 @@ export async function applyReturnVisit(tx: EntityManager, c: Case, result: Retur
   return { result };
 }
 
-export async function recordReturnVisit(
-  em: EntityManager,
-  actor: Actor,
-  ref: CaseRef & { result: ReturnVisitResult; note?: string | null },
-  now: Date,
-) {
+export async function recordReturnVisit(em: EntityManager, actor: Actor, ref: CaseRef & { result: ReturnVisitResult; note?: string | null }, now: Date) {
   return change(em, actor, ref, 'returnVisit', now, async (c, { tx, officer }) => {
     const data = await applyReturnVisit(tx, c, ref.result, now);
     return { type: CaseEventType.RETURN_VISIT, actorOfficerId: officer.id, note: optionalText(ref.note), toStatus: c.status, data };
@@ -214,8 +221,19 @@ export async function escalateCase(
       data.toUnitId = parent.id;
       // The unit it went to hears of it at once.
       const receivers = await tx.find(Officer, { active: true, unit: parent.id });
-      const message = { topic: 'case.escalated', payload: { caseId: c.id, number: c.number, title: c.title, fromUnit: handling.name, toUnit: parent.name, reason } } as const;
-      await enqueue(tx, toOfficers(message, receivers.map((o) => o.id), `case:${c.id}:escalated:v${c.version}`), now);
+      const message = {
+        topic: 'case.escalated',
+        payload: { caseId: c.id, number: c.number, title: c.title, fromUnit: handling.name, toUnit: parent.name, reason },
+      } as const;
+      await enqueue(
+        tx,
+        toOfficers(
+          message,
+          receivers.map((o) => o.id),
+          `case:${c.id}:escalated:v${c.version}`,
+        ),
+        now,
+      );
     }
     if (ESCALATION_RANK[ref.escalation] >= ESCALATION_RANK[c.escalation]) c.escalation = ref.escalation;
     c.escalatedAt = now;
@@ -231,8 +249,15 @@ export async function superviseCase(em: EntityManager, actor: Actor, ref: CaseRe
     }
     const from = c.supervisionLevel;
     c.supervisionLevel = ref.level;
-    const officers = await supervisionRecipients(tx, { handlingUnitId: c.handlingUnit.id, handlingPath: c.handlingPath, assigneeId: c.assignee?.id }, ref.level);
-    const message = { topic: 'case.supervised', payload: { caseId: c.id, number: c.number, title: c.title, level: ref.level, dueAt: c.dueAt.toISOString() } } as const;
+    const officers = await supervisionRecipients(
+      tx,
+      { handlingUnitId: c.handlingUnit.id, handlingPath: c.handlingPath, assigneeId: c.assignee?.id },
+      ref.level,
+    );
+    const message = {
+      topic: 'case.supervised',
+      payload: { caseId: c.id, number: c.number, title: c.title, level: ref.level, dueAt: c.dueAt.toISOString() },
+    } as const;
     await enqueue(tx, toOfficers(message, officers, `case:${c.id}:supervised:${ref.level}`), now);
     return { type: CaseEventType.SUPERVISE, actorOfficerId: officer.id, note: optionalText(ref.note), data: { from, to: ref.level } };
   });

@@ -65,8 +65,7 @@ export async function getCase(
 ): Promise<CaseRow> {
   const officer = requireOfficer(actor);
   if ((by.id == null) === (by.number == null)) throw badInput('Give exactly one of id or number');
-  const found =
-    by.id != null ? await byId(by.id) : (await selectRows(em, CASE_ROW, 'c', 'where c.number = ?', [by.number!.trim().toUpperCase()]))[0];
+  const found = by.id != null ? await byId(by.id) : (await selectRows(em, CASE_ROW, 'c', 'where c.number = ?', [by.number!.trim().toUpperCase()]))[0];
   if (!found || !canReadCase(officer, found)) throw notFound('Case');
   return found;
 }
@@ -92,14 +91,7 @@ class Conditions {
 }
 
 /** Cases in the actor's jurisdiction matching the filter, keyset-paginated in the given order. */
-export async function listCases(
-  em: EntityManager,
-  actor: Actor,
-  filter: CaseFilter,
-  order: CaseOrder,
-  args: PageArgs,
-  now: Date,
-): Promise<CasePage> {
+export async function listCases(em: EntityManager, actor: Actor, filter: CaseFilter, order: CaseOrder, args: PageArgs, now: Date): Promise<CasePage> {
   const officer = requireOfficer(actor);
   const first = pageSize(args);
   const where = new Conditions();
@@ -144,10 +136,7 @@ export async function listCases(
     const [value, id] = decodeCursor(args.after, orderKey, [order.field === CaseOrderField.NUMBER ? 'text' : 'timestamp', 'int']);
     where.add(`(c.${column}, c.id) ${dir === 'desc' ? '<' : '>'} (?, ?)`, [value, id]);
   }
-  const rows = await selectRows(em, CASE_ROW, 'c', `where ${where.text()} order by c.${column} ${dir}, c.id ${dir} limit ?`, [
-    ...where.params,
-    first + 1,
-  ]);
+  const rows = await selectRows(em, CASE_ROW, 'c', `where ${where.text()} order by c.${column} ${dir}, c.id ${dir} limit ?`, [...where.params, first + 1]);
   const nodes = rows.slice(0, first);
   const keyOf = (c: CaseRow) => {
     const v = c[prop];
@@ -158,8 +147,7 @@ export async function listCases(
     cursors: nodes.map((c) => encodeCursor(orderKey, [keyOf(c), c.id])),
     hasNextPage: rows.length > first,
     hasPreviousPage: Boolean(args.after),
-    totalCount: async () =>
-      (await query<{ n: number }>(em, `select count(*)::int as n from cases c where ${matching.text()}`, matching.params))[0].n,
+    totalCount: async () => (await query<{ n: number }>(em, `select count(*)::int as n from cases c where ${matching.text()}`, matching.params))[0].n,
     boundedCount: () => boundedCount(em, matching, sample),
   };
 }
@@ -196,13 +184,15 @@ const SAMPLE_ROWS = 10_000;
  * a case happened and who handles it as independent); the sample was within 10%.
  */
 async function boundedCount(em: EntityManager, matching: Conditions, sample: Conditions): Promise<CaseCount> {
-  const [{ n }] = await query<{ n: number }>(em, 
+  const [{ n }] = await query<{ n: number }>(
+    em,
     `select count(*)::int as n from (select c.id from cases c where ${matching.text()} limit ${EXACT_COUNT_LIMIT + 1}) s`,
     matching.params,
   );
   if (n <= EXACT_COUNT_LIMIT) return { count: n, estimated: false };
   // Same pages every time (repeatable), so the figure does not jump between requests.
-  const [row] = await query<{ hits: number; seen: number; total: number }>(em, 
+  const [row] = await query<{ hits: number; seen: number; total: number }>(
+    em,
     `select count(*) filter (where ${sample.text()})::float8 as hits, count(*)::float8 as seen,
        (select reltuples from pg_class where oid = 'cases'::regclass)::float8 as total
      from cases c tablesample system ((select least(100, ${SAMPLE_ROWS * 100} / greatest(reltuples, 1))::float4 from pg_class where oid = 'cases'::regclass)) repeatable (0)`,

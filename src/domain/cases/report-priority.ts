@@ -4,13 +4,60 @@ import { CaseKind, CasePriority } from '../../entities';
 export const EMERGENCY_KINDS: readonly CaseKind[] = [CaseKind.ACCIDENT, CaseKind.CRIMINAL_CASE, CaseKind.PUBLIC_ORDER_CASE, CaseKind.SAFETY_HAZARD];
 
 /** Words with which a resident says the matter is urgent (a bare 急 is left out: 着急, 急需 say little). */
-export const URGENT_WORDS = ['十万火急', '紧急', '危急', '很急', '太急', '非常急', '特别急', '急事', '救命', '救救', '快来', '快点来', '赶快来', '赶紧来', '马上来', '速来'];
+export const URGENT_WORDS = [
+  '十万火急',
+  '紧急',
+  '危急',
+  '很急',
+  '太急',
+  '非常急',
+  '特别急',
+  '急事',
+  '救命',
+  '救救',
+  '快来',
+  '快点来',
+  '赶快来',
+  '赶紧来',
+  '马上来',
+  '速来',
+];
 
 /** Words naming a danger to life or property. */
 export const DANGER_WORDS = [
-  '着火', '起火', '失火', '火灾', '大火', '烧起来', '爆炸', '炸了', '塌', '泄漏', '漏气', '中毒',
-  '持刀', '拿刀', '动刀', '砍人', '捅人', '打架', '斗殴', '打人', '打起来', '抢劫', '受伤', '流血',
-  '救命', '溺水', '落水', '被困', '触电', '昏迷', '跳楼', '轻生', '自杀',
+  '着火',
+  '起火',
+  '失火',
+  '火灾',
+  '大火',
+  '烧起来',
+  '爆炸',
+  '炸了',
+  '塌',
+  '泄漏',
+  '漏气',
+  '中毒',
+  '持刀',
+  '拿刀',
+  '动刀',
+  '砍人',
+  '捅人',
+  '打架',
+  '斗殴',
+  '打人',
+  '打起来',
+  '抢劫',
+  '受伤',
+  '流血',
+  '救命',
+  '溺水',
+  '落水',
+  '被困',
+  '触电',
+  '昏迷',
+  '跳楼',
+  '轻生',
+  '自杀',
 ];
 
 // A word right after a negation (不紧急, 不太紧急, 没人受伤, 没有人受伤) or after 防 (防火灾) does not count.

@@ -18,10 +18,7 @@ export interface NewEvent {
  * lock (workflow changes lock it first), so no two writers read the same chain head.
  */
 export async function appendEvents(em: EntityManager, c: Case, events: NewEvent[], at: Date): Promise<CaseEvent[]> {
-  const [head] = await em.execute<{ seq: number; hash: string }[]>(
-    'select seq, hash from case_events where case_id = ? order by seq desc limit 1',
-    [c.id],
-  );
+  const [head] = await em.execute<{ seq: number; hash: string }[]>('select seq, hash from case_events where case_id = ? order by seq desc limit 1', [c.id]);
   let seq = head?.seq ?? 0;
   let prev = head?.hash ?? GENESIS_HASH;
   const created: CaseEvent[] = [];
@@ -109,8 +106,7 @@ function checkChain(rows: EventRow[]): BrokenTrail | undefined {
   return undefined;
 }
 
-const EVENT_COLUMNS =
-  'case_id, seq, type, actor_officer_id, actor_resident_id, from_status, to_status, note, data, created_at, prev_hash, hash';
+const EVENT_COLUMNS = 'case_id, seq, type, actor_officer_id, actor_resident_id, from_status, to_status, note, data, created_at, prev_hash, hash';
 
 /** Verifies the trail of one case; undefined when intact. */
 export async function verifyCaseTrail(em: EntityManager, caseId: number): Promise<BrokenTrail | undefined> {
@@ -130,10 +126,7 @@ export async function verifyTrails(em: EntityManager, ids: readonly number[]): P
 }
 
 /** Verifies every case's trail in batches of cases; returns the broken ones and how many were checked. */
-export async function verifyAllTrails(
-  em: EntityManager,
-  progress?: (checked: number) => void,
-): Promise<{ checked: number; broken: BrokenTrail[] }> {
+export async function verifyAllTrails(em: EntityManager, progress?: (checked: number) => void): Promise<{ checked: number; broken: BrokenTrail[] }> {
   const broken: BrokenTrail[] = [];
   let checked = 0;
   let after = 0;
@@ -147,4 +140,3 @@ export async function verifyAllTrails(
   }
   return { checked, broken };
 }
-

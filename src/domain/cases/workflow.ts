@@ -7,19 +7,7 @@ import { CaseEventType, CaseStatus, OfficerRole, OPEN_STATUSES, RUNNING_STATUSES
  */
 
 export type Action =
-  | 'accept'
-  | 'reject'
-  | 'assign'
-  | 'start'
-  | 'resolve'
-  | 'close'
-  | 'reopen'
-  | 'escalate'
-  | 'supervise'
-  | 'extendDeadline'
-  | 'merge'
-  | 'note'
-  | 'returnVisit';
+  'accept' | 'reject' | 'assign' | 'start' | 'resolve' | 'close' | 'reopen' | 'escalate' | 'supervise' | 'extendDeadline' | 'merge' | 'note' | 'returnVisit';
 
 export interface Rule {
   from: readonly CaseStatus[];
@@ -64,4 +52,3 @@ export const STEP_TYPES = [
   CaseEventType.JUDICIAL_AID,
 ] as const;
 export type StepType = (typeof STEP_TYPES)[number];
-

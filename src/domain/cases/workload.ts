@@ -2,7 +2,10 @@ import { OfficerRole, RUNNING_STATUSES, sqlStatuses } from '../../entities';
 import { hasRole } from '../access/access';
 
 const IN_RUNNING = sqlStatuses(RUNNING_STATUSES);
-const HANDLERS = `(${Object.values(OfficerRole).filter((role) => hasRole({ role }, OfficerRole.OFFICER)).map((r) => `'${r}'`).join(',')})`;
+const HANDLERS = `(${Object.values(OfficerRole)
+  .filter((role) => hasRole({ role }, OfficerRole.OFFICER))
+  .map((r) => `'${r}'`)
+  .join(',')})`;
 
 /**
  * The cases an officer works (待办), as SQL: running cases assigned to them, and for officers and

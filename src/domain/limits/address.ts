@@ -12,7 +12,10 @@ export function addressKey(address: string): string {
   const left = head ? head.split(':') : [];
   const right = plain.includes('::') && tail ? tail.split(':') : [];
   const groups = [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
-  return `addr:${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+  return `addr:${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
 }
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -23,7 +26,10 @@ const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
  * them has its X-Forwarded-For believed; empty trusts none. Answers the list, or what is wrong.
  */
 export function parseTrustProxy(value: string): string[] | string {
-  const entries = value.split(',').map((v) => v.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     if (PROXY_NAMES.has(entry)) continue;
     const [ip, prefix, extra] = entry.split('/');

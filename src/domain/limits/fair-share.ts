@@ -91,7 +91,10 @@ export class FairShare {
       return await this.requests.enter(client, this.limits.queueWaitMs);
     } catch (err) {
       if (err instanceof GateClosed) {
-        throw rateLimited(`Too many requests of yours are running (${this.limits.requestsPerClient} at once, ${this.limits.queuePerClient} waiting); try again shortly`, this.retryAfterSeconds);
+        throw rateLimited(
+          `Too many requests of yours are running (${this.limits.requestsPerClient} at once, ${this.limits.queuePerClient} waiting); try again shortly`,
+          this.retryAfterSeconds,
+        );
       }
       throw err;
     }

@@ -43,8 +43,7 @@ type Row = { failures: number; window_start: Date; last_failure_at: Date };
 
 // Each attempt is counted as a failure before its password is checked, in one atomic statement: parallel
 // attempts cannot slip past the limit, and a success takes its count back. Autocommitted on purpose.
-const exec = <T = unknown[]>(em: EntityManager, sql: string, params: unknown[]) =>
-  em.getConnection().execute(sql, params as never[], 'all') as Promise<T>;
+const exec = <T = unknown[]>(em: EntityManager, sql: string, params: unknown[]) => em.getConnection().execute(sql, params as never[], 'all') as Promise<T>;
 
 async function current(em: EntityManager, key: string): Promise<Row | undefined> {
   return (await exec<Row[]>(em, 'select failures, window_start, last_failure_at from login_throttles where key = ?', [key]))[0];
@@ -80,11 +79,17 @@ export async function admitPhone(em: EntityManager, phone: string, now: Date, li
   const key = phoneKey(phone);
   const lock = limits.lockAfterFailures || NEVER;
   const stale = `t.last_failure_at <= excluded.last_failure_at - make_interval(secs => ${FAILURE_MEMORY_SECONDS})`;
-  const admitted = await countAttempt(em, key, now, { sql: stale, params: [] }, {
-    sql: `t.failures < ?::int and (${stale} or t.failures < ?::int
+  const admitted = await countAttempt(
+    em,
+    key,
+    now,
+    { sql: stale, params: [] },
+    {
+      sql: `t.failures < ?::int and (${stale} or t.failures < ?::int
        or t.last_failure_at + make_interval(secs => least(?::float8, ?::float8 * power(2, least(t.failures - ?::int, 40)))) <= excluded.last_failure_at)`,
-    params: [lock, limits.freeFailures, limits.backoffMaxSeconds, limits.backoffBaseSeconds, limits.freeFailures],
-  });
+      params: [lock, limits.freeFailures, limits.backoffMaxSeconds, limits.backoffBaseSeconds, limits.freeFailures],
+    },
+  );
   if (admitted) return { ok: true };
   const row = await current(em, key);
   if (!row) return { ok: true };

@@ -124,7 +124,10 @@ async function whyDropped(em: EntityManager, rows: Row[]): Promise<Map<string, s
 
 async function drop(em: EntityManager, ids: string[], reasons: Map<string, string>, now: Date): Promise<void> {
   for (const id of ids) {
-    await em.execute(`update outbox set status = 'DROPPED', reason = ?, claimed_until = null, delivered_at = null where id = ? and status = 'PENDING'`, [reasons.get(id), id]);
+    await em.execute(`update outbox set status = 'DROPPED', reason = ?, claimed_until = null, delivered_at = null where id = ? and status = 'PENDING'`, [
+      reasons.get(id),
+      id,
+    ]);
     logger.debug(`push ${id} dropped at ${now.toISOString()}: ${reasons.get(id)}`);
   }
 }
@@ -172,12 +175,16 @@ export async function deliverPending(
     try {
       await adapter.send(row.external_id!, text);
       // Only a row still pending: a sender that outlived its lease must not overwrite another's outcome.
-      if (await settle(em, row, `status = 'DELIVERED', delivered_at = ?, attempts = attempts + 1, last_error = null, claimed_until = null`, [now])) result.sent++;
+      if (await settle(em, row, `status = 'DELIVERED', delivered_at = ?, attempts = attempts + 1, last_error = null, claimed_until = null`, [now]))
+        result.sent++;
     } catch (err) {
       const attempts = row.attempts + 1;
       const message = String((err as Error)?.message ?? err).slice(0, 500);
       if (attempts >= maxAttempts) {
-        if (!(await settle(em, row, `status = 'DEAD', attempts = ?, last_error = ?, reason = 'too many failed sends', claimed_until = null`, [attempts, message]))) continue;
+        if (
+          !(await settle(em, row, `status = 'DEAD', attempts = ?, last_error = ?, reason = 'too many failed sends', claimed_until = null`, [attempts, message]))
+        )
+          continue;
         result.dead++;
         logger.error(`push ${row.id} (${row.topic}) to ${adapter.channel}:${row.external_id} failed ${attempts} times: dead letter (${message})`);
       } else {

@@ -62,7 +62,8 @@ interface Row {
   case_id: number | null;
 }
 
-const COLUMNS = 'o.id, o.topic, o.recipient, o.payload, o.status, o.attempts, o.last_error, o.reason, o.created_at, o.available_at, o.delivered_at, c.id as case_id';
+const COLUMNS =
+  'o.id, o.topic, o.recipient, o.payload, o.status, o.attempts, o.last_error, o.reason, o.created_at, o.available_at, o.delivered_at, c.id as case_id';
 
 function toView(r: Row): PushView {
   const [kind, id] = r.recipient.split(':');
@@ -94,7 +95,10 @@ function filterSql(filter: PushFilter): [string[], unknown[]] {
   }
   if (filter.topic?.length) {
     const bad = filter.topic.filter((t) => !PUSH_TOPICS.includes(t as PushTopic));
-    if (bad.length) throw badInput(`Unknown push topic ${bad.map((t) => `"${t.slice(0, 64)}"`).join(', ')}; use one of ${PUSH_TOPICS.join(', ')}`, { argument: 'filter.topic' });
+    if (bad.length)
+      throw badInput(`Unknown push topic ${bad.map((t) => `"${t.slice(0, 64)}"`).join(', ')}; use one of ${PUSH_TOPICS.join(', ')}`, {
+        argument: 'filter.topic',
+      });
     where.push('o.topic in (?)');
     params.push(filter.topic);
   }

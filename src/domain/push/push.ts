@@ -31,14 +31,25 @@ export type PushMessage =
   /** The officer's morning digest: new, due within a day, overdue. */
   | { topic: 'digest.daily'; payload: { date: string; newCases: number; dueSoon: number; overdue: number; numbers: string[] } }
   /** The county's weekly status (周动态) for its supervisors. */
-  | { topic: 'report.weekly'; payload: { unit: string; weekStart: string; reported: number; resolved: number; closed: number; overdue: number; supervised: number; listed: number } }
+  | {
+      topic: 'report.weekly';
+      payload: { unit: string; weekStart: string; reported: number; resolved: number; closed: number; overdue: number; supervised: number; listed: number };
+    }
   /** A risk warning letter (风险提示函) to a county below target in a month, for its supervisors. */
   | { topic: 'report.warning_letter'; payload: { letterId: number; unit: string; month: string; categories: string[]; rank: number; of: number } };
 
 export type PushTopic = PushMessage['topic'];
 export const PUSH_TOPICS: readonly PushTopic[] = [
-  'case.status', 'case.return_visit', 'case.assigned', 'case.emergency', 'case.supervised',
-  'case.escalated', 'case.visit_unanswered', 'digest.daily', 'report.weekly', 'report.warning_letter',
+  'case.status',
+  'case.return_visit',
+  'case.assigned',
+  'case.emergency',
+  'case.supervised',
+  'case.escalated',
+  'case.visit_unanswered',
+  'digest.daily',
+  'report.weekly',
+  'report.warning_letter',
 ];
 
 export type Recipient = `officer:${number}` | `resident:${number}`;

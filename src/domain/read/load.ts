@@ -18,13 +18,7 @@ import {
  * Runs `select <the reader's columns> from <its table> <alias> <rest>` and returns finished rows.
  * `rest` is SQL with `?` placeholders (an array is one parameter: `= any(?)`).
  */
-export async function selectRows<R>(
-  em: EntityManager,
-  reader: RowReader<R>,
-  alias: string,
-  rest: string,
-  params: unknown[] = [],
-): Promise<R[]> {
+export async function selectRows<R>(em: EntityManager, reader: RowReader<R>, alias: string, rest: string, params: unknown[] = []): Promise<R[]> {
   const raw = await query<Record<string, unknown>>(em, `select ${reader.columns(alias)} from ${reader.table} ${alias} ${rest}`, params);
   return raw.map(reader.fromRaw);
 }
@@ -76,7 +70,8 @@ export function sqlRowSource(em: EntityManager): RowSource {
 /** One statement for the first page of the trails of many cases. */
 async function loadEventPages(em: EntityManager, caseIds: readonly number[], first: number): Promise<EventPage[]> {
   if (!caseIds.length) return [];
-  const raw = await query<Record<string, unknown> & { total: number; caseId: number }>(em, 
+  const raw = await query<Record<string, unknown> & { total: number; caseId: number }>(
+    em,
     `select * from (
        select ${EVENT_ROW.columns('e')}, row_number() over (partition by e.case_id order by e.seq) as rn,
          count(*) over (partition by e.case_id)::int as total

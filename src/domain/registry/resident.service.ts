@@ -15,7 +15,13 @@ const givenName = (displayName: string) => [...displayName.trim()].slice(0, 100)
  * same resident, usually without a statement. Any write residentFor would make (a new contact, a
  * new display name) is made now; the entity itself is made only when asked for.
  */
-export async function residentFromRow(em: EntityManager, channel: Channel, externalId: string, displayName: string, row: Record<string, unknown> | undefined): Promise<() => Resident> {
+export async function residentFromRow(
+  em: EntityManager,
+  channel: Channel,
+  externalId: string,
+  displayName: string,
+  row: Record<string, unknown> | undefined,
+): Promise<() => Resident> {
   const given = givenName(displayName);
   if (row && (!given || row.display_name === given)) {
     let resident: Resident | undefined;
@@ -46,19 +52,21 @@ const FOLLOWS = `(c.reporter_id = ? or exists (select 1 from case_followers f wh
 
 /** The resident's most recent cases. */
 export async function myCases(em: EntityManager, residentId: number, limit = 10): Promise<Case[]> {
-  const rows = await em.execute<Record<string, unknown>[]>(
-    `select c.* from cases c where ${FOLLOWS} order by c.reported_at desc limit ?`,
-    [residentId, residentId, limit],
-  );
+  const rows = await em.execute<Record<string, unknown>[]>(`select c.* from cases c where ${FOLLOWS} order by c.reported_at desc limit ?`, [
+    residentId,
+    residentId,
+    limit,
+  ]);
   return rows.map((r) => em.map(Case, r));
 }
 
 /** One of the resident's own cases by number; undefined for anyone else's (nothing leaks). */
 export async function myCaseByNumber(em: EntityManager, residentId: number, number: string): Promise<Case | undefined> {
-  const rows = await em.execute<Record<string, unknown>[]>(
-    `select c.* from cases c where c.number = ? and ${FOLLOWS}`,
-    [number.trim().toUpperCase(), residentId, residentId],
-  );
+  const rows = await em.execute<Record<string, unknown>[]>(`select c.* from cases c where c.number = ? and ${FOLLOWS}`, [
+    number.trim().toUpperCase(),
+    residentId,
+    residentId,
+  ]);
   return rows[0] ? em.map(Case, rows[0]) : undefined;
 }
 
@@ -82,7 +90,12 @@ export interface ResidentReport {
  * A resident reports through chat; the township of the place receives it. The priority follows
  * reportPriority, and fileCase queues the emergency pushes, exactly as for a case filed over GraphQL.
  */
-export async function reportAsResident(em: EntityManager, resident: Resident, r: ResidentReport, now: Date): Promise<{ case: Case; handlingUnit: Unit; policy: SlaPolicy }> {
+export async function reportAsResident(
+  em: EntityManager,
+  resident: Resident,
+  r: ResidentReport,
+  now: Date,
+): Promise<{ case: Case; handlingUnit: Unit; policy: SlaPolicy }> {
   const description = r.description.trim();
   if (!description) throw badInput('description is empty');
   // The place and the units above it in one statement: the receiving unit is among them.
@@ -108,7 +121,17 @@ export async function reportAsResident(em: EntityManager, resident: Resident, r:
   const handling = receivingUnitOf(unit, chain);
   const c = await fileCase(
     em,
-    { title, description: [...description].slice(0, 5000).join(''), kind: r.kind, priority, unit, channel: resident.channel, reporter: resident, attachments: r.attachments, anonymous: r.anonymous },
+    {
+      title,
+      description: [...description].slice(0, 5000).join(''),
+      kind: r.kind,
+      priority,
+      unit,
+      channel: resident.channel,
+      reporter: resident,
+      attachments: r.attachments,
+      anonymous: r.anonymous,
+    },
     now,
     { handling, policy },
   );

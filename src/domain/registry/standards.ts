@@ -243,8 +243,13 @@ export async function assessUnit(em: EntityManager, actor: Actor, input: AssessI
   const idOf = new Map(items.map((r) => [r.code, r.id]));
   const unknown = [...seen].filter((c) => !idOf.has(c));
   if (unknown.length) {
-    const shown = unknown.slice(0, 20).map((c) => c.slice(0, 40)).join(', ');
-    problems.push(`items: no standard item has the code${unknown.length > 1 ? 's' : ''} ${shown}${unknown.length > 20 ? ` and ${unknown.length - 20} more` : ''}`);
+    const shown = unknown
+      .slice(0, 20)
+      .map((c) => c.slice(0, 40))
+      .join(', ');
+    problems.push(
+      `items: no standard item has the code${unknown.length > 1 ? 's' : ''} ${shown}${unknown.length > 20 ? ` and ${unknown.length - 20} more` : ''}`,
+    );
   }
   if (problems.length) throw badInput(problems.join('\n'), { problems });
 
@@ -279,10 +284,22 @@ export async function unitAssessment(em: EntityManager, unitId: number, month: s
 export async function unitAssessments(em: EntityManager, unitIds: readonly number[], month: string): Promise<Map<number, UnitAssessment>> {
   const key = monthKey(month);
   const ids = [...new Set(unitIds)];
-  const rows = await query<StandardItem & {
-    unitId: number; unitScore: number; itemCount: number; score: number; note: string | null; assessedAt: number;
-    officerId: number; officerName: string; officerPhone: string; officerRole: OfficerRole; officerUnitId: number; officerActive: boolean;
-  }>(
+  const rows = await query<
+    StandardItem & {
+      unitId: number;
+      unitScore: number;
+      itemCount: number;
+      score: number;
+      note: string | null;
+      assessedAt: number;
+      officerId: number;
+      officerName: string;
+      officerPhone: string;
+      officerRole: OfficerRole;
+      officerUnitId: number;
+      officerActive: boolean;
+    }
+  >(
     em,
     `with s as (
        select a.unit_id, (${UNIT_SCORE_SQL})::float8 as score
@@ -306,7 +323,15 @@ export async function unitAssessments(em: EntityManager, unitIds: readonly numbe
       item: { id: r.id, aspect: r.aspect, code: r.code, text: r.text, weight: r.weight, position: r.position },
       score: r.score,
       note: r.note,
-      assessedBy: { __typename: 'Officer', id: r.officerId, name: r.officerName, phone: r.officerPhone, role: r.officerRole, unitId: r.officerUnitId, active: r.officerActive },
+      assessedBy: {
+        __typename: 'Officer',
+        id: r.officerId,
+        name: r.officerName,
+        phone: r.officerPhone,
+        role: r.officerRole,
+        unitId: r.officerUnitId,
+        active: r.officerActive,
+      },
       assessedAt: new Date(r.assessedAt),
     });
   }

@@ -31,7 +31,10 @@ const HEADER = ['code', 'name', 'kind', 'parent_code'];
  * hang under any region.
  */
 const TIER: Record<UnitKind, number> = Object.fromEntries(
-  Object.values(UnitKind).map((k) => [k, k === UnitKind.CITY ? 0 : k === UnitKind.COUNTY ? 1 : k === UnitKind.TOWNSHIP ? 2 : k === UnitKind.VILLAGE || k === UnitKind.COMMUNITY ? 3 : 4]),
+  Object.values(UnitKind).map((k) => [
+    k,
+    k === UnitKind.CITY ? 0 : k === UnitKind.COUNTY ? 1 : k === UnitKind.TOWNSHIP ? 2 : k === UnitKind.VILLAGE || k === UnitKind.COMMUNITY ? 3 : 4,
+  ]),
 ) as Record<UnitKind, number>;
 const CODE = /^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$/;
 const KINDS = new Set<string>(Object.values(UnitKind));
@@ -210,7 +213,12 @@ function hierarchyProblems(
   if (!opts.allowRoots) {
     const roots = [...parentOf].filter(([, p]) => p === null).map(([code]) => code);
     if (roots.length > 1) {
-      const lines = roots.filter((c) => inFile.has(c)).map((c) => `line ${inFile.get(c)!.line}: ${c} would be a second root (the registry's roots would be ${roots.join(', ')}); give it a parent_code, or import with --allow-roots for a deployment of several cities`);
+      const lines = roots
+        .filter((c) => inFile.has(c))
+        .map(
+          (c) =>
+            `line ${inFile.get(c)!.line}: ${c} would be a second root (the registry's roots would be ${roots.join(', ')}); give it a parent_code, or import with --allow-roots for a deployment of several cities`,
+        );
       problems.push(...lines);
     }
   }
@@ -232,9 +240,7 @@ export async function rebuildPaths(em: EntityManager): Promise<void> {
   );
   if (changed.length) {
     await conn.execute(`update cases c set unit_path = u.path from units u where u.id = c.unit_id and c.unit_path <> u.path`);
-    await conn.execute(
-      `update cases c set handling_path = u.path from units u where u.id = c.handling_unit_id and c.handling_path <> u.path`,
-    );
+    await conn.execute(`update cases c set handling_path = u.path from units u where u.id = c.handling_unit_id and c.handling_path <> u.path`);
   }
 }
 

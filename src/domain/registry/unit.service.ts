@@ -24,9 +24,7 @@ export async function getUnit(em: EntityManager, actor: Actor, by: { id?: number
   const officer = requireOfficer(actor);
   if ((by.id == null) === (by.code == null)) throw badInput('Give exactly one of id or code');
   const [unit] =
-    by.id != null
-      ? await selectRows(em, UNIT_ROW, 'u', 'where u.id = ?', [by.id])
-      : await selectRows(em, UNIT_ROW, 'u', 'where u.code = ?', [by.code!.trim()]);
+    by.id != null ? await selectRows(em, UNIT_ROW, 'u', 'where u.id = ?', [by.id]) : await selectRows(em, UNIT_ROW, 'u', 'where u.code = ?', [by.code!.trim()]);
   if (!unit || !canReadUnit(officer, unit)) throw notFound('Unit');
   return unit;
 }
@@ -34,12 +32,7 @@ export async function getUnit(em: EntityManager, actor: Actor, by: { id?: number
 const UNIT_ORDER = 'unit:code';
 
 /** Units in the actor's jurisdiction matching the filter, ordered by code. */
-export async function listUnits(
-  em: EntityManager,
-  actor: Actor,
-  filter: UnitFilter,
-  args: PageArgs,
-): Promise<Page<UnitRow>> {
+export async function listUnits(em: EntityManager, actor: Actor, filter: UnitFilter, args: PageArgs): Promise<Page<UnitRow>> {
   const officer = requireOfficer(actor);
   const first = pageSize(args);
   const [scope, scopeParams] = unitScopeSql(officer, 'u');
@@ -106,7 +99,8 @@ export async function loadChildren(
     params.push(opts.kind);
   }
   params.push(likePrefix(officer.unitPath), officer.unitPath, opts.first);
-  const raw = await query<Record<string, unknown>>(em, 
+  const raw = await query<Record<string, unknown>>(
+    em,
     `select * from (
        select ${UNIT_ROW.columns('u')}, row_number() over (partition by u.parent_id order by u.code) as rn
        from units u

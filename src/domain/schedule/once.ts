@@ -24,7 +24,6 @@ export function dayPeriod(t: Date): string {
   return localDate(t);
 }
 
-
 /** The Monday of the (ISO, Monday-first) week a local date falls in. */
 export function mondayOf(date: string): string {
   const dow = new Date(`${date}T00:00:00Z`).getUTCDay() || 7;
@@ -55,18 +54,14 @@ export async function runOnce<R extends Record<string, unknown>>(
   clock: Clock,
 ): Promise<RunOutcome<R>> {
   return em.transactional(async (tx) => {
-    const claimed = await tx.execute(
-      `insert into job_runs (job, period, started_at) values (?, ?, ?) on conflict do nothing returning job`,
-      [job, period, clock.now()],
-    );
-    if (!claimed.length) return { ran: false } as const;
-    const result = await fn(tx);
-    await tx.execute(`update job_runs set finished_at = ?, result = ?::jsonb where job = ? and period = ?`, [
-      clock.now(),
-      JSON.stringify(result),
+    const claimed = await tx.execute(`insert into job_runs (job, period, started_at) values (?, ?, ?) on conflict do nothing returning job`, [
       job,
       period,
+      clock.now(),
     ]);
+    if (!claimed.length) return { ran: false } as const;
+    const result = await fn(tx);
+    await tx.execute(`update job_runs set finished_at = ?, result = ?::jsonb where job = ? and period = ?`, [clock.now(), JSON.stringify(result), job, period]);
     return { ran: true, result } as const;
   });
 }

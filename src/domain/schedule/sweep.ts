@@ -31,10 +31,7 @@ export async function sweepDeadlines(orm: MikroORM, now: Date, opts: { batch?: n
   const calendar = await loadCalendar(orm.em.fork());
   const seen = new Set<number>();
   for (let round = 0; round < (opts.maxBatches ?? 100); round++) {
-    const due = await orm.em.fork().execute<{ id: number }[]>(
-      'select id from cases where next_check_at <= ? order by next_check_at, id limit ?',
-      [now, batch],
-    );
+    const due = await orm.em.fork().execute<{ id: number }[]>('select id from cases where next_check_at <= ? order by next_check_at, id limit ?', [now, batch]);
     const fresh = due.filter((d) => !seen.has(d.id));
     if (!fresh.length) break;
     for (const { id } of fresh) {
@@ -86,8 +83,15 @@ async function raise(tx: EntityManager, id: number, level: SupervisionLevel, now
   return changeCase(tx, SYSTEM, { id }, 'supervise', now, async (cc, { tx: inner }) => {
     const from = cc.supervisionLevel;
     cc.supervisionLevel = level;
-    const officers = await supervisionRecipients(inner, { handlingUnitId: cc.handlingUnit.id, handlingPath: cc.handlingPath, assigneeId: cc.assignee?.id }, level);
-    const message = { topic: 'case.supervised', payload: { caseId: cc.id, number: cc.number, title: cc.title, level, dueAt: cc.dueAt.toISOString(), bySystem: true } } as const;
+    const officers = await supervisionRecipients(
+      inner,
+      { handlingUnitId: cc.handlingUnit.id, handlingPath: cc.handlingPath, assigneeId: cc.assignee?.id },
+      level,
+    );
+    const message = {
+      topic: 'case.supervised',
+      payload: { caseId: cc.id, number: cc.number, title: cc.title, level, dueAt: cc.dueAt.toISOString(), bySystem: true },
+    } as const;
     await enqueue(inner, toOfficers(message, officers, `case:${cc.id}:supervised:${level}`), now);
     return { type: CaseEventType.SUPERVISE, data: { from, to: level, bySystem: true } };
   });
@@ -97,7 +101,10 @@ async function raise(tx: EntityManager, id: number, level: SupervisionLevel, now
 async function pushEmergency(tx: EntityManager, c: Case, round: number, now: Date): Promise<boolean> {
   const unit = await tx.findOneOrFail(Unit, { id: c.unit.id });
   const officers = await emergencyRecipients(tx, { handlingUnitId: c.handlingUnit.id, handlingPath: c.handlingPath });
-  const message = { topic: 'case.emergency', payload: { caseId: c.id, number: c.number, title: c.title, unit: unit.name, acceptDueAt: c.acceptDueAt.toISOString(), round } } as const;
+  const message = {
+    topic: 'case.emergency',
+    payload: { caseId: c.id, number: c.number, title: c.title, unit: unit.name, acceptDueAt: c.acceptDueAt.toISOString(), round },
+  } as const;
   return (await enqueue(tx, toOfficers(message, officers, `case:${c.id}:emergency:round:${round}`), now)) > 0;
 }
 
@@ -107,16 +114,25 @@ async function followUpVisit(tx: EntityManager, c: Case, calendar: WorkCalendar,
   const key = `case:${c.id}:visit:${c.resolvedAt!.getTime()}`;
   if (now >= steps.unanswered) {
     const officers = await closingSupervisors(tx, { handlingUnitId: c.handlingUnit.id, handlingPath: c.handlingPath });
-    const message = { topic: 'case.visit_unanswered', payload: { caseId: c.id, number: c.number, title: c.title, resolvedAt: c.resolvedAt!.toISOString() } } as const;
+    const message = {
+      topic: 'case.visit_unanswered',
+      payload: { caseId: c.id, number: c.number, title: c.title, resolvedAt: c.resolvedAt!.toISOString() },
+    } as const;
     return (await enqueue(tx, toOfficers(message, officers, `${key}:unanswered`), now)) > 0 ? 1 : 0;
   }
   if (now >= steps.reminder) {
-    const queued = await enqueue(tx, [{
-      topic: 'case.return_visit',
-      payload: { caseId: c.id, number: c.number, title: c.title, round: 2 },
-      recipient: `resident:${c.reporter!.id}`,
-      dedupeKey: `${key}:reminder`,
-    }], now);
+    const queued = await enqueue(
+      tx,
+      [
+        {
+          topic: 'case.return_visit',
+          payload: { caseId: c.id, number: c.number, title: c.title, round: 2 },
+          recipient: `resident:${c.reporter!.id}`,
+          dedupeKey: `${key}:reminder`,
+        },
+      ],
+      now,
+    );
     return queued > 0 ? 1 : 0;
   }
   return 0;

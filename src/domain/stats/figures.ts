@@ -73,12 +73,7 @@ export interface ZeroBreak {
 }
 
 /** Units under the region (of one category, if given) that lost a zero in the month, by code; at most `limit`. */
-export async function brokenUnits(
-  em: EntityManager,
-  region: UnitRow,
-  month: Month,
-  opts: { category?: CountedCategory; limit: number },
-): Promise<ZeroBreak[]> {
+export async function brokenUnits(em: EntityManager, region: UnitRow, month: Month, opts: { category?: CountedCategory; limit: number }): Promise<ZeroBreak[]> {
   // The breaks carry their unit's code, category and path: the first few by code come from an index.
   const units = await selectRows(
     em,
@@ -152,7 +147,17 @@ export async function monthFigures(em: EntityManager, regionIds: number[], month
     `select s.unit_id as id, ${FIGURE_COLUMNS} from case_stats s where s.unit_id = any(?) and not s.own and s.month = ?::date group by s.unit_id`,
     [regionIds, monthDate(month)],
   );
-  const empty: MonthFigures = { reported: 0, acceptedInTime: 0, resolved: 0, resolvedInTime: 0, wentOverdue: 0, visited: 0, satisfied: 0, beyondUnit: 0, stock: 0 };
+  const empty: MonthFigures = {
+    reported: 0,
+    acceptedInTime: 0,
+    resolved: 0,
+    resolvedInTime: 0,
+    wentOverdue: 0,
+    visited: 0,
+    satisfied: 0,
+    beyondUnit: 0,
+    stock: 0,
+  };
   return new Map(regionIds.map((id) => [id, rows.find((r) => r.id === id) ?? empty]));
 }
 
@@ -252,7 +257,9 @@ export async function unitCounts(em: EntityManager, region: UnitRow): Promise<{ 
 /** Open cases under a region (where they happened or who handles them), by a condition, most urgent first. */
 export async function openCases(em: EntityManager, region: UnitRow, which: 'supervised' | 'emergency', limit: number): Promise<CaseRow[]> {
   const condition =
-    which === 'supervised' ? `c.supervision_level in ('SUPERVISED', 'LISTED') order by c.due_at, c.id` : `c.priority = 'EMERGENCY' order by c.reported_at, c.id`;
+    which === 'supervised'
+      ? `c.supervision_level in ('SUPERVISED', 'LISTED') order by c.due_at, c.id`
+      : `c.priority = 'EMERGENCY' order by c.reported_at, c.id`;
   return selectRows(em, CASE_ROW, 'c', `where c.status in ${OPEN_SQL} and (c.unit_path like ? or c.handling_path like ?) and ${condition} limit ?`, [
     likePrefix(region.path),
     likePrefix(region.path),

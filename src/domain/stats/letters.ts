@@ -65,7 +65,10 @@ export async function issueWarningLetters(em: EntityManager, root: UnitRow, mont
       await enqueue(
         tx,
         toOfficers(
-          { topic: 'report.warning_letter', payload: { letterId: letter.id, unit: row.unit.name, month, categories: findings.map((f) => f.category), rank: row.rank, of: rows.length } },
+          {
+            topic: 'report.warning_letter',
+            payload: { letterId: letter.id, unit: row.unit.name, month, categories: findings.map((f) => f.category), rank: row.rank, of: rows.length },
+          },
           supervisors.map((s) => s.id),
           `letter:${letter.id}`,
         ),
@@ -134,7 +137,13 @@ export async function listWarningLetters(em: EntityManager, actor: Actor, month:
     hasNextPage: rows.length > first,
     hasPreviousPage: Boolean(args.after),
     totalCount: async () =>
-      (await query<{ n: number }>(em, `select count(*)::int as n from warning_letters l join units u on u.id = l.region_id where ${counted.join(' and ')}`, countParams))[0].n,
+      (
+        await query<{ n: number }>(
+          em,
+          `select count(*)::int as n from warning_letters l join units u on u.id = l.region_id where ${counted.join(' and ')}`,
+          countParams,
+        )
+      )[0].n,
   };
 }
 

@@ -60,7 +60,7 @@ export async function countRegions(em: EntityManager, level: RankingLevel, unitI
   const [row] = await query<{ n: number }>(
     em,
     // Paths are ids and slashes (`/1/5/`): no LIKE metacharacter to escape.
-    'select count(*)::int as n from units u where u.kind = ? and u.path like (select w.path || \'%\' from units w where w.id = ?)',
+    "select count(*)::int as n from units u where u.kind = ? and u.path like (select w.path || '%' from units w where w.id = ?)",
     [kind, unitId],
   );
   return row?.n ?? 0;
@@ -78,7 +78,9 @@ export async function rankings(em: EntityManager, root: UnitRow, level: RankingL
   const [figures, stock, counts, broken, standards] = await Promise.all([
     monthFigures(em, ids, month),
     stockFigures(em, ids, month),
-    query<{ id: number; category: CountedCategory; units: number }>(em, 'select region_id as id, category, units from unit_counts where region_id = any(?)', [ids]),
+    query<{ id: number; category: CountedCategory; units: number }>(em, 'select region_id as id, category, units from unit_counts where region_id = any(?)', [
+      ids,
+    ]),
     query<{ id: number; category: CountedCategory; broken: number }>(
       em,
       'select region_id as id, category, broken from region_breaks where region_id = any(?) and month = ?::date',

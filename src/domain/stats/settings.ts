@@ -44,7 +44,10 @@ export const DEFAULT_CAMPAIGN: CampaignSettings = {
 /** Parses RANKING_WEIGHTS, e.g. `zero=35,response=15,onTime=15,satisfaction=15,stock=10,standards=10`; names left out weigh 0. */
 export function parseWeights(text: string): RankingWeights | string {
   const weights: RankingWeights = { zero: 0, response: 0, onTime: 0, satisfaction: 0, stock: 0, standards: 0 };
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^(\w+)\s*=\s*(\d+(?:\.\d+)?)$/.exec(part);
     if (!m) return `"${part}" is not name=number`;
     if (!(m[1] in weights)) return `"${m[1]}" is not one of ${Object.keys(weights).join(', ')}`;

@@ -44,7 +44,7 @@ export class WorkCalendar {
       while (!this.isWorkingDay(date));
       timeOfDay = 0;
     }
-    for (let left = n; left > 0; ) {
+    for (let left = n; left > 0;) {
       date = shiftDate(date, 1);
       if (this.isWorkingDay(date)) left--;
     }
@@ -64,7 +64,10 @@ export class WorkCalendar {
 
 /** Parses the shipped calendar CSV (`date,type,name`, one row per holiday or make-up workday). */
 export function parseCalendarCsv(text: string): CalendarEntry[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim());
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((l) => l.trim());
   if (lines[0]?.trim() !== 'date,type,name') throw new Error('line 1: the header must be date,type,name');
   return lines.slice(1).map((line, i) => {
     const [date, type, name = ''] = line.split(',').map((s) => s.trim());

@@ -37,9 +37,16 @@ export async function saveSlaPolicy(em: EntityManager, actor: Actor, kind: CaseK
   checkLimit('accept', policy.accept);
   checkLimit('resolve', policy.resolve);
   checkLimit('extended', policy.extended);
-  const row = (await em.findOne(SlaPolicyRow, { kind, priority })) ?? em.create(SlaPolicyRow, {
-    kind, priority, acceptAmount: 0, acceptUnit: 'HOURS', resolveAmount: 0, resolveUnit: 'HOURS',
-  });
+  const row =
+    (await em.findOne(SlaPolicyRow, { kind, priority })) ??
+    em.create(SlaPolicyRow, {
+      kind,
+      priority,
+      acceptAmount: 0,
+      acceptUnit: 'HOURS',
+      resolveAmount: 0,
+      resolveUnit: 'HOURS',
+    });
   em.assign(row, {
     acceptAmount: policy.accept.amount,
     acceptUnit: policy.accept.unit,

@@ -20,14 +20,19 @@ export class CaseMutationResolver {
     extra?: X,
   ): Promise<{ case: CaseRow }> {
     requireOfficer(actorOf(ctx)); // who you are is checked before what you sent
-    const ref = { ...input, ...extra, id: fromGlobalId(input.id, "Case").id } as unknown as Omit<I, "id"> & { id: number } & X;
+    const ref = { ...input, ...extra, id: fromGlobalId(input.id, 'Case').id } as unknown as Omit<I, 'id'> & { id: number } & X;
     return fn(ctx.em, actorOf(ctx), ref, ctx.services.clock.now()).then((c) => ({ case: caseRowOf(c) }));
   }
 
   @Mutation(() => t.ReportCasePayload, { description: 'File a case (OFFICER and above, in your jurisdiction); the township of its place receives it.' })
   async reportCase(@Ctx() ctx: GraphQLContext, @Arg('input', () => t.ReportCaseInput, { description: 'The case.' }) input: t.ReportCaseInput) {
     requireOfficer(actorOf(ctx));
-    const c = await reportCase(ctx.em, actorOf(ctx), { ...input, priority: input.priority!, unitId: fromGlobalId(input.unitId, 'Unit').id }, ctx.services.clock.now());
+    const c = await reportCase(
+      ctx.em,
+      actorOf(ctx),
+      { ...input, priority: input.priority!, unitId: fromGlobalId(input.unitId, 'Unit').id },
+      ctx.services.clock.now(),
+    );
     return { case: caseRowOf(c) };
   }
 
@@ -41,7 +46,9 @@ export class CaseMutationResolver {
     return this.run(ctx, input, workflow.rejectCase);
   }
 
-  @Mutation(() => t.AssignCasePayload, { description: 'ACCEPTED/ASSIGNED → ASSIGNED (交办) to a unit under the handling unit and/or an officer. OFFICER and above.' })
+  @Mutation(() => t.AssignCasePayload, {
+    description: 'ACCEPTED/ASSIGNED → ASSIGNED (交办) to a unit under the handling unit and/or an officer. OFFICER and above.',
+  })
   assignCase(@Ctx() ctx: GraphQLContext, @Arg('input', () => t.AssignCaseInput, { description: 'Case, version, target.' }) input: t.AssignCaseInput) {
     return this.run(ctx, input, workflow.assignCase, { unitId: optionalId(input.unitId, 'Unit'), assigneeId: optionalId(input.assigneeId, 'Officer') });
   }
@@ -51,12 +58,16 @@ export class CaseMutationResolver {
     return this.run(ctx, input, workflow.startCase);
   }
 
-  @Mutation(() => t.ResolveCasePayload, { description: 'IN_PROGRESS → RESOLVED (办结); asks the reporter for the return visit. The assignee, or OFFICER and above.' })
+  @Mutation(() => t.ResolveCasePayload, {
+    description: 'IN_PROGRESS → RESOLVED (办结); asks the reporter for the return visit. The assignee, or OFFICER and above.',
+  })
   resolveCase(@Ctx() ctx: GraphQLContext, @Arg('input', () => t.ResolveCaseInput, { description: 'Case, version, what was done.' }) input: t.ResolveCaseInput) {
     return this.run(ctx, input, workflow.resolveCase);
   }
 
-  @Mutation(() => t.CloseCasePayload, { description: 'RESOLVED → CLOSED (销号) without a return visit. SUPERVISOR, when the reporter is anonymous or silent for 3 working days.' })
+  @Mutation(() => t.CloseCasePayload, {
+    description: 'RESOLVED → CLOSED (销号) without a return visit. SUPERVISOR, when the reporter is anonymous or silent for 3 working days.',
+  })
   closeCase(@Ctx() ctx: GraphQLContext, @Arg('input', () => t.CloseCaseInput, { description: 'Case, version, note.' }) input: t.CloseCaseInput) {
     return this.run(ctx, input, workflow.closeCase);
   }
@@ -67,7 +78,10 @@ export class CaseMutationResolver {
   }
 
   @Mutation(() => t.EscalateCasePayload, { description: 'Hand an open case to the unit above, or record that it went beyond the unit. OFFICER and above.' })
-  escalateCase(@Ctx() ctx: GraphQLContext, @Arg('input', () => t.EscalateCaseInput, { description: 'Case, version, escalation, reason.' }) input: t.EscalateCaseInput) {
+  escalateCase(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('input', () => t.EscalateCaseInput, { description: 'Case, version, escalation, reason.' }) input: t.EscalateCaseInput,
+  ) {
     return this.run(ctx, input, workflow.escalateCase);
   }
 
@@ -77,7 +91,10 @@ export class CaseMutationResolver {
   }
 
   @Mutation(() => t.ExtendDeadlinePayload, { description: 'Extend the resolve deadline once, with a reason. SUPERVISOR.' })
-  extendDeadline(@Ctx() ctx: GraphQLContext, @Arg('input', () => t.ExtendDeadlineInput, { description: 'Case, version, reason.' }) input: t.ExtendDeadlineInput) {
+  extendDeadline(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('input', () => t.ExtendDeadlineInput, { description: 'Case, version, reason.' }) input: t.ExtendDeadlineInput,
+  ) {
     return this.run(ctx, input, workflow.extendDeadline);
   }
 
@@ -86,13 +103,20 @@ export class CaseMutationResolver {
     return this.run(ctx, input, mergeCase, { intoId: fromGlobalId(input.intoId, 'Case').id });
   }
 
-  @Mutation(() => t.AddCaseNotePayload, { description: 'Add a note or a typed step (评查, 研判, 化解, 听证, 律师, 司法救助) to the trail. The assignee, or OFFICER and above.' })
+  @Mutation(() => t.AddCaseNotePayload, {
+    description: 'Add a note or a typed step (评查, 研判, 化解, 听证, 律师, 司法救助) to the trail. The assignee, or OFFICER and above.',
+  })
   addCaseNote(@Ctx() ctx: GraphQLContext, @Arg('input', () => t.AddCaseNoteInput, { description: 'Case, step and note.' }) input: t.AddCaseNoteInput) {
     return this.run(ctx, input, addCaseNote as never);
   }
 
-  @Mutation(() => t.RecordReturnVisitPayload, { description: 'Record the return visit (回访): SATISFIED/BASICALLY_SATISFIED closes, DISSATISFIED reopens. OFFICER and above.' })
-  recordReturnVisit(@Ctx() ctx: GraphQLContext, @Arg('input', () => t.RecordReturnVisitInput, { description: 'Case, version, result.' }) input: t.RecordReturnVisitInput) {
+  @Mutation(() => t.RecordReturnVisitPayload, {
+    description: 'Record the return visit (回访): SATISFIED/BASICALLY_SATISFIED closes, DISSATISFIED reopens. OFFICER and above.',
+  })
+  recordReturnVisit(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('input', () => t.RecordReturnVisitInput, { description: 'Case, version, result.' }) input: t.RecordReturnVisitInput,
+  ) {
     return this.run(ctx, input, workflow.recordReturnVisit);
   }
 
@@ -102,6 +126,9 @@ export class CaseMutationResolver {
     @Arg('input', () => t.SetResponsibleOfficerInput, { description: 'Unit and officer.' }) input: t.SetResponsibleOfficerInput,
   ): Promise<UnitRow> {
     requireOfficer(actorOf(ctx));
-    return setResponsibleOfficer(ctx.em, actorOf(ctx), { unitId: fromGlobalId(input.unitId, 'Unit').id, officerId: optionalId(input.officerId, 'Officer') ?? null }).then(unitRowOf);
+    return setResponsibleOfficer(ctx.em, actorOf(ctx), {
+      unitId: fromGlobalId(input.unitId, 'Unit').id,
+      officerId: optionalId(input.officerId, 'Officer') ?? null,
+    }).then(unitRowOf);
   }
 }

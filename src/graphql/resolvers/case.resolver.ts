@@ -89,11 +89,7 @@ export class CaseResolver {
   }
 
   @FieldResolver(() => CaseEventConnection, { description: 'The trail (全程留痕), oldest first.' })
-  async events(
-    @Root() c: CaseRow,
-    @Ctx() ctx: GraphQLContext,
-    @Args() args: ForwardPageArgs,
-  ) {
+  async events(@Root() c: CaseRow, @Ctx() ctx: GraphQLContext, @Args() args: ForwardPageArgs) {
     const first = pageSize(args);
     const page = args.after
       ? await loadEventsAfter(ctx.em, c.id, decodeCursor(args.after, 'event', ['int'])[0] as number, first)

@@ -24,10 +24,7 @@ export class OfficerResolver {
     description:
       'Log in with phone and password; returns a bearer token. UNAUTHENTICATED when wrong; RATE_LIMITED (with extensions.retryAfter in seconds, and locked: true when only an admin can lift it) after repeated failures for the phone or from your network.',
   })
-  async login(
-    @Ctx() ctx: GraphQLContext,
-    @Arg('input', () => LoginInput, { description: 'Phone and password.' }) input: LoginInput,
-  ) {
+  async login(@Ctx() ctx: GraphQLContext, @Arg('input', () => LoginInput, { description: 'Phone and password.' }) input: LoginInput) {
     const result = await login(ctx.em, ctx.services.tokens, input, { now: ctx.services.clock.now(), clientAddress: ctx.clientIp });
     // The rest of this request sees the officer who just proved who they are.
     ctx.actor = result.actor;
@@ -35,7 +32,9 @@ export class OfficerResolver {
     return { ...result, officer: officerRowOf(result.officer) };
   }
 
-  @Mutation(() => OfficerType, { description: 'Admins: lift the login lock (and any back-off) of an officer in your jurisdiction after repeated wrong passwords.' })
+  @Mutation(() => OfficerType, {
+    description: 'Admins: lift the login lock (and any back-off) of an officer in your jurisdiction after repeated wrong passwords.',
+  })
   async unlockLogin(
     @Ctx() ctx: GraphQLContext,
     @Arg('input', () => UnlockLoginInput, { description: 'Whose login to unlock.' }) input: UnlockLoginInput,
@@ -44,22 +43,32 @@ export class OfficerResolver {
   }
 
   @Mutation(() => OfficerType, {
-    description: 'Admins: deactivate an officer of your jurisdiction (someone who left, or a lost phone): they cannot log in, and their tokens are refused from the next request on. Not yourself.',
+    description:
+      'Admins: deactivate an officer of your jurisdiction (someone who left, or a lost phone): they cannot log in, and their tokens are refused from the next request on. Not yourself.',
   })
-  async deactivateOfficer(@Ctx() ctx: GraphQLContext, @Arg('input', () => OfficerIdInput, { description: 'Whom to deactivate.' }) input: OfficerIdInput): Promise<OfficerRow> {
+  async deactivateOfficer(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('input', () => OfficerIdInput, { description: 'Whom to deactivate.' }) input: OfficerIdInput,
+  ): Promise<OfficerRow> {
     const row = await setOfficerActive(ctx.em, actorOf(ctx), fromGlobalId(input.officerId, 'Officer').id, false);
     ctx.loaders.officer.clear(row.id);
     return row;
   }
 
   @Mutation(() => OfficerType, { description: 'Admins: let a deactivated officer of your jurisdiction log in again.' })
-  async reactivateOfficer(@Ctx() ctx: GraphQLContext, @Arg('input', () => OfficerIdInput, { description: 'Whom to reactivate.' }) input: OfficerIdInput): Promise<OfficerRow> {
+  async reactivateOfficer(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('input', () => OfficerIdInput, { description: 'Whom to reactivate.' }) input: OfficerIdInput,
+  ): Promise<OfficerRow> {
     const row = await setOfficerActive(ctx.em, actorOf(ctx), fromGlobalId(input.officerId, 'Officer').id, true);
     ctx.loaders.officer.clear(row.id);
     return row;
   }
 
-  @Query(() => LoginAttemptConnection, { description: 'Admins: the login audit log, newest first: attempts on officers of your jurisdiction (and, for admins of the top unit, on phones that match nobody).' })
+  @Query(() => LoginAttemptConnection, {
+    description:
+      'Admins: the login audit log, newest first: attempts on officers of your jurisdiction (and, for admins of the top unit, on phones that match nobody).',
+  })
   async loginAttempts(
     @Ctx() ctx: GraphQLContext,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 100 (default 20).' }) first?: number,
@@ -68,7 +77,10 @@ export class OfficerResolver {
     return toConnection(await listLoginAttempts(ctx.em, actorOf(ctx), { first, after }));
   }
 
-  @Mutation(() => ChatBindingCode, { description: 'A one-time code to bind your WeChat (or web chat) to your account: send “绑定 <code>” to the bot within 10 minutes; then “待办” lists your open cases and pushes reach you there.' })
+  @Mutation(() => ChatBindingCode, {
+    description:
+      'A one-time code to bind your WeChat (or web chat) to your account: send “绑定 <code>” to the bot within 10 minutes; then “待办” lists your open cases and pushes reach you there.',
+  })
   async chatBindingCode(@Ctx() ctx: GraphQLContext): Promise<ChatBindingCode> {
     return issueBindingCode(ctx.em, actorOf(ctx), ctx.services.clock.now());
   }

@@ -10,7 +10,6 @@ import { ResidentType } from '../types/officer.type';
 import { PushConnection, PushFilterInput, PushRecipient, PushType, RetryPushInput, RetryPushPayload } from '../types/push.type';
 import { ForwardPageArgs } from './unit.resolver';
 
-
 @Resolver(() => PushType)
 export class PushResolver {
   @Query(() => PushConnection, {
@@ -22,12 +21,7 @@ export class PushResolver {
     @Args() page: ForwardPageArgs,
     @Arg('filter', () => PushFilterInput, { nullable: true, description: 'Conditions on the pushes.' }) filter?: PushFilterInput,
   ) {
-    const result = await listPushes(
-      ctx.em,
-      actorOf(ctx),
-      { state: filter?.state, topic: filter?.topic, caseId: optionalId(filter?.caseId, 'Case') },
-      page,
-    );
+    const result = await listPushes(ctx.em, actorOf(ctx), { state: filter?.state, topic: filter?.topic, caseId: optionalId(filter?.caseId, 'Case') }, page);
     return toConnection(result);
   }
 
@@ -44,19 +38,20 @@ export class PushResolver {
 
   @FieldResolver(() => PushRecipient, {
     nullable: true,
-    description: 'Who it goes to: the officer, or the resident (shown like Case.reporter: masked phone, nameless when anonymous); null if they no longer exist.',
+    description:
+      'Who it goes to: the officer, or the resident (shown like Case.reporter: masked phone, nameless when anonymous); null if they no longer exist.',
   })
   async recipient(@Root() push: PushView, @Ctx() ctx: GraphQLContext): Promise<OfficerRow | ResidentType | null> {
     if (push.officerId != null) return (await ctx.loaders.officer.load(push.officerId)) ?? null;
     if (push.residentId == null) return null;
-    const [resident, c] = await Promise.all([
-      ctx.loaders.resident.load(push.residentId),
-      push.caseId != null ? ctx.loaders.case.load(push.caseId) : undefined,
-    ]);
+    const [resident, c] = await Promise.all([ctx.loaders.resident.load(push.residentId), push.caseId != null ? ctx.loaders.case.load(push.caseId) : undefined]);
     return resident ? residentView(requireOfficer(actorOf(ctx)), resident, c) : null;
   }
 
-  @FieldResolver(() => CaseType, { nullable: true, description: 'The case it is about; null for digests and reports, and for cases outside your jurisdiction.' })
+  @FieldResolver(() => CaseType, {
+    nullable: true,
+    description: 'The case it is about; null for digests and reports, and for cases outside your jurisdiction.',
+  })
   async case(@Root() push: PushView, @Ctx() ctx: GraphQLContext): Promise<CaseRow | null> {
     if (push.caseId == null) return null;
     const c = await ctx.loaders.case.load(push.caseId);

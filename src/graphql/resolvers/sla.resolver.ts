@@ -19,9 +19,18 @@ export class SlaResolver {
     return out;
   }
 
-  @Mutation(() => SlaPolicyType, { description: 'Set the deadlines of a kind × priority; applies to cases reported from now on, everywhere. ADMIN of the top unit (the whole deployment).' })
-  async setSlaPolicy(@Ctx() ctx: GraphQLContext, @Arg('input', () => SetSlaPolicyInput, { description: 'Kind, priority and limits.' }) input: SetSlaPolicyInput) {
-    const saved = await saveSlaPolicy(ctx.em, actorOf(ctx), input.kind, input.priority, { accept: input.accept, resolve: input.resolve, extended: input.extended ?? undefined });
+  @Mutation(() => SlaPolicyType, {
+    description: 'Set the deadlines of a kind × priority; applies to cases reported from now on, everywhere. ADMIN of the top unit (the whole deployment).',
+  })
+  async setSlaPolicy(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('input', () => SetSlaPolicyInput, { description: 'Kind, priority and limits.' }) input: SetSlaPolicyInput,
+  ) {
+    const saved = await saveSlaPolicy(ctx.em, actorOf(ctx), input.kind, input.priority, {
+      accept: input.accept,
+      resolve: input.resolve,
+      extended: input.extended ?? undefined,
+    });
     return { kind: input.kind, priority: input.priority, ...saved };
   }
 }

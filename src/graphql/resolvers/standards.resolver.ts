@@ -3,7 +3,15 @@ import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-g
 import { inJurisdiction, requireOfficer } from '../../domain/access/access';
 import { notFound } from '../../domain/errors';
 import type { UnitRow } from '../../domain/read/rows';
-import { assessUnit, listStandardItems, MAX_STANDARD_ITEMS, monthKey, unitAssessments, type StandardItem, type UnitAssessment } from '../../domain/registry/standards';
+import {
+  assessUnit,
+  listStandardItems,
+  MAX_STANDARD_ITEMS,
+  monthKey,
+  unitAssessments,
+  type StandardItem,
+  type UnitAssessment,
+} from '../../domain/registry/standards';
 import { Bounded } from '../limits';
 import { UnitCategory } from '../../entities';
 import { actorOf, type GraphQLContext } from '../context';
@@ -35,7 +43,9 @@ function assessmentLoader(ctx: GraphQLContext, month: string): DataLoader<number
 @Resolver(() => UnitType)
 export class StandardsResolver {
   @Bounded(MAX_STANDARD_ITEMS)
-  @Query(() => [StandardItemType], { description: 'The items of the creation standards (创建标准), in the scheme’s order (that of the file last imported). Any officer.' })
+  @Query(() => [StandardItemType], {
+    description: 'The items of the creation standards (创建标准), in the scheme’s order (that of the file last imported). Any officer.',
+  })
   async standardItems(@Ctx() ctx: GraphQLContext): Promise<StandardItem[]> {
     requireOfficer(actorOf(ctx));
     return listStandardItems(ctx.em);
@@ -62,7 +72,8 @@ export class StandardsResolver {
 
   @FieldResolver(() => UnitAssessmentType, {
     nullable: true,
-    description: 'The unit’s assessment against the creation standards (创建标准考评) for a month; null when nothing was assessed that month, for a region (regions are not assessed) and for a unit outside your jurisdiction.',
+    description:
+      'The unit’s assessment against the creation standards (创建标准考评) for a month; null when nothing was assessed that month, for a region (regions are not assessed) and for a unit outside your jurisdiction.',
   })
   async assessment(
     @Root() unit: UnitRow,

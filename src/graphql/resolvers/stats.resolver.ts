@@ -71,7 +71,6 @@ export class DashboardType {
   month!: string;
 }
 
-
 /** The region a supervisor asks about (statsRegion decides who may), kept in the request's unit loader. */
 async function regionOf(ctx: GraphQLContext, unitId: string | null | undefined): Promise<{ region: UnitRow }> {
   const region = await statsRegion(ctx.em, actorOf(ctx), optionalId(unitId, 'Unit'));
@@ -82,7 +81,9 @@ async function regionOf(ctx: GraphQLContext, unitId: string | null | undefined):
 @Resolver(() => DashboardType)
 export class DashboardResolver {
   @Heavy()
-  @Query(() => DashboardType, { description: 'The command centre of a region (default: your unit) for a month (default: this month). SUPERVISOR and above, within your jurisdiction.' })
+  @Query(() => DashboardType, {
+    description: 'The command centre of a region (default: your unit) for a month (default: this month). SUPERVISOR and above, within your jurisdiction.',
+  })
   async dashboard(
     @Ctx() ctx: GraphQLContext,
     @Arg('unitId', () => ID, { nullable: true, description: 'Global id of the unit; your own by default.' }) unitId?: string,
@@ -196,7 +197,10 @@ export class DashboardResolver {
 /** Cases by id through the request's loader, keeping those the caller may read. */
 async function visibleCases(ctx: GraphQLContext, ids: number[]): Promise<CaseRow[]> {
   const rows = await ctx.loaders.case.loadMany(ids);
-  return readableCases(actorOf(ctx), rows.filter((c): c is CaseRow => !!c && !(c instanceof Error)));
+  return readableCases(
+    actorOf(ctx),
+    rows.filter((c): c is CaseRow => !!c && !(c instanceof Error)),
+  );
 }
 
 function primed(ctx: GraphQLContext, rows: CaseRow[]): CaseRow[] {
@@ -245,7 +249,9 @@ export class ZeroStatusResolver {
 export class RankingResolver {
   @Heavy()
   @Bounded({ regions: { arg: 'level' } })
-  @Query(() => [RankingRowType], { description: 'The month’s ranking (排名) of the counties of a city, or the townships of a county. SUPERVISOR and above, within your jurisdiction.' })
+  @Query(() => [RankingRowType], {
+    description: 'The month’s ranking (排名) of the counties of a city, or the townships of a county. SUPERVISOR and above, within your jurisdiction.',
+  })
   async rankings(
     @Ctx() ctx: GraphQLContext,
     @Arg('level', () => RankingLevel, { description: 'Counties or townships.' }) level: RankingLevel,
@@ -259,7 +265,9 @@ export class RankingResolver {
 
 @Resolver(() => WarningLetterType)
 export class WarningLetterResolver {
-  @Query(() => WarningLetterConnection, { description: 'Risk warning letters (风险提示函) to regions in your jurisdiction, newest first. SUPERVISOR and above.' })
+  @Query(() => WarningLetterConnection, {
+    description: 'Risk warning letters (风险提示函) to regions in your jurisdiction, newest first. SUPERVISOR and above.',
+  })
   async warningLetters(
     @Ctx() ctx: GraphQLContext,
     @Arg('month', () => String, { nullable: true, description: 'Only letters about this month (YYYY-MM).' }) month?: string,

@@ -64,7 +64,10 @@ export class UnitResolver {
     return parent && canReadUnit(requireOfficer(actorOf(ctx)), parent) ? parent : null;
   }
 
-  @FieldResolver(() => OfficerType, { nullable: true, description: 'Responsible officer (驻村民警/网格员) of a village or community: default assignee of its cases.' })
+  @FieldResolver(() => OfficerType, {
+    nullable: true,
+    description: 'Responsible officer (驻村民警/网格员) of a village or community: default assignee of its cases.',
+  })
   async responsibleOfficer(@Root() unit: UnitRow, @Ctx() ctx: GraphQLContext): Promise<OfficerRow | null> {
     requireOfficer(actorOf(ctx));
     return unit.responsibleOfficerId != null ? ((await ctx.loaders.officer.load(unit.responsibleOfficerId)) ?? null) : null;

@@ -2,7 +2,8 @@ import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql
 import { LoginOutcome, OfficerRole } from '../../entities';
 import { connectionType, Node } from '../relay';
 
-@ObjectType('Officer', { simpleResolvers: true,
+@ObjectType('Officer', {
+  simpleResolvers: true,
   implements: Node,
   description: 'A person who works cases (网格员, 驻村民警, township or county officer, supervisor, admin).',
 })
@@ -70,7 +71,7 @@ export class OfficerIdInput {
 
 @InputType({ description: 'Whose login to unlock.' })
 export class UnlockLoginInput {
-  @Field({ description: 'The officer\'s mobile phone (their login).' })
+  @Field({ description: "The officer's mobile phone (their login)." })
   phone!: string;
 }
 
@@ -98,7 +99,7 @@ export class LoginAttemptType {
   @Field(() => OfficerType, { nullable: true, description: 'The officer with that phone; null when it matches nobody.' })
   officer!: OfficerType | null;
 
-  @Field({ description: 'The client\'s network address.' })
+  @Field({ description: "The client's network address." })
   clientAddress!: string;
 
   @Field(() => LoginOutcome, { description: 'How it ended.' })

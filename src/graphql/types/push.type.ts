@@ -22,12 +22,18 @@ export const PushRecipient = createUnionType({
   resolveType: (value) => ((value as { __typename?: string }).__typename === 'Officer' ? 'Officer' : 'Resident'),
 });
 
-@ObjectType('Push', { simpleResolvers: true, description: 'A chat message (推送) to an officer or a resident, queued with the change that caused it and delivered later.' })
+@ObjectType('Push', {
+  simpleResolvers: true,
+  description: 'A chat message (推送) to an officer or a resident, queued with the change that caused it and delivered later.',
+})
 export class PushType {
   @Field(() => ID, { description: 'Id of the push, as the delivery log names it; pass it to retryPush.' })
   id!: string;
 
-  @Field({ description: 'What it is about: case.status, case.return_visit, case.assigned, case.emergency, case.supervised, case.escalated, case.visit_unanswered, digest.daily or report.weekly.' })
+  @Field({
+    description:
+      'What it is about: case.status, case.return_visit, case.assigned, case.emergency, case.supervised, case.escalated, case.visit_unanswered, digest.daily or report.weekly.',
+  })
   topic!: string;
 
   @Field(() => PushState, { description: 'Where it stands in delivery.' })

@@ -56,7 +56,8 @@ export class UnitAssessmentType {
 
   @Field(() => Float, {
     nullable: true,
-    description: 'Score (考评得分), 0 to 100: 100 × Σ(weight × score) / Σ(weight of every item of the scheme), items not assessed counting 0; null when nothing was assessed that month.',
+    description:
+      'Score (考评得分), 0 to 100: 100 × Σ(weight × score) / Σ(weight of every item of the scheme), items not assessed counting 0; null when nothing was assessed that month.',
   })
   score!: number | null;
 
@@ -76,7 +77,10 @@ export class AssessmentItemInput {
   @Field(() => Float, { description: 'Score, 0 (not met) to 1 (fully met), at most 3 decimals.' })
   score!: number;
 
-  @Field(() => String, { nullable: true, description: 'What the assessor noted (考评说明), one line of at most 200 characters; replaces an earlier note of the item, and leaving it out clears it.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the assessor noted (考评说明), one line of at most 200 characters; replaces an earlier note of the item, and leaving it out clears it.',
+  })
   note?: string | null;
 }
 
@@ -88,6 +92,8 @@ export class AssessUnitInput {
   @Field({ description: 'The month assessed, YYYY-MM (Asia/Shanghai): this month or an earlier one, from 2000-01.' })
   month!: string;
 
-  @Field(() => [AssessmentItemInput], { description: 'Scores of the items assessed, each code once; items left out keep what they had (0 when never assessed).' })
+  @Field(() => [AssessmentItemInput], {
+    description: 'Scores of the items assessed, each code once; items left out keep what they had (0 when never assessed).',
+  })
   items!: AssessmentItemInput[];
 }

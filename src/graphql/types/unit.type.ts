@@ -3,9 +3,11 @@ import { ID } from 'type-graphql';
 import { UnitCategory, UnitKind } from '../../entities';
 import { connectionType, Node } from '../relay';
 
-@ObjectType('Unit', { simpleResolvers: true,
+@ObjectType('Unit', {
+  simpleResolvers: true,
   implements: Node,
-  description: 'A node of the administrative tree (行政区划 / 创建主体): city, county, township, village or community, or an enterprise or institution under them.',
+  description:
+    'A node of the administrative tree (行政区划 / 创建主体): city, county, township, village or community, or an enterprise or institution under them.',
 })
 export class UnitType extends Node {
   @Field({ description: 'Unique code: the 12-digit statistical division code, or a registry code for enterprises.' })

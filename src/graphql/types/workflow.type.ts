@@ -55,7 +55,10 @@ export class RejectCaseInput extends CaseVersionInput {
   reason!: string;
 }
 
-@InputType({ description: 'Give an accepted case to a unit under the handling unit and/or an officer there (交办). With neither, it goes to the responsible officer (驻村民警) of its place.' })
+@InputType({
+  description:
+    'Give an accepted case to a unit under the handling unit and/or an officer there (交办). With neither, it goes to the responsible officer (驻村民警) of its place.',
+})
 export class AssignCaseInput extends CaseNoteOptionalInput {
   @Field(() => ID, { nullable: true, description: 'Unit to hand it to; must lie under the handling unit.' })
   unitId?: string;
@@ -84,13 +87,19 @@ export class ReopenCaseInput extends CaseVersionInput {
 
 @InputType({ description: 'Move a case to the unit above, or record that it went beyond the unit.' })
 export class EscalateCaseInput extends CaseVersionInput {
-  @Field(() => Escalation, { description: 'REQUIRES_HIGHER_AUTHORITY (needs the level above) or BEYOND_UNIT (越级访, or the unit failed to resolve it: costs its 零上访).' })
+  @Field(() => Escalation, {
+    description: 'REQUIRES_HIGHER_AUTHORITY (needs the level above) or BEYOND_UNIT (越级访, or the unit failed to resolve it: costs its 零上访).',
+  })
   escalation!: Escalation;
 
   @Field({ description: 'Why.' })
   reason!: string;
 
-  @Field({ nullable: true, defaultValue: true, description: 'Hand the case to the unit above (default). false only records the escalation, e.g. a skip-level petition already received above.' })
+  @Field({
+    nullable: true,
+    defaultValue: true,
+    description: 'Hand the case to the unit above (default). false only records the escalation, e.g. a skip-level petition already received above.',
+  })
   moveUp?: boolean;
 }
 
@@ -165,7 +174,11 @@ export class ReportCaseInput {
   @Field(() => CaseKind, { description: 'Kind of problem.' })
   kind!: CaseKind;
 
-  @Field(() => CasePriority, { nullable: true, defaultValue: CasePriority.NORMAL, description: 'Priority (default NORMAL); EMERGENCY alerts the chain at once.' })
+  @Field(() => CasePriority, {
+    nullable: true,
+    defaultValue: CasePriority.NORMAL,
+    description: 'Priority (default NORMAL); EMERGENCY alerts the chain at once.',
+  })
   priority?: CasePriority;
 
   @Field({ description: 'Short title (≤ 200 characters).' })
