@@ -23,7 +23,6 @@ import { bearerOfficer, dispositionName, refuse, refuseError, type BearerAuth } 
  * a village's.
  */
 
-const MAX_MONTHS = 120;
 const BATCH = 1000;
 /**
  * The window over which a client's reading speed is judged: an export holds a pooled connection and
@@ -32,37 +31,10 @@ const BATCH = 1000;
 const RATE_WINDOW_MS = 10_000;
 /** Excel's limit on the characters of one cell; longer texts are cut there. */
 const XLSX_CELL_MAX = 32_767;
-const ANONYMOUS = '匿名';
-const SYSTEM = '系统';
 
-interface LedgerRow {
-  number: string;
-  kind: CaseKind;
-  priority: CasePriority;
-  status: CaseStatus;
-  unit_name: string;
-  unit_code: string;
-  handling_name: string;
-  reported_at: string;
-  accept_due_at: string;
-  accepted_at: string | null;
-  due_at: string;
-  resolved_at: string | null;
-  closed_at: string | null;
-  supervision_level: SupervisionLevel;
-  escalation: Escalation;
-  return_visit: ReturnVisitResult | null;
-  stock: boolean;
-  title: string;
-  description: string;
-  anonymous: boolean;
-  reporter_name: string | null;
-  reporter_phone: string | null;
-  trail: string | null;
-}
 
 function reporter(r: LedgerRow): string {
-  if (r.anonymous) return ANONYMOUS;
+  if (r.anonymous) return LEDGER_ANONYMOUS;
   if (r.reporter_name == null) return '';
   // Phones are masked for everyone: a file leaves the platform's access rules behind.
   return r.reporter_phone ? `${r.reporter_name} ${maskPhone(r.reporter_phone)}` : r.reporter_name;
@@ -92,36 +64,7 @@ const COLUMNS: [header: string, width: number, value: (r: LedgerRow) => string][
   ['办理过程', 60, (r) => r.trail ?? ''],
 ];
 
-const local = (col: string) => `to_char(${col} at time zone '${TIME_ZONE}', 'YYYY-MM-DD HH24:MI')`;
 
-/*
- * One statement per export. The trail is one text per case: `YYYY-MM-DD HH:mm 类型 执行人 备注` per
- * entry, in chain order; a resident who is the anonymous reporter acts as 匿名, as on Case.events;
- * line breaks inside a note become spaces so each entry stays one line.
- */
-const LEDGER_SQL = `select c.number, c.kind, c.priority, c.status, u.name as unit_name, u.code as unit_code, h.name as handling_name,
-  ${local('c.reported_at')} as reported_at, ${local('c.accept_due_at')} as accept_due_at, ${local('c.accepted_at')} as accepted_at,
-  ${local('c.due_at')} as due_at, ${local('c.resolved_at')} as resolved_at, ${local('c.closed_at')} as closed_at,
-  c.supervision_level, c.escalation, c.return_visit, c.stock, c.title, c.description, c.anonymous,
-  r.display_name as reporter_name, r.phone as reporter_phone, t.trail
-from cases c
-join units u on u.id = c.unit_id
-join units h on h.id = c.handling_unit_id
-left join residents r on r.id = c.reporter_id
-left join lateral (
-  select string_agg(${local('e.created_at')} || ' ' || coalesce(($2::text[])[array_position($1::text[], e.type)], e.type) || ' ' ||
-      coalesce(case when e.actor_officer_id is not null then (select o.name from officers o where o.id = e.actor_officer_id)
-        when e.actor_resident_id is not null then
-          case when c.anonymous and (c.reporter_id is null or c.reporter_id = e.actor_resident_id) then $4
-          else (select er.display_name from residents er where er.id = e.actor_resident_id) end
-        else $3 end, '')
-      || coalesce(' ' || nullif(btrim(regexp_replace(e.note, '[\\r\\n]+', ' ', 'g')), ''), ''),
-    E'\\n' order by e.seq) as trail
-  from case_events e
-  where e.case_id = c.id
-) t on true
-where c.unit_path like $5 and c.reported_at >= $6 and c.reported_at < $7
-order by c.reported_at, c.id`;
 
 type Pausing = Partial<Pick<Writable, 'writableNeedDrain'>> & NodeJS.EventEmitter & { _writableState?: { needDrain?: boolean } };
 
@@ -180,17 +123,6 @@ async function drained(stream: Pausing | undefined, stop: AbortSignal, res: Resp
   }
 }
 
-/** A month `YYYY-MM` as a count of months, or BAD_USER_INPUT naming the parameter. */
-function month(name: string, value: unknown, fallback: string): number {
-  if (value === undefined) value = fallback;
-  if (typeof value !== 'string') throw badInput(`${name} must be given once, as a month YYYY-MM`);
-  const m = readMonth(value);
-  if (!m || m !== value) throw badInput(`${name} must be a month as YYYY-MM (e.g. 2026-01), not "${value.slice(0, 20)}"`);
-  return monthIndex(m);
-}
-
-const monthText = monthAt;
-const monthStart = (n: number) => startOfLocalDay(monthDate(monthAt(n)));
 
 /** CSV cell per RFC 4180, with the formula guard. */
 function csvCell(value: string): string {
@@ -225,18 +157,10 @@ export function ledgerRouter(orm: MikroORM, opts: BearerAuth & { clock: Clock; m
       const em = orm.em.fork();
       const officer = await bearerOfficer(em, req, res, opts);
       if (!officer) return;
-      requireRole(officer, OfficerRole.SUPERVISOR);
-      const current = localDate(opts.clock.now()).slice(0, 7);
-      const from = month('from', req.query.from, current);
-      const to = month('to', req.query.to, current);
-      if (from > to) throw badInput(`from (${monthText(from)}) is after to (${monthText(to)})`);
-      if (to - from + 1 > MAX_MONTHS)
-        throw badInput(`from ${monthText(from)} to ${monthText(to)} is ${to - from + 1} months; export at most ${MAX_MONTHS} at a time`);
       const rawUnit = req.query.unitId;
       if (rawUnit !== undefined && typeof rawUnit !== 'string') throw badInput('unitId must be given once, as a Unit id');
-      const unitId = rawUnit === undefined ? officer.unitId : fromGlobalId(rawUnit, 'Unit').id;
-      const [unit] = await query<{ name: string; code: string; path: string }>(em, 'select name, code, path from units where id = ?', [unitId]);
-      if (!unit || !inJurisdiction(officer, unit.path)) throw notFound('Unit');
+      const scope = await ledgerScope(em, officer, { unitId: rawUnit === undefined ? undefined : fromGlobalId(rawUnit, 'Unit').id, from: req.query.from, to: req.query.to }, opts.clock.now());
+      const { unit } = scope;
       if (exporting.has(officer.id)) {
         res.set('Retry-After', '30');
         return refuse(res, 429, 'An export of yours is running already; wait for it to finish');
@@ -248,13 +172,10 @@ export function ledgerRouter(orm: MikroORM, opts: BearerAuth & { clock: Clock; m
       running += 1;
       exporting.add(officer.id);
       counted = officer.id;
-      const params = [Object.keys(EVENT_LABEL), Object.values(EVENT_LABEL), SYSTEM, ANONYMOUS, likePrefix(unit.path), monthStart(from), monthStart(to + 1)];
-      // The trail looks up each entry's officer or resident by primary key; on small tables the
-      // planner would rather scan them whole, once per entry of every case (ten times slower).
-      cursor = await openCursor<LedgerRow>(em, LEDGER_SQL, params, { name: 'ledger_rows', batch: BATCH, setup: ['set local enable_seqscan = off'] });
+      cursor = await openLedger(em, scope, BATCH);
       // Opened before anything is sent: a failure so far is still a clean error answer.
 
-      const range = from === to ? monthText(from) : `${monthText(from)}至${monthText(to)}`;
+      const { range } = scope;
       const name = `台账-${unit.name.replace(/[\\/:*?"<>|\x00-\x1f]/g, '_')}-${range}.${format}`;
       const ascii = `ledger-${unit.code.replace(/[^\w.-]/g, '_')}-${range.replace('至', '_')}.${format}`;
       res.set({

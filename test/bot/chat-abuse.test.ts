@@ -9,6 +9,7 @@ import { startTestApp, type TestApp } from '../support/app';
 import { createTestDb, type TestDb } from '../support/db';
 import { buildWorld } from '../support/fixture';
 import { dirBytes } from '../support/server-process';
+import { chat } from '../support/chat';
 
 /* What an attacker tried against the residents' chat: disk fill without login, reused message ids, racing redeliveries. */
 
@@ -44,10 +45,11 @@ async function post(a: TestApp, body: Record<string, unknown>, address = '198.51
     body: JSON.stringify(body),
   });
 }
-async function say(a: TestApp, from: string, text: string | null, extra: Record<string, unknown> = {}, address?: string): Promise<string[]> {
-  const res = await post(a, { from, name: '张三', text, id: `m-${++seq}`, ...extra }, address);
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { replies: string[] }).replies;
+/** A message from `address` (X-Forwarded-For from the trusted proxy), answered 200. */
+async function say(a: TestApp, from: string, text: string | null, extra: Record<string, unknown> = {}, address = '198.51.100.1'): Promise<string[]> {
+  const answer = await chat(a.url, from, text, { name: '张三', ...extra }, { 'x-forwarded-for': address });
+  expect(answer.status).toBe(200);
+  return answer.replies;
 }
 const photo = (bytes: number, fill = 7) => ({ name: 'p.jpg', mimeType: 'image/jpeg', data: Buffer.alloc(bytes, fill).toString('base64') });
 

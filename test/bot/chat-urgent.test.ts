@@ -2,23 +2,13 @@ import { Case, CasePriority, CaseStatus, OutboxMessage, Resident } from '../../s
 import { toGlobalId } from '../../src/graphql/relay';
 import { insertCase } from '../support/fixture';
 import { useWorldApp } from '../support/app';
+import { last, say as sayTo } from '../support/chat';
 
 // Monday 23 Nov 2026, 10:00 Beijing time.
 const now = new Date('2026-11-23T02:00:00Z');
 const t = useWorldApp({ now: () => now });
-let seq = 0;
 
-async function say(contact: string, text: string): Promise<string[]> {
-  seq += 1;
-  const res = await fetch(`${t.app.url}/chat/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ from: contact, name: '李四', text, id: `u-${seq}` }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { replies: string[] }).replies;
-}
-const last = (replies: string[]) => replies[replies.length - 1];
+const say = (contact: string, text: string) => sayTo(t.app.url, contact, text);
 const em = () => t.db.orm.em.fork();
 
 /** Kind (menu number) → 磁窑村 → description → anonymous; returns the confirm text. */

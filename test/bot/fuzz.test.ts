@@ -148,7 +148,8 @@ const PREFIXES: string[][] = [
 ];
 
 it('answers every input at every step, politely and without an internal failure', async () => {
-  let messages = 0;
+  // Case numbers the bot announced as filed: the database must hold exactly those cases.
+  const filed = new Set<string>();
   for (let contact = 0; contact < 90; contact++) {
     const id = `fuzz-contact-${String(contact).padStart(4, '0')}`;
     let i = 0;
@@ -159,7 +160,7 @@ it('answers every input at every step, politely and without an internal failure'
       const msg = randomMessage(id, i++);
       if (r.next() < 0.03) now = new Date(now.getTime() + 31 * 60_000); // sometimes the dialog expires
       const replies = await engine.handle(msg);
-      messages++;
+      for (const reply of replies) for (const [, number] of reply.matchAll(/已提交，案件编号 (SL\d{12})/g)) filed.add(number);
       expect(Array.isArray(replies)).toBe(true);
       expect(replies.length).toBeGreaterThan(0);
       for (const reply of replies) {
@@ -170,5 +171,11 @@ it('answers every input at every step, politely and without an internal failure'
       expect(replies).not.toContain(zh.failure());
     }
   }
-  expect(messages).toBe(90 * 25);
+  const rows = await db.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ number: string }[]>(`select c.number from cases c join residents r on r.id = c.reporter_id where r.external_id like 'fuzz-contact-%'`);
+  expect(new Set(rows.map((r) => r.number))).toEqual(filed);
+  // The fuzz reached the end of the dialog more than once.
+  expect(filed.size).toBeGreaterThan(3);
 }, 180_000);

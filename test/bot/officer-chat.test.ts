@@ -1,17 +1,11 @@
 import { toGlobalId } from '../../src/graphql/relay';
 import { useWorldApp } from '../support/app';
+import { chat } from '../support/chat';
 
 let now = new Date('2026-11-23T02:00:00Z');
 const t = useWorldApp({ now: () => now });
 
-async function say(contact: string, text: string): Promise<string[]> {
-  const res = await fetch(`${t.app.url}/chat/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ from: contact, name: '民警', text }),
-  });
-  return ((await res.json()) as { replies: string[] }).replies;
-}
+const say = async (contact: string, text: string) => (await chat(t.app.url, contact, text, { name: '民警' })).replies;
 const pushes = async (contact: string) =>
   ((await (await fetch(`${t.app.url}/chat/api/messages?contact=${contact}`)).json()) as { messages: string[] }).messages;
 

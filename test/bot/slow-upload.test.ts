@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { useWorldApp } from '../support/app';
+import { chat } from '../support/chat';
 
 /*
  * Slow senders against the photo budget: three sockets from three addresses declare large bodies and
@@ -38,14 +39,7 @@ function slowSender(port: number, localAddress: string, declared: number): SlowS
   };
 }
 
-async function say(from: string, text: string | null, extra: Record<string, unknown> = {}) {
-  const res = await fetch(`${t.app.url}/chat/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ from, name: '李四', text, ...extra }),
-  });
-  return { status: res.status, replies: ((await res.json()) as { replies?: string[] }).replies ?? [] };
-}
+const say = (from: string, text: string | null, extra: Record<string, unknown> = {}) => chat(t.app.url, from, text, extra);
 
 it('answers bodies larger than a photo at once, cuts off a slow one, and takes another resident’s photo meanwhile', async () => {
   const port = Number(new URL(t.app.url).port);

@@ -4,25 +4,14 @@ import { Case, Channel, Resident } from '../../src/entities';
 import { acceptCase, assignCase, resolveCase, startCase } from '../../src/domain/cases/case-workflow.service';
 import type { OfficerActor } from '../../src/domain/access/actor';
 import { startTestApp, useWorldApp, type TestApp } from '../support/app';
+import { last, say as sayTo } from '../support/chat';
 
 // Monday 23 Nov 2026, 10:00 Beijing time; tests move it.
 let now = new Date('2026-11-23T02:00:00Z');
 const t = useWorldApp({ now: () => now });
-let seq = 0;
 
-async function say(contact: string, text: string | null, extra: Record<string, unknown> = {}, app: TestApp = t.app): Promise<string[]> {
-  seq += 1;
-  const res = await fetch(`${app.url}/chat/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ from: contact, name: '张三', text, id: `m-${seq}`, ...extra }),
-  });
-  expect(res.status).toBe(200);
-  const body = (await res.json()) as { replies: string[] };
-  expect(body.replies.length).toBeGreaterThan(0);
-  return body.replies;
-}
-const last = (replies: string[]) => replies[replies.length - 1];
+const say = (contact: string, text: string | null, extra: Record<string, unknown> = {}, app: TestApp = t.app) =>
+  sayTo(app.url, contact, text, { name: '张三', ...extra });
 const pushes = async (contact: string) => {
   const res = await fetch(`${t.app.url}/chat/api/messages?contact=${contact}`);
   return ((await res.json()) as { messages: string[] }).messages;

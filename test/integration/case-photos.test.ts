@@ -5,24 +5,16 @@ import { Case, CaseEventType } from '../../src/entities';
 import { appendEvents } from '../../src/domain/cases/trail.service';
 import { toGlobalId } from '../../src/graphql/relay';
 import { useWorldApp } from '../support/app';
+import { last, say as sayTo } from '../support/chat';
 
 /* Officers fetch a case's chat photos over HTTP with their token, within their jurisdiction only. */
 
 const now = new Date('2026-11-23T02:00:00Z');
 const t = useWorldApp({ now: () => now });
-let seq = 0;
 
-async function say(contact: string, text: string | null, extra: Record<string, unknown> = {}): Promise<string> {
-  seq += 1;
-  const res = await fetch(`${t.app.url}/chat/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ from: contact, name: '王五', text, id: `m-${seq}`, ...extra }),
-  });
-  expect(res.status).toBe(200);
-  const { replies } = (await res.json()) as { replies: string[] };
-  return replies[replies.length - 1];
-}
+/** A web chat message from a resident; answers the last reply. */
+const say = async (contact: string, text: string | null, extra: Record<string, unknown> = {}) =>
+  last(await sayTo(t.app.url, contact, text, { name: '王五', ...extra }));
 
 /** A resident reports with one photo through the web chat; returns the case. */
 async function reportWithPhoto(contact: string, place: string, photo: { name: string; mimeType: string; bytes: Buffer }): Promise<Case> {

@@ -11,24 +11,15 @@ import { appendEvents } from '../../src/domain/cases/trail.service';
 import type { OfficerActor } from '../../src/domain/access/actor';
 import type { OfficerKey } from '../support/fixture';
 import { keepToken, useWorldApp } from '../support/app';
+import { last, say as sayTo } from '../support/chat';
 
 /* Every trail entry says who acted: an officer, the resident (as officers may see them), or the system. */
 
 const now = new Date('2026-11-23T02:00:00Z');
 const t = useWorldApp({ now: () => now });
-let seq = 0;
 
-async function say(contact: string, text: string): Promise<string> {
-  seq += 1;
-  const res = await fetch(`${t.app.url}/chat/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ from: contact, name: '李四', text, id: `m-${seq}` }),
-  });
-  expect(res.status).toBe(200);
-  const { replies } = (await res.json()) as { replies: string[] };
-  return replies[replies.length - 1];
-}
+/** A web chat message from a resident; answers the last reply. */
+const say = async (contact: string, text: string) => last(await sayTo(t.app.url, contact, text));
 
 /** A resident reports through the web chat; returns the case. */
 async function report(contact: string, phone: string): Promise<Case> {

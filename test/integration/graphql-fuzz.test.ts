@@ -152,12 +152,14 @@ describe('fuzzing every argument of the schema', () => {
     const started = Date.now();
     const untyped: string[] = [];
     const codes = new Map<string, number>();
+    let answered = 0;
     let next = 0;
     const worker = async () => {
       while (next < jobs.length) {
         const job = jobs[next++];
         const res = await t.app.gql(job.query, job.variables, tokens[job.role]);
         if (res.status >= 500) untyped.push(`${res.status} ${job.query}`);
+        if (!res.errors?.length && res.data) answered++;
         for (const e of res.errors ?? []) {
           const code = String(e.extensions?.code);
           codes.set(code, (codes.get(code) ?? 0) + 1);
@@ -166,9 +168,12 @@ describe('fuzzing every argument of the schema', () => {
       }
     };
     await Promise.all(Array.from({ length: 4 }, worker));
-    console.log(`fuzz: ${jobs.length} operations in ${Date.now() - started} ms (seed ${SEED}); error codes ${JSON.stringify(Object.fromEntries(codes))}`);
+    console.log(
+      `fuzz: ${jobs.length} operations in ${Date.now() - started} ms (seed ${SEED}), ${answered} answered whole; error codes ${JSON.stringify(Object.fromEntries(codes))}`,
+    );
     expect(untyped.slice(0, 10)).toEqual([]);
-    expect(jobs.length).toBeGreaterThan(1000);
+    // Not everything was refused: valid operations among the random ones were answered whole.
+    expect(answered).toBeGreaterThan(50);
     // The fuzz reached the resolvers, not only the schema's own checks.
     expect(codes.get('BAD_USER_INPUT')).toBeGreaterThan(100);
   }, 180_000);

@@ -12,6 +12,7 @@ import { useWorldApp } from '../support/app';
 import { insertCase, PASSWORD, type OfficerKey } from '../support/fixture';
 import { createOfficer } from '../../src/domain/registry/officer.service';
 import { Officer, OfficerRole, type Case } from '../../src/entities';
+import { last, say as sayTo } from '../support/chat';
 
 /* The ledger export (台账): what it contains, for whom, and that it streams and lets go when the client leaves. */
 
@@ -44,18 +45,8 @@ const HEADERS = [
 ];
 type Row = Record<string, string>;
 
-let msgSeq = 0;
-async function say(contact: string, text: string): Promise<string> {
-  msgSeq += 1;
-  const res = await fetch(`${t.app.url}/chat/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ from: contact, name: '李四', text, id: `m-${msgSeq}` }),
-  });
-  expect(res.status).toBe(200);
-  const { replies } = (await res.json()) as { replies: string[] };
-  return replies[replies.length - 1];
-}
+/** A web chat message from a resident; answers the last reply. */
+const say = async (contact: string, text: string) => last(await sayTo(t.app.url, contact, text));
 
 /** A resident reports at 磁窑村 through the web chat (phone, or 匿名); answers the case number. */
 async function chatReport(contact: string, phone: string): Promise<string> {

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parseCalendarCsv, WorkCalendar } from '../../src/domain/time/calendar';
+import { parseCalendarCsv } from '../../src/domain/time/calendar';
 import { localDate } from '../../src/domain/time/local-time';
 import { CaseKind, CasePriority } from '../../src/entities';
 import { deadlines, defaultPolicy } from '../../src/domain/time/sla';
+import { calendar2026 } from '../support/calendar';
 
-const calendar = new WorkCalendar(parseCalendarCsv(readFileSync(path.join(__dirname, '../../data/cn-holidays-2026.csv'), 'utf8')));
+const calendar = calendar2026();
 // Instants written in Beijing time (+08:00) for readability.
 const bj = (s: string) => new Date(`${s}+08:00`);
 

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parseCalendarCsv, WorkCalendar } from '../../src/domain/time/calendar';
-import { localDate } from '../../src/domain/time/local-time';
+import { localDate, localMinute } from '../../src/domain/time/local-time';
 import { DIGEST_TIME, newSince } from '../../src/domain/schedule/digest';
 import { dayPeriod, minutePeriod, mondayOf, weekPeriod } from '../../src/domain/schedule/once';
-import { JOBS } from '../../src/jobs/jobs';
+import cronParser from 'cron-parser';
+import { JOB_TIMEZONE, JOBS } from '../../src/jobs/jobs';
+import { calendar2026 } from '../support/calendar';
 
-const calendar = new WorkCalendar(parseCalendarCsv(readFileSync(path.join(__dirname, '../../data/cn-holidays-2026.csv'), 'utf8')));
+const calendar = calendar2026();
 
 describe('period keys (local time, UTC+8)', () => {
   it('names the local minute', () => {
@@ -61,16 +60,21 @@ describe('the working-day rule of the digest', () => {
     expect(newSince(calendar, '2026-12-01').toISOString()).toBe('2026-11-30T00:30:00.000Z');
   });
 
-  it('fires at the digest time, and the weekly on Monday 09:00', () => {
-    const cron = Object.fromEntries(JOBS.map((j) => [j.name, j.cron]));
-    expect(cron).toEqual({
-      'deadline-sweep': '* * * * *',
-      'daily-digest': '30 8 * * *',
-      'weekly-status': '0 9 * * 1',
-      'early-warning': '*/5 * * * *',
-      'monthly-letters': '0 9 1 * *',
-      housekeeping: '0 3 * * *',
-    });
-    expect(DIGEST_TIME).toEqual({ hour: 8, minute: 30 });
+  it('fires each job at its Beijing time: the sweep every minute, the digest at 08:30, the weekly on Monday 09:00', () => {
+    /** The next three firings of a job after `from`, in Beijing time. */
+    const next = (name: string, from: string) => {
+      const job = JOBS.find((j) => j.name === name)!;
+      const it = cronParser.parseExpression(job.cron!, { tz: JOB_TIMEZONE, currentDate: new Date(`${from}+08:00`) });
+      return [0, 1, 2].map(() => localMinute(it.next().toDate()));
+    };
+    // Tuesday 1 December 2026, 08:29 in Beijing.
+    expect(next('deadline-sweep', '2026-12-01T08:29:30')).toEqual(['2026-12-01T08:30', '2026-12-01T08:31', '2026-12-01T08:32']);
+    expect(next('daily-digest', '2026-12-01T08:29:00')).toEqual(['2026-12-01T08:30', '2026-12-02T08:30', '2026-12-03T08:30']);
+    expect(next('weekly-status', '2026-12-01T08:29:00')).toEqual(['2026-12-07T09:00', '2026-12-14T09:00', '2026-12-21T09:00']);
+    expect(next('early-warning', '2026-12-01T08:29:00')).toEqual(['2026-12-01T08:30', '2026-12-01T08:35', '2026-12-01T08:40']);
+    expect(next('monthly-letters', '2026-12-01T08:29:00')).toEqual(['2026-12-01T09:00', '2027-01-01T09:00', '2027-02-01T09:00']);
+    expect(next('housekeeping', '2026-12-01T08:29:00')).toEqual(['2026-12-02T03:00', '2026-12-03T03:00', '2026-12-04T03:00']);
+    // The digest's own idea of its time agrees with when it is fired.
+    expect(`${String(DIGEST_TIME.hour).padStart(2, '0')}:${String(DIGEST_TIME.minute).padStart(2, '0')}`).toBe('08:30');
   });
 });

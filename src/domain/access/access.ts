@@ -44,6 +44,22 @@ export function requireDeploymentAdmin(actor: Actor, roots: readonly { path: str
   return admin;
 }
 
+/** What a role is needed for, besides the workflow's actions (workflow.ts) and the admin's settings. */
+const CAPABILITY_ROLE = {
+  /** The command centre's figures, rankings, letters and warnings of a region. */
+  viewStatistics: OfficerRole.SUPERVISOR,
+  /** The ledger (台账) of a unit, as a file. */
+  exportLedger: OfficerRole.SUPERVISOR,
+  /** The check of a case's hash-chained trail. */
+  checkTrail: OfficerRole.SUPERVISOR,
+} as const;
+export type Capability = keyof typeof CAPABILITY_ROLE;
+
+/** The actor as an officer who may use the capability, or UNAUTHENTICATED / FORBIDDEN. */
+export function requireCapability(actor: Actor, capability: Capability): OfficerActor {
+  return requireRole(actor, CAPABILITY_ROLE[capability]);
+}
+
 /** A path lies in the actor's jurisdiction: their unit or anything under it. */
 export function inJurisdiction(actor: OfficerActor, path: string): boolean {
   return path.startsWith(actor.unitPath);
