@@ -5,12 +5,10 @@ import ExcelJS from 'exceljs';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { ESCALATION_LABEL, EVENT_LABEL, KIND_LABEL, PRIORITY_LABEL, STATUS_LABEL, SUPERVISION_LABEL, VISIT_LABEL } from '../shared/labels';
 import type { Clock } from '../domain/access/actor';
-import { inJurisdiction, likePrefix, maskPhone, requireRole } from '../domain/access/access';
-import { localDate, monthAt, monthDate, monthIndex, readMonth, startOfLocalDay, TIME_ZONE } from '../domain/time/local-time';
-import { badInput, notFound } from '../domain/errors';
-import { openCursor, type Cursor } from '../db/cursor';
-import { query } from '../db/sql';
-import { OfficerRole, type CaseKind, type CasePriority, type CaseStatus, type Escalation, type ReturnVisitResult, type SupervisionLevel } from '../entities';
+import { maskPhone } from '../domain/access/access';
+import { LEDGER_ANONYMOUS, ledgerScope, openLedger, type LedgerRow } from '../domain/stats/ledger';
+import { badInput } from '../domain/errors';
+import type { Cursor } from '../db/cursor';
 import { fromGlobalId } from '../shared/ids';
 import { logger } from '../logger';
 import { bearerOfficer, dispositionName, refuse, refuseError, type BearerAuth } from './officer.auth';
@@ -31,7 +29,6 @@ const BATCH = 1000;
 const RATE_WINDOW_MS = 10_000;
 /** Excel's limit on the characters of one cell; longer texts are cut there. */
 const XLSX_CELL_MAX = 32_767;
-
 
 function reporter(r: LedgerRow): string {
   if (r.anonymous) return LEDGER_ANONYMOUS;
@@ -63,8 +60,6 @@ const COLUMNS: [header: string, width: number, value: (r: LedgerRow) => string][
   ['反映人', 18, reporter],
   ['办理过程', 60, (r) => r.trail ?? ''],
 ];
-
-
 
 type Pausing = Partial<Pick<Writable, 'writableNeedDrain'>> & NodeJS.EventEmitter & { _writableState?: { needDrain?: boolean } };
 
@@ -123,7 +118,6 @@ async function drained(stream: Pausing | undefined, stop: AbortSignal, res: Resp
   }
 }
 
-
 /** CSV cell per RFC 4180, with the formula guard. */
 function csvCell(value: string): string {
   // Formula injection: a spreadsheet runs a cell starting with = + - @ (or a tab or CR before one)
@@ -159,7 +153,12 @@ export function ledgerRouter(orm: MikroORM, opts: BearerAuth & { clock: Clock; m
       if (!officer) return;
       const rawUnit = req.query.unitId;
       if (rawUnit !== undefined && typeof rawUnit !== 'string') throw badInput('unitId must be given once, as a Unit id');
-      const scope = await ledgerScope(em, officer, { unitId: rawUnit === undefined ? undefined : fromGlobalId(rawUnit, 'Unit').id, from: req.query.from, to: req.query.to }, opts.clock.now());
+      const scope = await ledgerScope(
+        em,
+        officer,
+        { unitId: rawUnit === undefined ? undefined : fromGlobalId(rawUnit, 'Unit').id, from: req.query.from, to: req.query.to },
+        opts.clock.now(),
+      );
       const { unit } = scope;
       if (exporting.has(officer.id)) {
         res.set('Retry-After', '30');
@@ -172,7 +171,7 @@ export function ledgerRouter(orm: MikroORM, opts: BearerAuth & { clock: Clock; m
       running += 1;
       exporting.add(officer.id);
       counted = officer.id;
-      cursor = await openLedger(em, scope, BATCH);
+      cursor = await openLedger(em, scope, BATCH, EVENT_LABEL);
       // Opened before anything is sent: a failure so far is still a clean error answer.
 
       const { range } = scope;

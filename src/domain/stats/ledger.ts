@@ -1,8 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { openCursor, type Cursor } from '../../db/cursor';
 import { query } from '../../db/sql';
-import type { CaseKind, CasePriority, CaseStatus, Escalation, ReturnVisitResult, SupervisionLevel } from '../../entities';
-import { EVENT_LABEL } from '../../shared/labels';
+import type { CaseEventType, CaseKind, CasePriority, CaseStatus, Escalation, ReturnVisitResult, SupervisionLevel } from '../../entities';
 import { inJurisdiction, likePrefix, requireCapability } from '../access/access';
 import type { Actor } from '../access/actor';
 import { badInput, notFound } from '../errors';
@@ -76,7 +75,6 @@ left join lateral (
 where c.unit_path like $5 and c.reported_at >= $6 and c.reported_at < $7
 order by c.reported_at, c.id`;
 
-
 /** A month `YYYY-MM` as a count of months, or BAD_USER_INPUT naming the parameter. */
 function month(name: string, value: unknown, fallback: string): number {
   if (value === undefined) value = fallback;
@@ -108,15 +106,26 @@ export async function ledgerScope(em: EntityManager, actor: Actor, ask: { unitId
   const from = month('from', ask.from, current);
   const to = month('to', ask.to, current);
   if (from > to) throw badInput(`from (${monthText(from)}) is after to (${monthText(to)})`);
-  if (to - from + 1 > MAX_MONTHS) throw badInput(`from ${monthText(from)} to ${monthText(to)} is ${to - from + 1} months; export at most ${MAX_MONTHS} at a time`);
-  const [unit] = await query<{ name: string; code: string; path: string }>(em, 'select name, code, path from units where id = ?', [ask.unitId ?? officer.unitId]);
+  if (to - from + 1 > MAX_MONTHS)
+    throw badInput(`from ${monthText(from)} to ${monthText(to)} is ${to - from + 1} months; export at most ${MAX_MONTHS} at a time`);
+  const [unit] = await query<{ name: string; code: string; path: string }>(em, 'select name, code, path from units where id = ?', [
+    ask.unitId ?? officer.unitId,
+  ]);
   if (!unit || !inJurisdiction(officer, unit.path)) throw notFound('Unit');
   return { unit, from, to, range: from === to ? monthText(from) : `${monthText(from)}至${monthText(to)}` };
 }
 
-/** Opens the ledger's rows as a server-side cursor, `batch` rows a read. */
-export function openLedger(em: EntityManager, scope: LedgerScope, batch: number): Promise<Cursor<LedgerRow>> {
-  const params = [Object.keys(EVENT_LABEL), Object.values(EVENT_LABEL), SYSTEM, LEDGER_ANONYMOUS, likePrefix(scope.unit.path), monthStart(scope.from), monthStart(scope.to + 1)];
+/** Opens the ledger's rows as a server-side cursor, `batch` rows a read; trail entries are named by `eventLabels`. */
+export function openLedger(em: EntityManager, scope: LedgerScope, batch: number, eventLabels: Record<CaseEventType, string>): Promise<Cursor<LedgerRow>> {
+  const params = [
+    Object.keys(eventLabels),
+    Object.values(eventLabels),
+    SYSTEM,
+    LEDGER_ANONYMOUS,
+    likePrefix(scope.unit.path),
+    monthStart(scope.from),
+    monthStart(scope.to + 1),
+  ];
   // The trail looks up each entry's officer or resident by primary key; on small tables the
   // planner would rather scan them whole, once per entry of every case (ten times slower).
   return openCursor<LedgerRow>(em, LEDGER_SQL, params, { name: 'ledger_rows', batch, setup: ['set local enable_seqscan = off'] });

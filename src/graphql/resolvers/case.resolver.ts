@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { OfficerRole, type Attachment } from '../../entities';
-import { canReadCase, requireOfficer, requireRole, residentView } from '../../domain/access/access';
+import type { Attachment } from '../../entities';
+import { canReadCase, requireCapability, requireOfficer, residentView } from '../../domain/access/access';
 import { decodeCursor, encodeCursor, pageSize } from '../../domain/pagination';
 import { loadEventsAfter } from '../../domain/read/load';
 import type { CaseRow, OfficerRow, UnitRow } from '../../domain/read/rows';
@@ -128,7 +128,7 @@ export class CaseResolver {
   @Heavy()
   @FieldResolver(() => TrailCheck, { description: 'Checks the hash chain of the trail. SUPERVISOR and above.' })
   async trailCheck(@Root() c: CaseRow, @Ctx() ctx: GraphQLContext): Promise<TrailCheck> {
-    requireRole(actorOf(ctx), OfficerRole.SUPERVISOR);
+    requireCapability(actorOf(ctx), 'checkTrail');
     const broken = await ctx.loaders.trail.load(c.id);
     return { intact: !broken, brokenAtSeq: broken?.seq ?? null, reason: broken?.reason ?? null };
   }
