@@ -60,6 +60,10 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
     includeStacktraceInErrorResponses: false,
     introspection: config.introspection,
     hideSchemaDetailsFromClientErrors: config.env === 'production',
+    // Queries may come by GET, as urql and Apollo Client send them by default. CSRF needs an identity
+    // the browser attaches by itself (a cookie); here it travels only in the Authorization header,
+    // which a cross-site page cannot set, so a forged GET carries none. Mutations by GET stay refused.
+    csrfPrevention: false,
     // Oversized requests (depth, aliases, tokens, cost) are refused before anything runs.
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,

@@ -18,12 +18,15 @@ export interface GraphQLLimits {
 /**
  * How many items a list field without `first` can return, declared on the field (`@Bounded`):
  * - a number: at most that many (the kinds of a case, the categories, a case's attachments);
- * - `{ arg, default, max }`: an argument caps it (`trend(months)`);
+ * - `{ arg, default, max }`: an argument caps it (`trend(months)`), or its length (`nodes(ids)`, `length: true`);
  * - `{ regions }`: the regions of a level under the caller's unit (or `withinId`), counted in the
  *   database — the level itself, or the name of the argument holding it (`rankings(level)`).
  * A connection's `edges` are bounded by 1: the `first` of the connection's field pays for them.
  */
-export type ListBound = number | { arg: string; default: number; max: number } | { regions: 'COUNTY' | 'TOWNSHIP' | { arg: string } };
+export type ListBound =
+  | number
+  | { arg: string; default: number; max: number; length?: boolean }
+  | { regions: 'COUNTY' | 'TOWNSHIP' | { arg: string } };
 
 /** Declares the bound of a list field that takes no `first`; a test checks every list field has one or the other. */
 export const Bounded = (bound: ListBound) => Extensions({ listBound: bound as never });
@@ -43,7 +46,8 @@ export type RegionCounts = (level: 'COUNTY' | 'TOWNSHIP', withinGlobalId: string
 function boundOf(bound: ListBound, args: Record<string, unknown>, regions: RegionCounts): number {
   if (typeof bound === 'number') return bound;
   if ('arg' in bound) {
-    const v = args[bound.arg];
+    // A number argument (months), or the length of a list argument (ids) when `length` says so.
+    const v = bound.length ? (Array.isArray(args[bound.arg]) ? (args[bound.arg] as unknown[]).length : undefined) : args[bound.arg];
     return typeof v === 'number' ? Math.min(Math.max(v, 0), bound.max) : bound.default;
   }
   const level = typeof bound.regions === 'string' ? bound.regions : args[bound.regions.arg];
@@ -119,7 +123,8 @@ function report(measure: string, what: string, hint: string) {
  */
 export function limitOptions(limits: GraphQLLimits & { heavyCost?: number }, production: boolean, countRegions?: RegionCounter) {
   const armor = new ApolloArmor({
-    maxDepth: { n: limits.maxDepth, propagateOnRejection: false, onReject: [report('depth', 'depth', 'nest fewer fields')] },
+    // Depth counts fields, not fragment spreads: a document built of fragments (Relay's) is as deep as its fields.
+    maxDepth: { n: limits.maxDepth, flattenFragments: true, propagateOnRejection: false, onReject: [report('depth', 'depth', 'nest fewer fields')] },
     maxAliases: { n: limits.maxAliases, propagateOnRejection: false, onReject: [report('aliases', 'aliases', 'send fewer aliased fields')] },
     maxDirectives: { n: 50, propagateOnRejection: false, onReject: [report('directives', 'directives', 'use fewer directives')] },
     // graphql-js's own parse option counts the tokens while parsing and stops there (see parseOptions).

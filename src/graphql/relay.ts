@@ -1,10 +1,24 @@
 import { Field, ID, InterfaceType, Int, ObjectType, type ClassType } from 'type-graphql';
 import { fromGlobalId, NODE_TYPES, type NodeTypeName } from '../shared/ids';
+import { DomainError } from '../domain/errors';
 import { Bounded, Heavy } from './limits';
 import type { Page } from '../domain/pagination';
 import { EXACT_COUNT_LIMIT, type CaseCount } from '../domain/cases/case.query';
 
 export { fromGlobalId, toGlobalId, type NodeTypeName } from '../shared/ids';
+
+/**
+ * A missing object answers null, never an error that would wipe the rest of the answer: NOT_FOUND
+ * (which is also what an object outside the caller's jurisdiction looks like) becomes null.
+ */
+export async function orNull<T>(lookup: Promise<T>): Promise<T | null> {
+  try {
+    return await lookup;
+  } catch (err) {
+    if (err instanceof DomainError && err.code === 'NOT_FOUND') return null;
+    throw err;
+  }
+}
 
 /** Decodes an optional global id argument. */
 export function optionalId(globalId: string | null | undefined, expected: NodeTypeName): number | undefined {

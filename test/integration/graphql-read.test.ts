@@ -81,18 +81,29 @@ describe('jurisdiction scoping', () => {
     expect(await caseNumbers('offB')).toEqual(numbersOf('b1a', 'b1aEscalated'));
   });
 
-  it('hides a case of another county by number, by id and through node(id), as NOT_FOUND', async () => {
+  it('hides a case of another county by number, by id and through node(id): null, as if there were none, and the rest of the answer stays', async () => {
     const token = await t.app.login('offA1');
     const b = t.world.cases.b1a;
-    for (const [query, vars] of [
-      ['query($n: String) { case(number: $n) { title } }', { n: b.number }],
-      ['query($id: ID) { case(id: $id) { title } }', { id: toGlobalId('Case', b.id) }],
-      ['query($id: ID!) { node(id: $id) { id } }', { id: toGlobalId('Case', b.id) }],
+    for (const [query, vars, field] of [
+      ['query($n: String) { case(number: $n) { title } me { name } }', { n: b.number }, 'case'],
+      ['query($id: ID) { case(id: $id) { title } me { name } }', { id: toGlobalId('Case', b.id) }, 'case'],
+      ['query($id: ID!) { node(id: $id) { id } me { name } }', { id: toGlobalId('Case', b.id) }, 'node'],
     ] as const) {
       const res = await t.app.gql(query, vars, token);
-      expect(codes(res)).toEqual(['NOT_FOUND']);
+      expect(res.errors).toBeUndefined();
+      expect(res.data).toEqual({ [field]: null, me: { name: 'offA1' } });
       expect(JSON.stringify(res)).not.toContain(b.title);
     }
+    // nodes(ids): each id in order, null where there is nothing to see.
+    const mine = t.world.cases.a1a;
+    const many = await t.app.gql(
+      'query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Case { number } } }',
+      { ids: [toGlobalId('Case', mine.id), toGlobalId('Case', b.id), toGlobalId('Unit', 999999)] },
+      token,
+    );
+    expect(many.data.nodes).toEqual([{ id: toGlobalId('Case', mine.id), number: mine.number }, null, null]);
+    const tooMany = await t.app.gql('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: Array(101).fill(toGlobalId('Case', mine.id)) }, token);
+    expect(codes(tooMany)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('scopes units, node(id) of units and officers, and nested parents', async () => {
@@ -102,7 +113,7 @@ describe('jurisdiction scoping', () => {
     // Ancestors are readable (breadcrumbs), other counties are not.
     const up = await t.app.gql('{ unit(code: "A1a") { parent { code parent { code parent { code parent { code } } } } } }', {}, token);
     expect(up.data.unit.parent).toEqual({ code: 'A1', parent: { code: 'A', parent: { code: 'C', parent: null } } });
-    expect(codes(await t.app.gql('{ unit(code: "B1") { name } }', {}, token))).toEqual(['NOT_FOUND']);
+    expect((await t.app.gql('{ unit(code: "B1") { name } }', {}, token)).data).toEqual({ unit: null });
     const city = await t.app.gql('{ unit(code: "C") { children { code } } }', {}, token);
     expect(city.data.unit.children).toEqual([{ code: 'A' }]);
     const other = await t.app.gql(
@@ -110,7 +121,7 @@ describe('jurisdiction scoping', () => {
       { id: toGlobalId('Officer', t.world.officers.offB.id) },
       token,
     );
-    expect(codes(other)).toEqual(['NOT_FOUND']);
+    expect(other.data).toEqual({ node: null });
     const colleague = await t.app.gql(
       'query($id: ID!) { node(id: $id) { ... on Officer { name phone } } }',
       { id: toGlobalId('Officer', t.world.officers.gridA1a.id) },
@@ -202,9 +213,6 @@ describe('case queries', () => {
     ['cursor of another ordering', `{ cases(after: "${Buffer.from('["unit:code","A"]').toString('base64url')}") { totalCount } }`, 'BAD_USER_INPUT'],
     ['malformed id', '{ case(id: "x") { number } }', 'BAD_USER_INPUT'],
     ['id of the wrong type', `{ case(id: "${toGlobalId('Unit', 1)}") { number } }`, 'BAD_USER_INPUT'],
-    ['unknown case id', `{ case(id: "${toGlobalId('Case', 999999)}") { number } }`, 'NOT_FOUND'],
-    ['unknown number', '{ case(number: "SL202601010001") { number } }', 'NOT_FOUND'],
-    ['unknown node', `{ node(id: "${toGlobalId('Unit', 999999)}") { id } }`, 'NOT_FOUND'],
     ['neither id nor number', '{ case { number } }', 'BAD_USER_INPUT'],
     ['unknown enum value', '{ cases(filter: {status: [OPENED]}) { totalCount } }', 'GRAPHQL_VALIDATION_FAILED'],
     ['bad date', '{ cases(filter: {reportedAfter: "yesterday"}) { totalCount } }', 'GRAPHQL_VALIDATION_FAILED'],
@@ -214,6 +222,16 @@ describe('case queries', () => {
     expect(res.status).toBeLessThan(500);
     expect(codes(res)).toEqual([code]);
     expect(JSON.stringify(res)).not.toMatch(/select |stack|\.ts:/i);
+  });
+
+  it.each([
+    ['an unknown case id', `{ case(id: "${toGlobalId('Case', 999999)}") { number } }`, 'case'],
+    ['an unknown number', '{ case(number: "SL202601010001") { number } }', 'case'],
+    ['an unknown node', `{ node(id: "${toGlobalId('Unit', 999999)}") { id } }`, 'node'],
+  ])('answers null for %s, not an error', async (_what, query, field) => {
+    const res = await t.app.gql(query, {}, await t.app.login('admin'));
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ [field]: null });
   });
 
   it('masks unexpected errors as INTERNAL_SERVER_ERROR without SQL or stack', async () => {

@@ -55,7 +55,8 @@ beforeAll(async () => {
       NOW,
     ),
   );
-  for (const r of await em.execute<{ id: string; dedupe_key: string }[]>('select id, dedupe_key from outbox')) ids[r.dedupe_key] = String(r.id);
+  // Pushes are Nodes: the API names them by global id.
+  for (const r of await em.execute<{ id: string; dedupe_key: string }[]>('select id, dedupe_key from outbox')) ids[r.dedupe_key] = toGlobalId('Push', r.id);
   await em.execute(
     `update outbox set status = 'DEAD', attempts = 8, last_error = 'timeout', reason = 'too many failed sends' where dedupe_key in ('toOfficerB', 'digestA1')`,
   );
@@ -149,7 +150,7 @@ it('retryPush puts a dead push of your scope back in the queue, and refuses anyt
   // Dead, but to an officer of B about a case of B: not in A's scope.
   const outside = await ctx.app.gql(RETRY, { id: ids.toOfficerB }, token);
   expect(outside.errors?.[0].extensions?.code).toBe('NOT_FOUND');
-  const missing = await ctx.app.gql(RETRY, { id: '999999' }, token);
+  const missing = await ctx.app.gql(RETRY, { id: toGlobalId('Push', 999999) }, token);
   expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   const pending = await ctx.app.gql(RETRY, { id: ids.toResidentA }, token);
   expect(pending.errors?.[0]).toMatchObject({ message: expect.stringContaining('not DEAD'), extensions: { code: 'BAD_USER_INPUT' } });

@@ -2,7 +2,7 @@ import { query } from '../../db/sql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CaseKind, CasePriority, CaseStatus, SupervisionLevel } from '../../entities';
 import { selectRows } from '../read/load';
-import { CASE_ROW, type CaseRow } from '../read/rows';
+import { CASE_ROW, EVENT_ROW, type CaseRow, type EventRow } from '../read/rows';
 import { canReadCase, canReadUnit, caseScopeSql, likePrefix, requireOfficer, likeContains } from '../access/access';
 import type { Actor } from '../access/actor';
 import { badInput, notFound } from '../errors';
@@ -68,6 +68,15 @@ export async function getCase(
   const found = by.id != null ? await byId(by.id) : (await selectRows(em, CASE_ROW, 'c', 'where c.number = ?', [by.number!.trim().toUpperCase()]))[0];
   if (!found || !canReadCase(officer, found)) throw notFound('Case');
   return found;
+}
+
+/** One trail entry, if the actor may read its case; otherwise NOT_FOUND. */
+export async function getEvent(em: EntityManager, actor: Actor, id: number): Promise<EventRow> {
+  const officer = requireOfficer(actor);
+  const [event] = await selectRows(em, EVENT_ROW, 'e', 'where e.id = ?', [id]);
+  const [c] = event ? await selectRows(em, CASE_ROW, 'c', 'where c.id = ?', [event.caseId]) : [];
+  if (!event || !c || !canReadCase(officer, c)) throw notFound('Trail entry');
+  return event;
 }
 
 /** SQL conditions joined by `and`, with their `?` parameters in order. */

@@ -149,6 +149,11 @@ async function findPush(em: EntityManager, actor: OfficerActor, id: string, lock
   return toView(rows[0]);
 }
 
+/** One push the actor may read (SUPERVISOR and above, in their scope), or NOT_FOUND. */
+export async function getPush(em: EntityManager, actor: Actor, id: string): Promise<PushView> {
+  return findPush(em, requireRole(actor, OfficerRole.SUPERVISOR), id);
+}
+
 /**
  * Puts a dead letter in the actor's scope back in the queue for a new round of tries: NOT_FOUND
  * outside the scope, BAD_USER_INPUT when the push is not dead. One transaction.

@@ -9,7 +9,7 @@ import { DEFAULT_CASE_ORDER, getCase, listCases } from '../../domain/cases/case.
 import { isOverdue } from '../../domain/time/supervision';
 import { notFound } from '../../domain/errors';
 import { actorOf, type GraphQLContext } from '../context';
-import { optionalId, toConnection, toGlobalId } from '../relay';
+import { optionalId, orNull, toConnection, toGlobalId } from '../relay';
 import { AttachmentType, CaseConnection, CaseFilterInput, CaseOrderInput, CaseType } from '../types/case.type';
 import { photoUrl } from '../../shared/urls';
 import { OfficerType, ResidentType } from '../types/officer.type';
@@ -22,14 +22,14 @@ const MOST_SIMILAR = 5;
 
 @Resolver(() => CaseType)
 export class CaseResolver {
-  @Query(() => CaseType, { description: 'One case by global id or by number; NOT_FOUND outside your jurisdiction.' })
+  @Query(() => CaseType, { nullable: true, description: 'One case by global id or by number; null when there is none in your jurisdiction.' })
   async case(
     @Ctx() ctx: GraphQLContext,
     @Arg('id', () => ID, { nullable: true, description: 'Global id of the case.' }) id?: string,
     @Arg('number', () => String, { nullable: true, description: 'Case number, e.g. SL202611230001.' }) number?: string,
-  ): Promise<CaseRow> {
+  ): Promise<CaseRow | null> {
     const actor = requireOfficer(actorOf(ctx));
-    return getCase(ctx.em, actor, { id: optionalId(id, 'Case'), number: number ?? undefined }, (caseId) => ctx.loaders.case.load(caseId));
+    return orNull(getCase(ctx.em, actor, { id: optionalId(id, 'Case'), number: number ?? undefined }, (caseId) => ctx.loaders.case.load(caseId)));
   }
 
   @Query(() => CaseConnection, { description: 'Cases in your jurisdiction (where they happened or who handles them).' })

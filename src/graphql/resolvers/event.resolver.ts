@@ -4,6 +4,7 @@ import type { Attachment } from '../../entities';
 import type { EventRow } from '../../domain/read/rows';
 import { requireOfficer, residentView } from '../../domain/access/access';
 import { notFound } from '../../domain/errors';
+import { toGlobalId } from '../relay';
 import { photoUrl } from '../../shared/urls';
 import { actorOf, type GraphQLContext } from '../context';
 import { AttachmentType } from '../types/case.type';
@@ -15,9 +16,9 @@ const SYSTEM_NAME = '系统';
 /** Trail entries keep their typed details in `data`; these fields read them out. */
 @Resolver(() => CaseEventObject)
 export class CaseEventResolver {
-  @FieldResolver(() => ID, { description: 'Id of the entry.' })
+  @FieldResolver(() => ID, { description: 'Global id.' })
   id(@Root() e: EventRow): string {
-    return String(e.id);
+    return toGlobalId('CaseEvent', e.id);
   }
 
   @FieldResolver(() => Float, { nullable: true, description: 'Amount in yuan (JUDICIAL_AID).' })

@@ -1,10 +1,10 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { CaseRow, OfficerRow } from '../../domain/read/rows';
 import { canReadCase, requireOfficer } from '../../domain/access/access';
 import { listPushes, retryPush, type PushView } from '../../domain/push/push.query';
 import { residentView } from '../../domain/access/access';
 import { actorOf, type GraphQLContext } from '../context';
-import { optionalId, toConnection } from '../relay';
+import { fromGlobalId, optionalId, toConnection, toGlobalId } from '../relay';
 import { CaseType } from '../types/case.type';
 import { ResidentType } from '../types/officer.type';
 import { PushConnection, PushFilterInput, PushRecipient, PushType, RetryPushInput, RetryPushPayload } from '../types/push.type';
@@ -33,7 +33,17 @@ export class PushResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('input', () => RetryPushInput, { description: 'Which push.' }) input: RetryPushInput,
   ): Promise<{ push: PushView }> {
-    return { push: await retryPush(ctx.em, actorOf(ctx), input.id, ctx.services.clock.now()) };
+    return { push: await retryPush(ctx.em, actorOf(ctx), String(fromGlobalId(input.id, 'Push').id), ctx.services.clock.now()) };
+  }
+
+  @FieldResolver(() => ID, { description: 'Global id; pass it to retryPush or node(id).' })
+  id(@Root() push: PushView): string {
+    return toGlobalId('Push', push.id);
+  }
+
+  @FieldResolver(() => String, { description: 'Number of the push, as the delivery log names it ("push 42 … dead letter").' })
+  number(@Root() push: PushView): string {
+    return push.id;
   }
 
   @FieldResolver(() => PushRecipient, {

@@ -27,7 +27,7 @@ import { rankings, RankingLevel } from '../../domain/stats/rankings';
 import { countWarnings, listWarnings, WARNING_CASES_SHOWN, warningsComputedAt } from '../../domain/stats/warnings';
 import { WARNING_REASON } from '../../shared/labels';
 import { actorOf, type GraphQLContext } from '../context';
-import { fromGlobalId, optionalId, toConnection } from '../relay';
+import { fromGlobalId, optionalId, toConnection, toGlobalId } from '../relay';
 import {
   CategoryProgressType,
   DashboardBaseType,
@@ -297,6 +297,16 @@ export class WarningLetterResolver {
     const unit = await ctx.loaders.unit.load(l.regionId);
     if (!unit) throw notFound('Unit');
     return unit;
+  }
+
+  @FieldResolver(() => ID, { description: 'Global id.' })
+  id(@Root() l: WarningLetter): string {
+    return toGlobalId('WarningLetter', l.id);
+  }
+
+  @FieldResolver(() => Int, { description: 'Number of the letter (〔year〕第 N 号), also in its URL.' })
+  number(@Root() l: WarningLetter): number {
+    return l.id;
   }
 
   @FieldResolver(() => String, { description: 'The printable letter: GET it with your bearer token (Authorization header) and show it, e.g. as a blob URL.' })

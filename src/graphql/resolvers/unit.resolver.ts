@@ -6,7 +6,7 @@ import { canReadUnit, requireOfficer } from '../../domain/access/access';
 import { pageSize } from '../../domain/pagination';
 import { getUnit, listUnits } from '../../domain/registry/unit.service';
 import { actorOf, type GraphQLContext } from '../context';
-import { fromGlobalId, optionalId, toConnection, toGlobalId } from '../relay';
+import { fromGlobalId, optionalId, orNull, toConnection, toGlobalId } from '../relay';
 import { UnitConnection, UnitFilter, UnitType } from '../types/unit.type';
 
 @ArgsType()
@@ -20,14 +20,14 @@ export class ForwardPageArgs {
 
 @Resolver(() => UnitType)
 export class UnitResolver {
-  @Query(() => UnitType, { description: 'One unit by global id or by code; NOT_FOUND outside your jurisdiction.' })
+  @Query(() => UnitType, { nullable: true, description: 'One unit by global id or by code; null when there is none you may see.' })
   async unit(
     @Ctx() ctx: GraphQLContext,
     @Arg('id', () => ID, { nullable: true, description: 'Global id of the unit.' }) id?: string,
     @Arg('code', () => String, { nullable: true, description: 'Code of the unit, e.g. 141122000000.' }) code?: string,
-  ): Promise<UnitRow> {
+  ): Promise<UnitRow | null> {
     const actor = requireOfficer(actorOf(ctx));
-    return getUnit(ctx.em, actor, { id: optionalId(id, 'Unit'), code: code ?? undefined });
+    return orNull(getUnit(ctx.em, actor, { id: optionalId(id, 'Unit'), code: code ?? undefined }));
   }
 
   @Query(() => UnitConnection, { description: 'Units in your jurisdiction, ordered by code.' })

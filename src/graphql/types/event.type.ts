@@ -1,9 +1,9 @@
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { CaseEventType, CaseStatus } from '../../entities';
 import type { OfficerRow } from '../../domain/read/rows';
 import { STEP_TYPES, type StepType } from '../../domain/cases/workflow';
-import { connectionType } from '../relay';
+import { connectionType, Node } from '../relay';
 import { Bounded } from '../limits';
 import { MAX_STEP_ATTACHMENTS } from '../../domain/cases/case-steps.service';
 import { AttachmentType } from './case.type';
@@ -89,11 +89,8 @@ registerEnumType(CaseStepType, {
   },
 });
 
-@ObjectType('CaseEvent', { simpleResolvers: true, description: 'One entry of a case’s append-only, hash-chained trail (全程留痕).' })
-export class CaseEventObject {
-  @Field(() => ID, { description: 'Id of the entry.' })
-  id!: string;
-
+@ObjectType('CaseEvent', { simpleResolvers: true, implements: Node, description: 'One entry of a case’s append-only, hash-chained trail (全程留痕).' })
+export class CaseEventObject extends Node {
   @Field(() => Int, { description: 'Position in the case’s trail, from 1.' })
   seq!: number;
 

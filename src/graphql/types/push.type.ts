@@ -1,6 +1,6 @@
 import { createUnionType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { PushState } from '../../entities';
-import { connectionType } from '../relay';
+import { connectionType, Node } from '../relay';
 import { OfficerType, ResidentType } from './officer.type';
 
 registerEnumType(PushState, {
@@ -24,11 +24,10 @@ export const PushRecipient = createUnionType({
 
 @ObjectType('Push', {
   simpleResolvers: true,
+  implements: Node,
   description: 'A chat message (推送) to an officer or a resident, queued with the change that caused it and delivered later.',
 })
-export class PushType {
-  @Field(() => ID, { description: 'Id of the push, as the delivery log names it; pass it to retryPush.' })
-  id!: string;
+export class PushType extends Node {
 
   @Field({
     description:
@@ -74,7 +73,7 @@ export class PushFilterInput {
 
 @InputType({ description: 'The dead push to send again.' })
 export class RetryPushInput {
-  @Field(() => ID, { description: 'Push.id of a DEAD push in your scope.' })
+  @Field(() => ID, { description: 'Push.id (global id) of a DEAD push in your scope.' })
   id!: string;
 }
 

@@ -5,7 +5,7 @@ import { RankingLevel } from '../../domain/stats/rankings';
 import { WARNING_CASES_SHOWN, WarningRule } from '../../domain/stats/warnings';
 import { COUNTED_CATEGORIES } from '../../domain/stats/settings';
 import { Bounded } from '../limits';
-import { connectionType } from '../relay';
+import { connectionType, Node } from '../relay';
 import { CaseType } from './case.type';
 import { UnitType } from './unit.type';
 
@@ -257,10 +257,8 @@ export class LetterFindingType {
   target!: number;
 }
 
-@ObjectType('WarningLetter', { simpleResolvers: true, description: 'A risk warning letter (风险提示函) to a region below target in a month.' })
-export class WarningLetterType {
-  @Field(() => Int, { description: 'Number of the letter.' })
-  id!: number;
+@ObjectType('WarningLetter', { simpleResolvers: true, implements: Node, description: 'A risk warning letter (风险提示函) to a region below target in a month.' })
+export class WarningLetterType extends Node {
 
   @Field(() => UnitType, { description: 'The region it was sent to.' })
   region!: unknown;
