@@ -51,6 +51,29 @@ describe('limits checked before execution', () => {
     expect(err.message).toMatch(/depth 10, more than the limit of 8/);
   });
 
+  it('counts depth over fields, not fragment spreads: a Relay-style document of nested fragments passes', async () => {
+    const token = await t.app.login('supA');
+    // Ten fragments deep, five fields deep.
+    const fragments = Array.from({ length: 10 }, (_, i) => `fragment F${i} on Unit { ${i < 9 ? `...F${i + 1}` : 'name'} }`).join('\n');
+    const relay = await t.app.gql(`{ unit(code: "A1a") { parent { ...F0 } } }\n${fragments}`, {}, token);
+    expect(relay.errors).toBeUndefined();
+    expect(relay.data.unit.parent.name).toBe('甲一镇');
+    // Fields still count: ten levels of parent are too deep however they are written.
+    const deep = await t.app.gql(`{ unit(code: "A1a") { ...D } } fragment D on Unit { ${'parent { '.repeat(9)} name ${'} '.repeat(9)} }`, {}, token);
+    expect(only(deep).extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: DEFAULTS.maxDepth });
+  });
+
+  it('takes queries by GET as clients send them by default, and never a mutation', async () => {
+    const token = await t.app.login('supA');
+    const get = await fetch(`${t.app.url}/graphql?query=${encodeURIComponent('{ me { name } }')}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    expect(get.status).toBe(200);
+    expect(await get.json()).toEqual({ data: { me: { name: 'supA' } } });
+    const mutation = await fetch(`${t.app.url}/graphql?query=${encodeURIComponent('mutation { chatBindingCode { code } }')}`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+    });
+    expect(mutation.status).toBe(405);
+  });
+
   it('refuses the children/parent tree walk by its cost, computed from first before anything runs', async () => {
     const token = await t.app.login('supA');
     t.db.queries.length = 0;
