@@ -1,9 +1,11 @@
 import { badInput } from './errors';
 
-/** Forward pagination arguments of a Relay connection. */
+/** Pagination arguments of a Relay connection: forward (first/after) or backward (last/before). */
 export interface PageArgs {
   first?: number | null;
   after?: string | null;
+  last?: number | null;
+  before?: string | null;
 }
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -18,13 +20,58 @@ export interface Page<T> {
   totalCount: () => Promise<number>;
 }
 
+/** Validates a page size (0..100, default 20), naming the argument. */
+function size(value: number | null | undefined, argument: 'first' | 'last'): number {
+  const n = value ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE_SIZE) throw badInput(`${argument} must be a whole number from 0 to ${MAX_PAGE_SIZE}`, { argument });
+  return n;
+}
+
 /** Validates `first` (0..100, default 20). */
-export function pageSize(args: PageArgs): number {
-  const first = args.first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw badInput(`first must be a whole number from 0 to ${MAX_PAGE_SIZE}`, { argument: 'first' });
+export function pageSize(args: { first?: number | null }): number {
+  return size(args.first, 'first');
+}
+
+/** The slice of a keyset-ordered list a request asks for. */
+export interface PageWindow {
+  size: number;
+  /** Read from the end of the list towards its start (last/before). */
+  backward: boolean;
+  /** The cursor to read past (after, or before when backward), and the argument that gave it. */
+  cursor?: string;
+  argument: 'after' | 'before';
+}
+
+/** Reads first/after or last/before (not both directions at once). */
+export function pageWindow(args: PageArgs): PageWindow {
+  if (args.last != null || args.before != null) {
+    if (args.first != null || args.after != null) throw badInput('page with first/after or with last/before, not both', { argument: 'last' });
+    return { size: size(args.last, 'last'), backward: true, cursor: args.before ?? undefined, argument: 'before' };
   }
-  return first;
+  return { size: size(args.first, 'first'), backward: false, cursor: args.after ?? undefined, argument: 'after' };
+}
+
+/**
+ * How a keyset query reads a window of a list ordered `dir`: the comparison with the cursor's key
+ * and the order to read in (reversed when reading backwards).
+ */
+export function keyset(w: PageWindow, dir: 'asc' | 'desc'): { cmp: '<' | '>'; order: 'asc' | 'desc' } {
+  const after = dir === 'desc' ? '<' : '>';
+  if (!w.backward) return { cmp: after, order: dir };
+  return { cmp: after === '<' ? '>' : '<', order: dir === 'desc' ? 'asc' : 'desc' };
+}
+
+/** The page from rows read in the window's direction (up to size + 1 of them), in the list's own order. */
+export function windowPage<T>(rows: T[], w: PageWindow, cursorOf: (row: T) => string): Pick<Page<T>, 'nodes' | 'cursors' | 'hasNextPage' | 'hasPreviousPage'> {
+  const more = rows.length > w.size;
+  const nodes = rows.slice(0, w.size);
+  if (w.backward) nodes.reverse();
+  return {
+    nodes,
+    cursors: nodes.map(cursorOf),
+    hasNextPage: w.backward ? Boolean(w.cursor) : more,
+    hasPreviousPage: w.backward ? more : Boolean(w.cursor),
+  };
 }
 
 type KeyValue = string | number | null;
@@ -69,8 +116,12 @@ function isKind(value: KeyValue, kind: KeyKind): boolean {
  * Decodes a cursor made by encodeCursor for the same ordering, or BAD_USER_INPUT naming `after`:
  * each key value is checked against its kind, so a forged cursor never reaches SQL.
  */
-export function decodeCursor(cursor: string, order: string, kinds: readonly KeyKind[]): KeyValue[] {
-  const bad = () => badInput('after is not a cursor from this list; use pageInfo.endCursor of the previous page', { argument: 'after' });
+export function decodeCursor(cursor: string, order: string, kinds: readonly KeyKind[], argument: 'after' | 'before' = 'after'): KeyValue[] {
+  const bad = () =>
+    badInput(
+      `${argument} is not a cursor from this list; use pageInfo.${argument === 'after' ? 'endCursor of the previous' : 'startCursor of the next'} page`,
+      { argument },
+    );
   if (!/^[A-Za-z0-9_-]{1,512}$/.test(cursor)) throw bad();
   let parsed: unknown;
   try {

@@ -7,6 +7,7 @@ import { checkDeadline } from './guard.middleware';
 import { loadChildren } from '../domain/registry/unit.service';
 import { loadRepeatedPetition, loadSimilarCases } from '../domain/cases/case-steps.service';
 import { verifyTrails, type BrokenTrail } from '../domain/cases/trail.service';
+import { lookupsIn } from '../domain/cases/case-change';
 import { sqlRowSource, type EventPage, type RowSource } from '../domain/read/load';
 import type { CaseRow, OfficerRow, ResidentRow, UnitRow } from '../domain/read/rows';
 import type { TokenSettings } from '../domain/access/auth.service';
@@ -52,6 +53,8 @@ export function createLoaders(
     similarCases: new DataLoader<number, CaseRow[]>(guarded((ids) => loadSimilarCases(em, actor(), ids))),
     repeatedPetition: new DataLoader<number, boolean>(guarded((ids) => loadRepeatedPetition(em, ids))),
     trail: new DataLoader<number, BrokenTrail | undefined>(guarded((ids) => verifyTrails(em, ids))),
+    /** The calendar and deadline policies the workflow's rules read, once per request. */
+    workflow: lookupsIn(em),
     /** First page of trail entries of cases, one loader per page size. */
     events(first: number) {
       let loader = eventLoaders.get(first);

@@ -23,10 +23,7 @@ export interface GraphQLLimits {
  *   database — the level itself, or the name of the argument holding it (`rankings(level)`).
  * A connection's `edges` are bounded by 1: the `first` of the connection's field pays for them.
  */
-export type ListBound =
-  | number
-  | { arg: string; default: number; max: number; length?: boolean }
-  | { regions: 'COUNTY' | 'TOWNSHIP' | { arg: string } };
+export type ListBound = number | { arg: string; default: number; max: number; length?: boolean } | { regions: 'COUNTY' | 'TOWNSHIP' | { arg: string } };
 
 /** Declares the bound of a list field that takes no `first`; a test checks every list field has one or the other. */
 export const Bounded = (bound: ListBound) => Extensions({ listBound: bound as never });
@@ -57,7 +54,7 @@ function boundOf(bound: ListBound, args: Record<string, unknown>, regions: Regio
 
 /**
  * Each object costs 1, a scalar nothing; a list multiplies what is selected inside it by how many
- * items it may return: its `first` (default 20, at most 100), else its declared bound. A list with
+ * items it may return: its `first` or `last` (default 20, at most 100), else its declared bound. A list with
  * neither (none should exist: a test walks the schema) counts as a full page.
  */
 function sizeEstimator(regions: RegionCounts, found: { heavy: boolean }): ComplexityEstimator {
@@ -71,8 +68,10 @@ function sizeEstimator(regions: RegionCounts, found: { heavy: boolean }): Comple
     const perItem = leaf ? 0 : Math.max(1, childComplexity);
     if (field.args.some((a) => a.name === 'first')) {
       // Out-of-range values are refused by the resolver with a clearer message; here they count as the bound.
-      const first = typeof args.first === 'number' ? Math.min(Math.max(args.first, 0), MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
-      return own + first * perItem;
+      // A page is read forwards (first) or backwards (last); asking both is refused, so the larger pays.
+      const sizes = [args.first, args.last].filter((n): n is number => typeof n === 'number');
+      const size = sizes.length ? Math.min(Math.max(...sizes, 0), MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
+      return own + size * perItem;
     }
     if (!isListType(getNullableType(field.type))) return own + childComplexity;
     const bound = field.extensions?.listBound as ListBound | undefined;

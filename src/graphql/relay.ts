@@ -1,4 +1,4 @@
-import { Field, ID, InterfaceType, Int, ObjectType, type ClassType } from 'type-graphql';
+import { ArgsType, Field, ID, InterfaceType, Int, ObjectType, type ClassType } from 'type-graphql';
 import { fromGlobalId, NODE_TYPES, type NodeTypeName } from '../shared/ids';
 import { DomainError } from '../domain/errors';
 import { Bounded, Heavy } from './limits';
@@ -23,6 +23,22 @@ export async function orNull<T>(lookup: Promise<T>): Promise<T | null> {
 /** Decodes an optional global id argument. */
 export function optionalId(globalId: string | null | undefined, expected: NodeTypeName): number | undefined {
   return globalId == null ? undefined : fromGlobalId(globalId, expected).id;
+}
+
+/** The arguments of every connection (Relay): forward with first/after, or backward with last/before. */
+@ArgsType()
+export class PageArgsType {
+  @Field(() => Int, { nullable: true, description: 'How many items from the start (or after `after`), 0 to 100 (default 20).' })
+  first?: number;
+
+  @Field(() => String, { nullable: true, description: 'Start after this cursor (pageInfo.endCursor of the previous page).' })
+  after?: string;
+
+  @Field(() => Int, { nullable: true, description: 'How many items from the end (or before `before`), 0 to 100; not with first/after.' })
+  last?: number;
+
+  @Field(() => String, { nullable: true, description: 'End before this cursor (pageInfo.startCursor of the next page).' })
+  before?: string;
 }
 
 @InterfaceType('Node', {

@@ -65,7 +65,9 @@ describe('limits checked before execution', () => {
 
   it('takes queries by GET as clients send them by default, and never a mutation', async () => {
     const token = await t.app.login('supA');
-    const get = await fetch(`${t.app.url}/graphql?query=${encodeURIComponent('{ me { name } }')}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    const get = await fetch(`${t.app.url}/graphql?query=${encodeURIComponent('{ me { name } }')}`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+    });
     expect(get.status).toBe(200);
     expect(await get.json()).toEqual({ data: { me: { name: 'supA' } } });
     const mutation = await fetch(`${t.app.url}/graphql?query=${encodeURIComponent('mutation { chatBindingCode { code } }')}`, {
@@ -81,6 +83,15 @@ describe('limits checked before execution', () => {
     // unit 1 + children 1 + 100 × (parent 1 + children 1 + 100 × (parent 1)) = 10202
     expect(only(res).extensions).toEqual({ code: 'BAD_USER_INPUT', cost: 10202, limit: DEFAULTS.maxCost });
     expect(t.db.queries.filter((q) => /from "units"/.test(q))).toEqual([]);
+  });
+
+  it('prices a page read backwards (last) like one read forwards (first)', async () => {
+    const token = await t.app.login('supA');
+    const q = (arg: string) => `query($n: Int) { cases(${arg}: $n) { edges { node { similarCases { similarCases { similarCases { number } } } } } } }`;
+    // 1 + 100 × (edges 1 + node 1 + 1 + 5 × (1 + 5 × (1 + 5 × 1))) = 15801, whichever end it reads from
+    for (const arg of ['first', 'last']) {
+      expect(only(await t.app.gql(q(arg), { n: 100 }, token)).extensions).toEqual({ code: 'BAD_USER_INPUT', cost: 15801, limit: DEFAULTS.maxCost });
+    }
   });
 
   it('prices a ranking by the regions it lists and a per-unit statistic by its statement (it was one row, whatever the level)', async () => {

@@ -6,6 +6,7 @@ import { zh } from '../../bot/messages';
 import { Dispatcher } from '../../src/jobs/dispatcher';
 import { useWorldApp } from '../support/app';
 import { insertCase } from '../support/fixture';
+import { toGlobalId } from '../../src/graphql/relay';
 
 /*
  * Delivery of queued pushes against real PostgreSQL: retries with back-off, dead letters and their
@@ -124,15 +125,17 @@ it('makes a dead letter after maxAttempts, shows it over GraphQL, and retryPush 
 
   const token = await ctx.app.login('supA');
   const list = await ctx.app.gql(
-    `{ pushes(filter: {state: [DEAD]}) { totalCount edges { node { id topic state attempts lastError reason
+    `{ pushes(filter: {state: [DEAD]}) { totalCount edges { node { id number topic state attempts lastError reason
         recipient { __typename ... on Officer { name } } case { number } } } } }`,
     undefined,
     token,
   );
   expect(list.errors).toBeUndefined();
   expect(list.data.pushes.totalCount).toBe(1);
+  const pushId = toGlobalId('Push', row.id);
   expect(list.data.pushes.edges[0].node).toEqual({
-    id: row.id,
+    id: pushId,
+    number: row.id,
     topic: 'case.status',
     state: 'DEAD',
     attempts: 3,
@@ -142,9 +145,9 @@ it('makes a dead letter after maxAttempts, shows it over GraphQL, and retryPush 
     case: { number: c.number },
   });
 
-  const retried = await ctx.app.gql('mutation($id: ID!) { retryPush(input: {id: $id}) { push { id state attempts lastError } } }', { id: row.id }, token);
+  const retried = await ctx.app.gql('mutation($id: ID!) { retryPush(input: {id: $id}) { push { id state attempts lastError } } }', { id: pushId }, token);
   expect(retried.errors).toBeUndefined();
-  expect(retried.data.retryPush.push).toEqual({ id: row.id, state: 'PENDING', attempts: 0, lastError: null });
+  expect(retried.data.retryPush.push).toEqual({ id: pushId, state: 'PENDING', attempts: 0, lastError: null });
 
   const healthy = new FakeAdapter();
   expect(await deliverPending(ctx.db.orm, healthy, render, clock.now(), { maxAttempts: 3 })).toMatchObject({ sent: 1 });

@@ -55,6 +55,26 @@ it('batches children and officer units too', async () => {
   expect(db.queries.length).toBe(small);
 });
 
+it('works out the actions of a page of cases with the calendar and the policies read once', async () => {
+  const statements = async (first: number) => {
+    db.queries.length = 0;
+    const res = await app.gql(
+      `{ cases(first: ${first}, filter: {status: [RESOLVED, IN_PROGRESS, REPORTED]}) { edges { node { availableActions } } } }`,
+      {},
+      token,
+    );
+    expect(res.errors).toBeUndefined();
+    return { count: db.queries.length, actions: new Set(res.data.cases.edges.flatMap((e: any) => e.node.availableActions)) };
+  };
+  const small = await statements(5);
+  const large = await statements(50);
+  // The rules ran: a page of resolved, running and new cases offers many different actions.
+  expect(large.actions.size).toBeGreaterThan(5);
+  expect(large.count).toBe(small.count);
+  // The page, the calendar (close-out waits for the visit) and the policies (extension).
+  expect(large.count).toBeLessThanOrEqual(3);
+});
+
 it('generates demo data whose every trail verifies', async () => {
   const { checked, broken } = await verifyAllTrails(db.orm.em.fork());
   expect(checked).toBe(400);

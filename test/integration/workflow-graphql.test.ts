@@ -286,6 +286,70 @@ describe('rules the workflow enforces', () => {
   });
 });
 
+describe('what an officer may do now (Case.availableActions)', () => {
+  const actionsOf = async (who: Parameters<TestApp['login']>[0], id: string): Promise<string[] | null> => {
+    const res = await t.app.gql('query($id: ID!) { node(id: $id) { ... on Case { availableActions } } }', { id }, await t.app.login(who));
+    expect(res.errors).toBeUndefined();
+    return res.data.node?.availableActions ?? null;
+  };
+
+  it('follows a case through its life, per role, and every action offered is taken without refusal', async () => {
+    let c = await ok('offA1', 'reportCase', {
+      kind: 'DISPUTE',
+      title: '邻里噪音纠纷',
+      description: '楼上夜间施工',
+      unitId: toGlobalId('Unit', t.world.units.A1a.id),
+      reporter: { displayName: '赵六', phone: '13700002222' },
+    });
+    expect(await actionsOf('offA1', c.id)).toEqual(['ACCEPT', 'REJECT', 'ESCALATE', 'MERGE', 'NOTE']);
+    expect(await actionsOf('supA', c.id)).toEqual(['ACCEPT', 'REJECT', 'ESCALATE', 'SUPERVISE', 'EXTEND_DEADLINE', 'MERGE', 'NOTE']);
+    // A grid worker reads the village's cases but works only those assigned to them.
+    expect(await actionsOf('gridA1a', c.id)).toEqual([]);
+    // Another county's officer does not see the case at all.
+    expect(await actionsOf('offB', c.id)).toBeNull();
+
+    c = await ok('offA1', 'acceptCase', { id: c.id, version: c.version });
+    c = await ok('offA1', 'assignCase', { id: c.id, version: c.version, assigneeId: toGlobalId('Officer', t.world.officers.gridA1a.id) });
+    expect(await actionsOf('gridA1a', c.id)).toEqual(['START', 'NOTE']);
+    // The next village's grid worker cannot read it.
+    expect(await actionsOf('gridA1b', c.id)).toBeNull();
+    c = await ok('gridA1a', 'startCase', { id: c.id, version: c.version });
+    expect(await actionsOf('gridA1a', c.id)).toEqual(['RESOLVE', 'NOTE']);
+
+    // Extended once, it is not offered again; at the top of the ladder, no more supervision.
+    c = await ok('supA', 'extendDeadline', { id: c.id, version: c.version, reason: '需协调多方' });
+    c = await ok('supA', 'superviseCase', { id: c.id, version: c.version, level: 'LISTED' });
+    expect(await actionsOf('supA', c.id)).toEqual(['RESOLVE', 'ESCALATE', 'MERGE', 'NOTE']);
+
+    c = await ok('gridA1a', 'resolveCase', { id: c.id, version: c.version, note: '已协调停工' });
+    // The reporter has three working days to answer the return visit: no close-out without it yet.
+    expect(await actionsOf('supA', c.id)).toEqual(['REOPEN', 'ESCALATE', 'MERGE', 'NOTE', 'RETURN_VISIT']);
+    expect(codes((await mutate('supA', 'closeCase', { id: c.id, version: c.version, note: '无人回复' })).res)).toEqual(['INVALID_TRANSITION']);
+    now = new Date('2026-11-26T09:00:00Z');
+    try {
+      expect(await actionsOf('supA', c.id)).toEqual(['CLOSE', 'REOPEN', 'ESCALATE', 'MERGE', 'NOTE', 'RETURN_VISIT']);
+      expect(await actionsOf('offA1', c.id)).toEqual(['ESCALATE', 'MERGE', 'NOTE', 'RETURN_VISIT']);
+      c = await ok('supA', 'closeCase', { id: c.id, version: c.version, note: '三个工作日未回复' });
+    } finally {
+      now = new Date('2026-11-20T08:00:00Z');
+    }
+    expect(await actionsOf('supA', c.id)).toEqual(['REOPEN', 'NOTE']);
+    expect(await actionsOf('gridA1a', c.id)).toEqual(['NOTE']);
+  });
+
+  it('offers no extension where the policy has none', async () => {
+    const urgent = await ok('offA1', 'reportCase', {
+      kind: 'DISPUTE',
+      priority: 'URGENT',
+      title: '纠纷',
+      description: '紧急',
+      unitId: toGlobalId('Unit', t.world.units.A1a.id),
+    });
+    expect(await actionsOf('supA', urgent.id)).not.toContain('EXTEND_DEADLINE');
+    expect(codes((await mutate('supA', 'extendDeadline', { id: urgent.id, version: urgent.version, reason: 'x' })).res)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
 describe('authorization matrix over GraphQL', () => {
   it('an officer of county B cannot touch a case of county A, through any mutation or nested field', async () => {
     const c = t.world.cases.a1a;

@@ -1,6 +1,8 @@
 import type { OfficerActor } from '../../src/domain/access/actor';
 import { addCaseNote, mergeCase } from '../../src/domain/cases/case-steps.service';
 import * as wf from '../../src/domain/cases/case-workflow.service';
+import { factsOf, lookupsIn } from '../../src/domain/cases/case-change';
+import { availableActions } from '../../src/domain/cases/workflow';
 import { DomainError } from '../../src/domain/errors';
 import { CaseStatus, Escalation, ReturnVisitResult, SupervisionLevel, type Case } from '../../src/entities';
 import { createTestDb, type TestDb } from '../support/db';
@@ -122,12 +124,17 @@ it.each(cases)('%s on a %s case by %s', async (action, status, who) => {
     status: status as CaseStatus,
     assignee: who === 'gridAssignee' ? world.officers.gridA1a : undefined,
   });
+  const actor = actorFor(who);
+  // What the API offers must be exactly what the change then allows.
+  const em = db.orm.em.fork();
+  const offered = await availableActions(actor, factsOf(c), NOW, lookupsIn(em));
   let outcome = 'OK';
   try {
-    await act(action, c, actorFor(who));
+    await act(action, c, actor);
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     outcome = err.code;
   }
   expect(outcome).toBe(expected(action, status, who));
+  expect(offered.includes(action as never)).toBe(outcome === 'OK');
 });

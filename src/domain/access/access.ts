@@ -130,18 +130,26 @@ export function maskPhone(phone: string): string {
 
 /**
  * May the officer take an action whose rule needs `role` (or being the assignee, when allowed)?
- * Officers act on cases handled at their unit or below; reading alone is not enough.
+ * Officers act on cases handled at their unit or below; reading alone is not enough. Returns why
+ * not, or null when they may.
  */
+export function refusalOf(
+  actor: OfficerActor,
+  rule: { role: OfficerRole; assigneeMay: boolean },
+  c: { assigneeId: number | null; handlingPath: string },
+): string | null {
+  if (rule.assigneeMay && c.assigneeId === actor.id) return null;
+  if (!hasRole(actor, rule.role)) return `This needs the ${rule.role} role or higher${rule.assigneeMay ? ', or the case assigned to you' : ''}`;
+  if (!inJurisdiction(actor, c.handlingPath)) return 'Only officers of the handling unit and the units above it may do this';
+  return null;
+}
+
+/** refusalOf as a check: FORBIDDEN with the reason. */
 export function authorizeAction(
   actor: OfficerActor,
   rule: { role: OfficerRole; assigneeMay: boolean },
-  c: { assignee?: { id: number } | null; handlingPath: string },
+  c: { assigneeId: number | null; handlingPath: string },
 ): void {
-  if (rule.assigneeMay && c.assignee?.id === actor.id) return;
-  if (!hasRole(actor, rule.role)) {
-    throw forbidden(`This needs the ${rule.role} role or higher${rule.assigneeMay ? ', or the case assigned to you' : ''}`);
-  }
-  if (!inJurisdiction(actor, c.handlingPath)) {
-    throw forbidden('Only officers of the handling unit and the units above it may do this');
-  }
+  const refusal = refusalOf(actor, rule, c);
+  if (refusal) throw forbidden(refusal);
 }

@@ -4,7 +4,7 @@ import { selectRows } from '../read/load';
 import { OFFICER_ROW, type OfficerRow } from '../read/rows';
 import { likePrefix, requireRole } from './access';
 import type { Actor } from './actor';
-import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from '../pagination';
+import { decodeCursor, encodeCursor, keyset, pageWindow, windowPage, type Page, type PageArgs } from '../pagination';
 
 /** One entry of the login audit log as admins read it. */
 export interface LoginAttemptView {
@@ -52,24 +52,26 @@ const ORDER = 'loginAttempts:id';
  */
 export async function listLoginAttempts(em: EntityManager, actor: Actor, args: PageArgs): Promise<Page<LoginAttemptView>> {
   const admin = requireRole(actor, OfficerRole.ADMIN);
-  const first = pageSize(args);
+  const w = pageWindow(args);
+  const { cmp, order } = keyset(w, 'desc');
   const top = admin.unitPath.split('/').filter(Boolean).length === 1;
   const where = [`(u.path like ?${top ? ' or a.officer_id is null' : ''})`];
   const params: unknown[] = [likePrefix(admin.unitPath)];
-  if (args.after) {
-    const [id] = decodeCursor(args.after, ORDER, ['int']);
-    where.push('a.id < ?');
+  if (w.cursor) {
+    const [id] = decodeCursor(w.cursor, ORDER, ['int'], w.argument);
+    where.push(`a.id ${cmp} ?`);
     params.push(id);
   }
   const from = `from login_attempts a left join officers o on o.id = a.officer_id left join units u on u.id = o.unit_id where ${where.join(' and ')}`;
   const rows = await em.execute<{ id: string; at: Date; phone: string; client_address: string; outcome: LoginOutcome; officer_id: number | null }[]>(
-    `select a.id, a.at, a.phone, a.client_address, a.outcome, a.officer_id ${from} order by a.id desc limit ?`,
-    [...params, first + 1],
+    `select a.id, a.at, a.phone, a.client_address, a.outcome, a.officer_id ${from} order by a.id ${order} limit ?`,
+    [...params, w.size + 1],
   );
-  const page = rows.slice(0, first);
+  const page = rows.slice(0, w.size);
   const officerIds = [...new Set(page.map((r) => r.officer_id).filter((id): id is number => id != null))];
   const officers = new Map((officerIds.length ? await selectRows(em, OFFICER_ROW, 'o', 'where o.id = any(?)', [officerIds]) : []).map((o) => [o.id, o]));
-  const nodes = page.map((r) => ({
+  // Every row read becomes a node (the one past the page only tells that more follow; windowPage drops it).
+  const nodes = rows.map((r) => ({
     id: Number(r.id),
     at: new Date(r.at),
     phone: r.phone,
@@ -79,10 +81,7 @@ export async function listLoginAttempts(em: EntityManager, actor: Actor, args: P
   }));
   const countParams = params.slice(0, 1);
   return {
-    nodes,
-    cursors: nodes.map((n) => encodeCursor(ORDER, [n.id])),
-    hasNextPage: rows.length > first,
-    hasPreviousPage: Boolean(args.after),
+    ...windowPage(nodes, w, (n) => encodeCursor(ORDER, [n.id])),
     totalCount: async () =>
       Number(
         (

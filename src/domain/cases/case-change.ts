@@ -3,12 +3,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Case, CaseStatus } from '../../entities';
 import { authorizeAction, canReadCase, requireOfficer } from '../access/access';
 import type { Actor, OfficerActor } from '../access/actor';
-import { loadCalendar } from '../time/deadline.service';
+import { loadCalendar, loadPolicies } from '../time/deadline.service';
+import type { WorkCalendar } from '../time/calendar';
 import { DomainError, forbidden, notFound } from '../errors';
 import { enqueue } from '../push/push';
 import { nextCheck } from '../time/follow-up';
 import { appendEvents, type NewEvent } from './trail.service';
-import { WORKFLOW, type Action } from './workflow';
+import { blockerOf, WORKFLOW, type Action, type CaseFacts, type WorkflowLookups } from './workflow';
 
 /** What every workflow input carries: the case and the version the client saw. */
 export interface CaseRef {
@@ -21,6 +22,36 @@ export interface ChangeScope {
   tx: EntityManager;
   officer: OfficerActor;
   now: Date;
+  /** The calendar and deadline policies, read once in the change's transaction. */
+  look: WorkflowLookups;
+}
+
+/** A case entity as the facts the workflow's rules read. */
+export function factsOf(c: Case): CaseFacts {
+  return {
+    status: c.status,
+    kind: c.kind,
+    priority: c.priority,
+    assigneeId: c.assignee?.id ?? null,
+    handlingPath: c.handlingPath,
+    reporterId: c.reporter?.id ?? null,
+    anonymous: c.anonymous,
+    reportedAt: c.reportedAt,
+    dueAt: c.dueAt,
+    resolvedAt: c.resolvedAt ?? null,
+    deadlineExtended: c.deadlineExtended,
+    supervisionLevel: c.supervisionLevel,
+  };
+}
+
+/** The workflow's lookups read through `em`: the calendar and the policies once each, when first asked for. */
+export function lookupsIn(em: EntityManager): WorkflowLookups {
+  let calendar: ReturnType<typeof loadCalendar> | undefined;
+  let policies: ReturnType<typeof loadPolicies> | undefined;
+  return {
+    calendar: () => (calendar ??= loadCalendar(em)),
+    policy: async (kind, priority) => (await (policies ??= loadPolicies(em)))(kind, priority),
+  };
 }
 
 /** A resident acting through chat on their own case (the return visit). */
@@ -52,7 +83,7 @@ type Apply<S> = (c: Case, scope: S) => Promise<(Omit<NewEvent, 'fromStatus' | 't
  */
 export async function change(em: EntityManager, actor: Actor, ref: CaseRef, action: Action, now: Date, apply: Apply<ChangeScope>): Promise<Case> {
   const officer = requireOfficer(actor);
-  return changeCase(em, officer, ref, action, now, (c, { tx }) => apply(c, { tx, officer, now }));
+  return changeCase(em, officer, ref, action, now, (c, { tx, look }) => apply(c, { tx, officer, now, look }));
 }
 
 /**
@@ -67,7 +98,7 @@ export async function changeCase(
   ref: CaseRef,
   action: Action,
   now: Date,
-  apply: Apply<{ tx: EntityManager; now: Date }>,
+  apply: Apply<{ tx: EntityManager; now: Date; look: WorkflowLookups }>,
 ): Promise<Case> {
   const rule = WORKFLOW[action];
   return em.transactional(async (tx) => {
@@ -75,7 +106,7 @@ export async function changeCase(
     if (!c) throw notFound('Case');
     if (who.type === 'officer') {
       if (!canReadCase(who, c)) throw notFound('Case');
-      authorizeAction(who, rule, c);
+      authorizeAction(who, rule, factsOf(c));
       if (action !== 'note' && ref.version == null) throw new DomainError('BAD_USER_INPUT', 'version is required: pass the version of the case you saw');
     } else if (who.type === 'resident') {
       // Residents see only their own cases: anyone else's is as good as missing.
@@ -89,8 +120,11 @@ export async function changeCase(
     if (!rule.from.includes(c.status)) {
       throw new DomainError('INVALID_TRANSITION', `Cannot ${action} a case that is ${c.status}`, { status: c.status, action });
     }
+    const look = lookupsIn(tx);
+    const blocker = await blockerOf(action, factsOf(c), now, look);
+    if (blocker) throw blocker;
     const from = c.status;
-    const result = await apply(c, { tx, now });
+    const result = await apply(c, { tx, now, look });
     if (rule.to && c.status === from && !Array.isArray(result) && result.toStatus === undefined) c.status = rule.to;
     const events: NewEvent[] = Array.isArray(result) ? result : [{ ...result, fromStatus: from, toStatus: result.toStatus ?? c.status }];
     await appendEvents(tx, c, events, now);
@@ -98,7 +132,7 @@ export async function changeCase(
     // A note leaves the case row (and so its version) alone: it does not race with transitions.
     if (action !== 'note') {
       c.updatedAt = now;
-      c.nextCheckAt = await nextCheckOf(tx, c, now);
+      c.nextCheckAt = nextCheckOf(c, await look.calendar(), now);
     }
     await tx.flush();
     return c;
@@ -106,8 +140,8 @@ export async function changeCase(
 }
 
 /** When the deadline sweep next needs to look at the case, on the calendar in force. */
-export async function nextCheckOf(tx: EntityManager, c: Case, now: Date): Promise<Date | null> {
-  return nextCheck({ ...c, hasReporter: Boolean(c.reporter), resolvedAt: c.resolvedAt ?? null }, await loadCalendar(tx), now);
+function nextCheckOf(c: Case, calendar: WorkCalendar, now: Date): Date | null {
+  return nextCheck({ ...c, hasReporter: Boolean(c.reporter), resolvedAt: c.resolvedAt ?? null }, calendar, now);
 }
 
 /**

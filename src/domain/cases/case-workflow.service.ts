@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Case, CaseEventType, CaseStatus, Escalation, Officer, ReturnVisitResult, SupervisionLevel, Unit } from '../../entities';
 import type { Actor } from '../access/actor';
-import { change, type CaseRef } from './case-change';
+import { change, factsOf, type CaseRef } from './case-change';
+import { extendedDue } from './workflow';
 import { loadCalendar, policyFor } from '../time/deadline.service';
 import { badInput, DomainError } from '../errors';
 import { enqueue, toOfficers } from '../push/push';
@@ -140,17 +141,7 @@ export async function resolveCase(em: EntityManager, actor: Actor, ref: CaseRef 
 /** 销号 without a return visit: a supervisor, with a note, when the reporter is anonymous or silent 3 working days. */
 export async function closeCase(em: EntityManager, actor: Actor, ref: CaseRef & { note: string }, now: Date) {
   const note = requiredText(ref.note, 'note');
-  return change(em, actor, ref, 'close', now, async (c, { tx, officer }) => {
-    if (c.reporter && !c.anonymous && c.resolvedAt) {
-      const calendar = await loadCalendar(tx);
-      const waitUntil = calendar.addWorkingDays(c.resolvedAt, 3);
-      if (now < waitUntil) {
-        throw new DomainError(
-          'INVALID_TRANSITION',
-          `The reporter may still answer the return visit until ${waitUntil.toISOString()}: record the visit, or close after that`,
-        );
-      }
-    }
+  return change(em, actor, ref, 'close', now, async (c, { officer }) => {
     c.closedAt = now;
     return { type: CaseEventType.CLOSE, actorOfficerId: officer.id, note, data: { withoutReturnVisit: true } };
   });
@@ -266,13 +257,11 @@ export async function superviseCase(em: EntityManager, actor: Actor, ref: CaseRe
 /** Once per case, by a supervisor with a reason: the resolve deadline moves to the policy's extended limit. */
 export async function extendDeadline(em: EntityManager, actor: Actor, ref: CaseRef & { reason: string }, now: Date) {
   const reason = requiredText(ref.reason, 'reason');
-  return change(em, actor, ref, 'extendDeadline', now, async (c, { tx, officer }) => {
-    if (c.deadlineExtended) throw new DomainError('INVALID_TRANSITION', 'The deadline of this case was already extended once');
-    const policy = await policyFor(tx, c.kind, c.priority);
-    if (!policy.extended) throw badInput(`${c.priority} ${c.kind} cases have no extended deadline in the policy`);
+  return change(em, actor, ref, 'extendDeadline', now, async (c, { officer, look }) => {
+    // The change checked the case can be extended (blockerOf); this is the date it gets.
+    const to = await extendedDue(factsOf(c), look);
+    if (to instanceof DomainError) throw to;
     const from = c.dueAt;
-    const to = applyLimit(await loadCalendar(tx), c.reportedAt, policy.extended);
-    if (to <= from) throw badInput('the extended deadline would not be later than the current one');
     c.dueAt = to;
     c.deadlineExtended = true;
     return { type: CaseEventType.EXTEND_DEADLINE, actorOfficerId: officer.id, note: reason, data: { from: from.toISOString(), to: to.toISOString() } };

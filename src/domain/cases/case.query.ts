@@ -6,7 +6,7 @@ import { CASE_ROW, EVENT_ROW, type CaseRow, type EventRow } from '../read/rows';
 import { canReadCase, canReadUnit, caseScopeSql, likePrefix, requireOfficer, likeContains } from '../access/access';
 import type { Actor } from '../access/actor';
 import { badInput, notFound } from '../errors';
-import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from '../pagination';
+import { decodeCursor, encodeCursor, keyset, pageWindow, windowPage, type Page, type PageArgs } from '../pagination';
 import { overdueSql } from '../time/supervision';
 
 /** The cases filter of the API; list fields match any of their values. */
@@ -102,7 +102,7 @@ class Conditions {
 /** Cases in the actor's jurisdiction matching the filter, keyset-paginated in the given order. */
 export async function listCases(em: EntityManager, actor: Actor, filter: CaseFilter, order: CaseOrder, args: PageArgs, now: Date): Promise<CasePage> {
   const officer = requireOfficer(actor);
-  const first = pageSize(args);
+  const w = pageWindow(args);
   const where = new Conditions();
   // The conditions a sample of rows is tested against when estimating; a short search leaves out its index condition.
   let sample: Conditions | undefined;
@@ -141,21 +141,18 @@ export async function listCases(em: EntityManager, actor: Actor, filter: CaseFil
   const { column, prop } = ORDER_COLUMN[order.field];
   const orderKey = `case:${order.field}:${order.direction}`;
   const dir = order.direction === SortDirection.DESC ? 'desc' : 'asc';
-  if (args.after) {
-    const [value, id] = decodeCursor(args.after, orderKey, [order.field === CaseOrderField.NUMBER ? 'text' : 'timestamp', 'int']);
-    where.add(`(c.${column}, c.id) ${dir === 'desc' ? '<' : '>'} (?, ?)`, [value, id]);
+  const { cmp, order: read } = keyset(w, dir);
+  if (w.cursor) {
+    const [value, id] = decodeCursor(w.cursor, orderKey, [order.field === CaseOrderField.NUMBER ? 'text' : 'timestamp', 'int'], w.argument);
+    where.add(`(c.${column}, c.id) ${cmp} (?, ?)`, [value, id]);
   }
-  const rows = await selectRows(em, CASE_ROW, 'c', `where ${where.text()} order by c.${column} ${dir}, c.id ${dir} limit ?`, [...where.params, first + 1]);
-  const nodes = rows.slice(0, first);
+  const rows = await selectRows(em, CASE_ROW, 'c', `where ${where.text()} order by c.${column} ${read}, c.id ${read} limit ?`, [...where.params, w.size + 1]);
   const keyOf = (c: CaseRow) => {
     const v = c[prop];
     return v instanceof Date ? v.toISOString() : v;
   };
   return {
-    nodes,
-    cursors: nodes.map((c) => encodeCursor(orderKey, [keyOf(c), c.id])),
-    hasNextPage: rows.length > first,
-    hasPreviousPage: Boolean(args.after),
+    ...windowPage(rows, w, (c) => encodeCursor(orderKey, [keyOf(c), c.id])),
     totalCount: async () => (await query<{ n: number }>(em, `select count(*)::int as n from cases c where ${matching.text()}`, matching.params))[0].n,
     boundedCount: () => boundedCount(em, matching, sample),
   };

@@ -1,4 +1,11 @@
-import { CaseEventType, CaseStatus, OfficerRole, OPEN_STATUSES, RUNNING_STATUSES } from '../../entities';
+import { CaseEventType, CaseKind, CasePriority, CaseStatus, OfficerRole, OPEN_STATUSES, RUNNING_STATUSES, SupervisionLevel } from '../../entities';
+import { refusalOf } from '../access/access';
+import type { OfficerActor } from '../access/actor';
+import { badInput, DomainError } from '../errors';
+import type { WorkCalendar } from '../time/calendar';
+import { visitSteps } from '../time/follow-up';
+import { applyLimit, type SlaPolicy } from '../time/sla';
+import { LADDER } from '../time/supervision';
 
 /*
  * The closed loop (闭环) as data: which statuses each action starts from, where it
@@ -52,3 +59,80 @@ export const STEP_TYPES = [
   CaseEventType.JUDICIAL_AID,
 ] as const;
 export type StepType = (typeof STEP_TYPES)[number];
+
+/** What the rules read of a case besides its status (a case row or entity, as facts). */
+export interface CaseFacts {
+  status: CaseStatus;
+  kind: CaseKind;
+  priority: CasePriority;
+  assigneeId: number | null;
+  handlingPath: string;
+  reporterId: number | null;
+  anonymous: boolean;
+  reportedAt: Date;
+  dueAt: Date;
+  resolvedAt: Date | null;
+  deadlineExtended: boolean;
+  supervisionLevel: SupervisionLevel;
+}
+
+/** What the rules look up beyond the case; a change reads them in its transaction, a request once for all its cases. */
+export interface WorkflowLookups {
+  calendar(): Promise<WorkCalendar>;
+  policy(kind: CaseKind, priority: CasePriority): Promise<SlaPolicy>;
+}
+
+/** The resolve deadline an extension (延期) would give the case, or why it cannot be extended. */
+export async function extendedDue(c: CaseFacts, look: WorkflowLookups): Promise<Date | DomainError> {
+  if (c.deadlineExtended) return new DomainError('INVALID_TRANSITION', 'The deadline of this case was already extended once');
+  const policy = await look.policy(c.kind, c.priority);
+  if (!policy.extended) return badInput(`${c.priority} ${c.kind} cases have no extended deadline in the policy`);
+  const to = applyLimit(await look.calendar(), c.reportedAt, policy.extended);
+  if (to <= c.dueAt) return badInput('the extended deadline would not be later than the current one');
+  return to;
+}
+
+/**
+ * Why an action its status allows still cannot be taken on this case now, or null. These are the
+ * conditions of the case itself (not of what the officer types): a change checks them in its
+ * transaction, and Case.availableActions leaves out what they refuse.
+ */
+export async function blockerOf(action: Action, c: CaseFacts, now: Date, look: WorkflowLookups): Promise<DomainError | null> {
+  switch (action) {
+    case 'close': {
+      // 销号 without a visit waits until the reporter's time to answer the return visit is over.
+      if (!c.reporterId || c.anonymous || !c.resolvedAt) return null;
+      const { unanswered } = visitSteps(c.resolvedAt, await look.calendar());
+      if (now >= unanswered) return null;
+      return new DomainError(
+        'INVALID_TRANSITION',
+        `The reporter may still answer the return visit until ${unanswered.toISOString()}: record the visit, or close after that`,
+      );
+    }
+    case 'extendDeadline': {
+      const due = await extendedDue(c, look);
+      return due instanceof DomainError ? due : null;
+    }
+    case 'supervise':
+      if (c.supervisionLevel === LADDER[LADDER.length - 1])
+        return new DomainError('INVALID_TRANSITION', `The case is already at the top level, ${c.supervisionLevel}`);
+      return null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * The actions this officer may take on this case now: its status, the officer's role and
+ * jurisdiction (or being its assignee), and the case's own conditions, all as the changes check
+ * them. Clients show these and no others.
+ */
+export async function availableActions(officer: OfficerActor, c: CaseFacts, now: Date, look: WorkflowLookups): Promise<Action[]> {
+  const open: Action[] = [];
+  for (const [action, rule] of Object.entries(WORKFLOW) as [Action, Rule][]) {
+    if (!rule.from.includes(c.status) || refusalOf(officer, rule, c)) continue;
+    if (await blockerOf(action, c, now, look)) continue;
+    open.push(action);
+  }
+  return open;
+}

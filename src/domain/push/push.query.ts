@@ -4,7 +4,7 @@ import { logger } from '../../logger';
 import { likePrefix, requireRole } from '../access/access';
 import type { Actor, OfficerActor } from '../access/actor';
 import { badInput, notFound } from '../errors';
-import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from '../pagination';
+import { decodeCursor, encodeCursor, keyset, pageWindow, windowPage, type Page, type PageArgs } from '../pagination';
 import { requeueDeadLetter } from './delivery';
 import { PUSH_TOPICS, type PushMessage, type PushTopic } from './push';
 
@@ -115,27 +115,24 @@ function filterSql(filter: PushFilter): [string[], unknown[]] {
  */
 export async function listPushes(em: EntityManager, actor: Actor, filter: PushFilter, args: PageArgs): Promise<Page<PushView>> {
   const officer = requireRole(actor, OfficerRole.SUPERVISOR);
-  const first = pageSize(args);
+  const w = pageWindow(args);
+  const { cmp, order } = keyset(w, 'desc');
   const [scope, scopeParams] = scopeSql(officer);
   const [conditions, conditionParams] = filterSql(filter);
   const where = [scope, ...conditions];
   const params: unknown[] = [...scopeParams, ...conditionParams];
   const countWhere = where.join(' and ');
   const countParams = [...params];
-  if (args.after) {
-    const [id] = decodeCursor(args.after, ORDER, ['text']);
+  if (w.cursor) {
+    const [id] = decodeCursor(w.cursor, ORDER, ['text'], w.argument);
     // The cursor holds the row id as text (ids outgrow 32 bits); anything else was not made here.
-    if (!ROW_ID.test(String(id))) throw badInput('after is not a cursor from this list; use pageInfo.endCursor of the previous page', { argument: 'after' });
-    where.push('o.id < ?');
+    if (!ROW_ID.test(String(id))) throw badInput(`${w.argument} is not a cursor from this list`, { argument: w.argument });
+    where.push(`o.id ${cmp} ?`);
     params.push(id);
   }
-  const rows = await em.execute<Row[]>(`select ${COLUMNS} ${FROM} where ${where.join(' and ')} order by o.id desc limit ?`, [...params, first + 1]);
-  const nodes = rows.slice(0, first).map(toView);
+  const rows = await em.execute<Row[]>(`select ${COLUMNS} ${FROM} where ${where.join(' and ')} order by o.id ${order} limit ?`, [...params, w.size + 1]);
   return {
-    nodes,
-    cursors: nodes.map((n) => encodeCursor(ORDER, [n.id])),
-    hasNextPage: rows.length > first,
-    hasPreviousPage: Boolean(args.after),
+    ...windowPage(rows.map(toView), w, (n) => encodeCursor(ORDER, [n.id])),
     totalCount: async () => Number((await em.execute<{ n: string }[]>(`select count(*) n ${FROM} where ${countWhere}`, countParams))[0].n),
   };
 }

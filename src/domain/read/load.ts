@@ -1,5 +1,6 @@
 import { query } from '../../db/sql';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { keyset, type PageWindow } from '../pagination';
 import {
   CASE_ROW,
   EVENT_ROW,
@@ -88,10 +89,15 @@ async function loadEventPages(em: EntityManager, caseIds: readonly number[], fir
   return caseIds.map((id) => byCase.get(id)!);
 }
 
-/** Trail entries of one case after a position (paging past the first page). */
-export async function loadEventsAfter(em: EntityManager, caseId: number, afterSeq: number, first: number): Promise<EventPage> {
+/** Trail entries of one case in a window past a position, read in the window's direction (paging past the first page, or backwards). */
+export async function loadEventsWindow(em: EntityManager, caseId: number, w: PageWindow, seq: number | undefined): Promise<EventPage> {
+  const { cmp, order } = keyset(w, 'asc');
   const [events, [{ n }]] = await Promise.all([
-    selectRows(em, EVENT_ROW, 'e', 'where e.case_id = ? and e.seq > ? order by e.seq limit ?', [caseId, afterSeq, first + 1]),
+    selectRows(em, EVENT_ROW, 'e', `where e.case_id = ?${seq === undefined ? '' : ` and e.seq ${cmp} ?`} order by e.seq ${order} limit ?`, [
+      caseId,
+      ...(seq === undefined ? [] : [seq]),
+      w.size + 1,
+    ]),
     query<{ n: number }>(em, 'select count(*)::int as n from case_events where case_id = ?', [caseId]),
   ]);
   return { events, total: n };

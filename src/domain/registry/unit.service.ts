@@ -6,7 +6,7 @@ import { UNIT_ROW, type UnitRow } from '../read/rows';
 import { canReadUnit, likePrefix, requireOfficer, unitScopeSql, likeContains } from '../access/access';
 import type { Actor } from '../access/actor';
 import { badInput, notFound } from '../errors';
-import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from '../pagination';
+import { decodeCursor, encodeCursor, keyset, pageWindow, windowPage, type Page, type PageArgs } from '../pagination';
 
 export interface UnitFilter {
   /** Direct children of this unit. */
@@ -34,7 +34,7 @@ const UNIT_ORDER = 'unit:code';
 /** Units in the actor's jurisdiction matching the filter, ordered by code. */
 export async function listUnits(em: EntityManager, actor: Actor, filter: UnitFilter, args: PageArgs): Promise<Page<UnitRow>> {
   const officer = requireOfficer(actor);
-  const first = pageSize(args);
+  const w = pageWindow(args);
   const [scope, scopeParams] = unitScopeSql(officer, 'u');
   const where = [scope];
   const params: unknown[] = [...scopeParams];
@@ -64,18 +64,15 @@ export async function listUnits(em: EntityManager, actor: Actor, filter: UnitFil
   }
   const matching = where.join(' and ');
   const countParams = [...params];
-  if (args.after) {
-    const [code] = decodeCursor(args.after, UNIT_ORDER, ['text']);
-    where.push('u.code > ?');
+  const { cmp, order } = keyset(w, 'asc');
+  if (w.cursor) {
+    const [code] = decodeCursor(w.cursor, UNIT_ORDER, ['text'], w.argument);
+    where.push(`u.code ${cmp} ?`);
     params.push(String(code));
   }
-  const rows = await selectRows(em, UNIT_ROW, 'u', `where ${where.join(' and ')} order by u.code limit ?`, [...params, first + 1]);
-  const nodes = rows.slice(0, first);
+  const rows = await selectRows(em, UNIT_ROW, 'u', `where ${where.join(' and ')} order by u.code ${order} limit ?`, [...params, w.size + 1]);
   return {
-    nodes,
-    cursors: nodes.map((u) => encodeCursor(UNIT_ORDER, [u.code])),
-    hasNextPage: rows.length > first,
-    hasPreviousPage: Boolean(args.after),
+    ...windowPage(rows, w, (u) => encodeCursor(UNIT_ORDER, [u.code])),
     totalCount: async () => (await query<{ n: number }>(em, `select count(*)::int as n from units u where ${matching}`, countParams))[0].n,
   };
 }

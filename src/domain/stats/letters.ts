@@ -4,7 +4,7 @@ import { query } from '../../db/sql';
 import { inJurisdiction, likePrefix, requireRole } from '../access/access';
 import type { Actor } from '../access/actor';
 import { notFound } from '../errors';
-import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from '../pagination';
+import { decodeCursor, encodeCursor, keyset, pageWindow, windowPage, type Page, type PageArgs } from '../pagination';
 import { enqueue, toOfficers } from '../push/push';
 import { selectRows } from '../read/load';
 import { UNIT_ROW, type UnitRow } from '../read/rows';
@@ -111,7 +111,8 @@ const toLetter = (r: LetterRaw): WarningLetter => ({ ...r, issuedAt: new Date(r.
 /** Letters to regions in the supervisor's jurisdiction, newest first; of one month when given. */
 export async function listWarningLetters(em: EntityManager, actor: Actor, month: Month | null, args: PageArgs): Promise<Page<WarningLetter>> {
   const officer = requireRole(actor, OfficerRole.SUPERVISOR);
-  const first = pageSize(args);
+  const w = pageWindow(args);
+  const { cmp, order } = keyset(w, 'desc');
   const where = ['u.path like ?'];
   const params: unknown[] = [likePrefix(officer.unitPath)];
   if (month) {
@@ -120,22 +121,18 @@ export async function listWarningLetters(em: EntityManager, actor: Actor, month:
   }
   const counted = [...where];
   const countParams = [...params];
-  if (args.after) {
-    const [id] = decodeCursor(args.after, 'letter', ['int']);
-    where.push('l.id < ?');
+  if (w.cursor) {
+    const [id] = decodeCursor(w.cursor, 'letter', ['int'], w.argument);
+    where.push(`l.id ${cmp} ?`);
     params.push(id);
   }
   const rows = await query<LetterRaw>(
     em,
-    `select ${LETTER_COLUMNS} from warning_letters l join units u on u.id = l.region_id where ${where.join(' and ')} order by l.id desc limit ?`,
-    [...params, first + 1],
+    `select ${LETTER_COLUMNS} from warning_letters l join units u on u.id = l.region_id where ${where.join(' and ')} order by l.id ${order} limit ?`,
+    [...params, w.size + 1],
   );
-  const nodes = rows.slice(0, first).map(toLetter);
   return {
-    nodes,
-    cursors: nodes.map((l) => encodeCursor('letter', [l.id])),
-    hasNextPage: rows.length > first,
-    hasPreviousPage: Boolean(args.after),
+    ...windowPage(rows.map(toLetter), w, (l) => encodeCursor('letter', [l.id])),
     totalCount: async () =>
       (
         await query<{ n: number }>(

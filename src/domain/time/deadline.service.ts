@@ -13,15 +13,24 @@ export async function loadCalendar(em: EntityManager): Promise<WorkCalendar> {
   return new WorkCalendar(days.map((d) => ({ date: d.date, type: d.type })));
 }
 
-/** The policy for a kind × priority: an admin's override, else the product default. */
-export async function policyFor(em: EntityManager, kind: CaseKind, priority: CasePriority): Promise<SlaPolicy> {
-  const row = await em.findOne(SlaPolicyRow, { kind, priority });
-  if (!row) return defaultPolicy(kind, priority);
+function policyOf(row: SlaPolicyRow): SlaPolicy {
   return {
     accept: { amount: row.acceptAmount, unit: row.acceptUnit },
     resolve: { amount: row.resolveAmount, unit: row.resolveUnit },
     extended: row.extendedAmount && row.extendedUnit ? { amount: row.extendedAmount, unit: row.extendedUnit } : undefined,
   };
+}
+
+/** The policy for a kind × priority: an admin's override, else the product default. */
+export async function policyFor(em: EntityManager, kind: CaseKind, priority: CasePriority): Promise<SlaPolicy> {
+  const row = await em.findOne(SlaPolicyRow, { kind, priority });
+  return row ? policyOf(row) : defaultPolicy(kind, priority);
+}
+
+/** Every policy at once (one statement), for work that needs many. */
+export async function loadPolicies(em: EntityManager): Promise<(kind: CaseKind, priority: CasePriority) => SlaPolicy> {
+  const rows = new Map((await em.find(SlaPolicyRow, {})).map((r) => [`${r.kind}|${r.priority}`, policyOf(r)]));
+  return (kind, priority) => rows.get(`${kind}|${priority}`) ?? defaultPolicy(kind, priority);
 }
 
 function checkLimit(name: string, limit: Limit | undefined): void {

@@ -1,20 +1,21 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Attachment } from '../../entities';
 import { canReadCase, requireCapability, requireOfficer, residentView } from '../../domain/access/access';
-import { decodeCursor, encodeCursor, pageSize } from '../../domain/pagination';
-import { loadEventsAfter } from '../../domain/read/load';
+import { decodeCursor, encodeCursor, pageWindow, windowPage } from '../../domain/pagination';
+import { loadEventsWindow } from '../../domain/read/load';
 import type { CaseRow, OfficerRow, UnitRow } from '../../domain/read/rows';
 import { CaseEventConnection } from '../types/event.type';
 import { DEFAULT_CASE_ORDER, getCase, listCases } from '../../domain/cases/case.query';
 import { isOverdue } from '../../domain/time/supervision';
+import { availableActions, type Action } from '../../domain/cases/workflow';
+import { CaseAction } from '../types/enums';
 import { notFound } from '../../domain/errors';
 import { actorOf, type GraphQLContext } from '../context';
-import { optionalId, orNull, toConnection, toGlobalId } from '../relay';
+import { optionalId, orNull, PageArgsType, toConnection, toGlobalId } from '../relay';
 import { AttachmentType, CaseConnection, CaseFilterInput, CaseOrderInput, CaseType } from '../types/case.type';
 import { photoUrl } from '../../shared/urls';
 import { OfficerType, ResidentType } from '../types/officer.type';
 import { UnitType } from '../types/unit.type';
-import { ForwardPageArgs } from './unit.resolver';
 import { Bounded, Heavy } from '../limits';
 
 /** loadSimilarCases answers at most this many per case. */
@@ -35,7 +36,7 @@ export class CaseResolver {
   @Query(() => CaseConnection, { description: 'Cases in your jurisdiction (where they happened or who handles them).' })
   async cases(
     @Ctx() ctx: GraphQLContext,
-    @Args() page: ForwardPageArgs,
+    @Args() page: PageArgsType,
     @Arg('filter', () => CaseFilterInput, { nullable: true, description: 'Conditions on the cases.' }) filter?: CaseFilterInput,
     @Arg('orderBy', () => CaseOrderInput, { nullable: true, description: 'Sort order; newest reported first by default.' })
     orderBy?: CaseOrderInput,
@@ -73,6 +74,15 @@ export class CaseResolver {
     return isOverdue(c, ctx.services.clock.now());
   }
 
+  @Bounded(Object.keys(CaseAction).length)
+  @FieldResolver(() => [CaseAction], {
+    description:
+      'What you may do to this case now, as the workflow and your role and jurisdiction allow (the mutation named by each value would not refuse it for its status or your permission). Clients show these actions and no others.',
+  })
+  availableActions(@Root() c: CaseRow, @Ctx() ctx: GraphQLContext): Promise<Action[]> {
+    return availableActions(requireOfficer(actorOf(ctx)), c, ctx.services.clock.now(), ctx.loaders.workflow);
+  }
+
   @FieldResolver(() => UnitType, { description: 'Where it happened: the creation subject it counts against.' })
   async unit(@Root() c: CaseRow, @Ctx() ctx: GraphQLContext): Promise<UnitRow> {
     return required(await ctx.loaders.unit.load(c.unitId));
@@ -89,19 +99,14 @@ export class CaseResolver {
   }
 
   @FieldResolver(() => CaseEventConnection, { description: 'The trail (全程留痕), oldest first.' })
-  async events(@Root() c: CaseRow, @Ctx() ctx: GraphQLContext, @Args() args: ForwardPageArgs) {
-    const first = pageSize(args);
-    const page = args.after
-      ? await loadEventsAfter(ctx.em, c.id, decodeCursor(args.after, 'event', ['int'])[0] as number, first)
-      : await ctx.loaders.events(first).load(c.id);
-    const nodes = page.events.slice(0, first);
-    return toConnection({
-      nodes,
-      cursors: nodes.map((e) => encodeCursor('event', [e.seq])),
-      hasNextPage: page.events.length > first,
-      hasPreviousPage: Boolean(args.after),
-      totalCount: async () => page.total,
-    });
+  async events(@Root() c: CaseRow, @Ctx() ctx: GraphQLContext, @Args() args: PageArgsType) {
+    const w = pageWindow(args);
+    // The first page of every case of a list comes from one batched statement; other windows one by one.
+    const page =
+      !w.backward && !w.cursor
+        ? await ctx.loaders.events(w.size).load(c.id)
+        : await loadEventsWindow(ctx.em, c.id, w, w.cursor ? (decodeCursor(w.cursor, 'event', ['int'], w.argument)[0] as number) : undefined);
+    return toConnection({ ...windowPage(page.events, w, (e) => encodeCursor('event', [e.seq])), totalCount: async () => page.total });
   }
 
   @Heavy()

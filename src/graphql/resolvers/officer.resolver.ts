@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { officerRowOf, type OfficerRow, type UnitRow } from '../../domain/read/rows';
 import { requireOfficer } from '../../domain/access/access';
 import { login } from '../../domain/access/auth.service';
@@ -7,7 +7,7 @@ import { officerPhoneFor, setOfficerActive, unlockLogin } from '../../domain/reg
 import { issueBindingCode } from '../../domain/registry/officer-chat.service';
 import { notFound } from '../../domain/errors';
 import { actorOf, type GraphQLContext } from '../context';
-import { fromGlobalId, toConnection, toGlobalId } from '../relay';
+import { fromGlobalId, PageArgsType, toConnection, toGlobalId } from '../relay';
 import { ChatBindingCode, LoginAttemptConnection, LoginInput, LoginPayload, OfficerIdInput, OfficerType, UnlockLoginInput } from '../types/officer.type';
 import { UnitType } from '../types/unit.type';
 
@@ -69,12 +69,8 @@ export class OfficerResolver {
     description:
       'Admins: the login audit log, newest first: attempts on officers of your jurisdiction (and, for admins of the top unit, on phones that match nobody).',
   })
-  async loginAttempts(
-    @Ctx() ctx: GraphQLContext,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 100 (default 20).' }) first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page.' }) after?: string,
-  ) {
-    return toConnection(await listLoginAttempts(ctx.em, actorOf(ctx), { first, after }));
+  async loginAttempts(@Ctx() ctx: GraphQLContext, @Args() page: PageArgsType) {
+    return toConnection(await listLoginAttempts(ctx.em, actorOf(ctx), page));
   }
 
   @Mutation(() => ChatBindingCode, {

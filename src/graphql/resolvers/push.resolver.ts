@@ -4,11 +4,10 @@ import { canReadCase, requireOfficer } from '../../domain/access/access';
 import { listPushes, retryPush, type PushView } from '../../domain/push/push.query';
 import { residentView } from '../../domain/access/access';
 import { actorOf, type GraphQLContext } from '../context';
-import { fromGlobalId, optionalId, toConnection, toGlobalId } from '../relay';
+import { fromGlobalId, optionalId, PageArgsType, toConnection, toGlobalId } from '../relay';
 import { CaseType } from '../types/case.type';
 import { ResidentType } from '../types/officer.type';
 import { PushConnection, PushFilterInput, PushRecipient, PushType, RetryPushInput, RetryPushPayload } from '../types/push.type';
-import { ForwardPageArgs } from './unit.resolver';
 
 @Resolver(() => PushType)
 export class PushResolver {
@@ -18,7 +17,7 @@ export class PushResolver {
   })
   async pushes(
     @Ctx() ctx: GraphQLContext,
-    @Args() page: ForwardPageArgs,
+    @Args() page: PageArgsType,
     @Arg('filter', () => PushFilterInput, { nullable: true, description: 'Conditions on the pushes.' }) filter?: PushFilterInput,
   ) {
     const result = await listPushes(ctx.em, actorOf(ctx), { state: filter?.state, topic: filter?.topic, caseId: optionalId(filter?.caseId, 'Case') }, page);

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { CaseKind, CasePriority } from '../../entities';
 import { requireOfficer } from '../../domain/access/access';
-import { policyFor, saveSlaPolicy } from '../../domain/time/deadline.service';
+import { loadPolicies, saveSlaPolicy } from '../../domain/time/deadline.service';
 import { actorOf, type GraphQLContext } from '../context';
 import { SetSlaPolicyInput, SlaPolicyType } from '../types/sla.type';
 import { Bounded } from '../limits';
@@ -12,11 +12,8 @@ export class SlaResolver {
   @Query(() => [SlaPolicyType], { description: 'The deadlines in force for every kind × priority (defaults of the design unless an admin changed them).' })
   async slaPolicies(@Ctx() ctx: GraphQLContext) {
     requireOfficer(actorOf(ctx));
-    const out = [];
-    for (const kind of Object.values(CaseKind)) {
-      for (const priority of Object.values(CasePriority)) out.push({ kind, priority, ...(await policyFor(ctx.em, kind, priority)) });
-    }
-    return out;
+    const policy = await loadPolicies(ctx.em);
+    return Object.values(CaseKind).flatMap((kind) => Object.values(CasePriority).map((priority) => ({ kind, priority, ...policy(kind, priority) })));
   }
 
   @Mutation(() => SlaPolicyType, {

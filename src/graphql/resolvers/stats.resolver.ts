@@ -1,4 +1,4 @@
-import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { readableCases } from '../../domain/access/access';
 import { badInput, notFound } from '../../domain/errors';
 import { pageSize } from '../../domain/pagination';
@@ -27,7 +27,7 @@ import { rankings, RankingLevel } from '../../domain/stats/rankings';
 import { countWarnings, listWarnings, WARNING_CASES_SHOWN, warningsComputedAt } from '../../domain/stats/warnings';
 import { WARNING_REASON } from '../../shared/labels';
 import { actorOf, type GraphQLContext } from '../context';
-import { fromGlobalId, optionalId, toConnection, toGlobalId } from '../relay';
+import { fromGlobalId, optionalId, PageArgsType, toConnection, toGlobalId } from '../relay';
 import {
   CategoryProgressType,
   DashboardBaseType,
@@ -270,12 +270,11 @@ export class WarningLetterResolver {
   })
   async warningLetters(
     @Ctx() ctx: GraphQLContext,
+    @Args() page: PageArgsType,
     @Arg('month', () => String, { nullable: true, description: 'Only letters about this month (YYYY-MM).' }) month?: string,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 100 (default 20).' }) first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page.' }) after?: string,
   ) {
     const m = month == null ? null : parseMonth(month, ctx.services.clock.now());
-    return toConnection(await listWarningLetters(ctx.em, actorOf(ctx), m, { first, after }));
+    return toConnection(await listWarningLetters(ctx.em, actorOf(ctx), m, page));
   }
 
   @Heavy()

@@ -1,4 +1,4 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { UnitKind } from '../../entities';
 import type { OfficerRow, UnitRow } from '../../domain/read/rows';
 import { OfficerType } from '../types/officer.type';
@@ -6,17 +6,8 @@ import { canReadUnit, requireOfficer } from '../../domain/access/access';
 import { pageSize } from '../../domain/pagination';
 import { getUnit, listUnits } from '../../domain/registry/unit.service';
 import { actorOf, type GraphQLContext } from '../context';
-import { fromGlobalId, optionalId, orNull, toConnection, toGlobalId } from '../relay';
+import { fromGlobalId, optionalId, orNull, PageArgsType, toConnection, toGlobalId } from '../relay';
 import { UnitConnection, UnitFilter, UnitType } from '../types/unit.type';
-
-@ArgsType()
-export class ForwardPageArgs {
-  @Field(() => Int, { nullable: true, description: 'How many items, 0 to 100 (default 20).' })
-  first?: number;
-
-  @Field(() => String, { nullable: true, description: 'Start after this cursor (pageInfo.endCursor of the previous page).' })
-  after?: string;
-}
 
 @Resolver(() => UnitType)
 export class UnitResolver {
@@ -33,7 +24,7 @@ export class UnitResolver {
   @Query(() => UnitConnection, { description: 'Units in your jurisdiction, ordered by code.' })
   async units(
     @Ctx() ctx: GraphQLContext,
-    @Args() page: ForwardPageArgs,
+    @Args() page: PageArgsType,
     @Arg('filter', () => UnitFilter, { nullable: true, description: 'Conditions on the units.' }) filter?: UnitFilter,
   ) {
     const actor = requireOfficer(actorOf(ctx));

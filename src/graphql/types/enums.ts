@@ -12,6 +12,7 @@ import {
   UnitKind,
 } from '../../entities';
 import { CaseOrderField, SortDirection } from '../../domain/cases/case.query';
+import { WORKFLOW, type Action } from '../../domain/cases/workflow';
 
 registerEnumType(UnitKind, {
   name: 'UnitKind',
@@ -158,4 +159,30 @@ registerEnumType(SortDirection, {
   name: 'SortDirection',
   description: 'Sort direction.',
   valuesConfig: { ASC: { description: 'Smallest or earliest first.' }, DESC: { description: 'Largest or latest first.' } },
+});
+
+/** The workflow's own actions under GraphQL names (accept → ACCEPT, extendDeadline → EXTEND_DEADLINE). */
+const ACTION_MUTATION: Record<Action, string> = {
+  accept: 'acceptCase (受理)',
+  reject: 'rejectCase (不予受理)',
+  assign: 'assignCase (交办)',
+  start: 'startCase (开始办理)',
+  resolve: 'resolveCase (办结)',
+  close: 'closeCase (销号, without a return visit)',
+  reopen: 'reopenCase (重办)',
+  escalate: 'escalateCase (上报)',
+  supervise: 'superviseCase (督办)',
+  extendDeadline: 'extendDeadline (延期)',
+  merge: 'mergeCase (合并)',
+  note: 'addCaseNote (备注 and the petition steps)',
+  returnVisit: 'recordReturnVisit (回访)',
+};
+export const CaseAction = Object.fromEntries((Object.keys(WORKFLOW) as Action[]).map((a) => [a.replace(/[A-Z]/g, (m) => `_${m}`).toUpperCase(), a])) as Record<
+  string,
+  Action
+>;
+registerEnumType(CaseAction, {
+  name: 'CaseAction',
+  description: 'A step of the workflow an officer may take on a case (Case.availableActions), and the mutation that takes it.',
+  valuesConfig: Object.fromEntries(Object.entries(CaseAction).map(([name, action]) => [name, { description: ACTION_MUTATION[action] }])),
 });

@@ -28,7 +28,6 @@ export const PushRecipient = createUnionType({
   description: 'A chat message (推送) to an officer or a resident, queued with the change that caused it and delivered later.',
 })
 export class PushType extends Node {
-
   @Field({
     description:
       'What it is about: case.status, case.return_visit, case.assigned, case.emergency, case.supervised, case.escalated, case.visit_unanswered, digest.daily or report.weekly.',

@@ -257,9 +257,12 @@ export class LetterFindingType {
   target!: number;
 }
 
-@ObjectType('WarningLetter', { simpleResolvers: true, implements: Node, description: 'A risk warning letter (风险提示函) to a region below target in a month.' })
+@ObjectType('WarningLetter', {
+  simpleResolvers: true,
+  implements: Node,
+  description: 'A risk warning letter (风险提示函) to a region below target in a month.',
+})
 export class WarningLetterType extends Node {
-
   @Field(() => UnitType, { description: 'The region it was sent to.' })
   region!: unknown;
 
