@@ -5,6 +5,7 @@ import type { Actor, Clock } from '../domain/access/actor';
 import { DomainError } from '../domain/errors';
 import { checkDeadline } from './guard.middleware';
 import { loadChildren } from '../domain/registry/unit.service';
+import { loadUnitOfficers } from '../domain/registry/officer.service';
 import { loadRepeatedPetition, loadSimilarCases } from '../domain/cases/case-steps.service';
 import { verifyTrails, type BrokenTrail } from '../domain/cases/trail.service';
 import { lookupsIn } from '../domain/cases/case-change';
@@ -45,6 +46,7 @@ export function createLoaders(
   );
   const childLoaders = new Map<string, DataLoader<number, UnitRow[]>>();
   const eventLoaders = new Map<number, DataLoader<number, EventPage>>();
+  const officerLoaders = new Map<number, DataLoader<number, OfficerRow[]>>();
   return {
     unit,
     case: new DataLoader<number, CaseRow | undefined>(guarded((ids) => source.cases(ids))),
@@ -71,6 +73,15 @@ export function createLoaders(
       if (!loader) {
         loader = new DataLoader<number, UnitRow[]>(guarded((ids) => loadChildren(em, actor(), ids, { first, kind })));
         childLoaders.set(key, loader);
+      }
+      return loader;
+    },
+    /** Active officers of units (whom to assign to), one loader per page size. */
+    unitOfficers(first: number): DataLoader<number, OfficerRow[]> {
+      let loader = officerLoaders.get(first);
+      if (!loader) {
+        loader = new DataLoader<number, OfficerRow[]>(guarded((ids) => loadUnitOfficers(em, actor(), ids, first)));
+        officerLoaders.set(first, loader);
       }
       return loader;
     },

@@ -45,6 +45,13 @@ const LISTS: ListCase[] = [
     query: `query(${PAGE_VARS}) { list: cases(${PAGE_ARGS}, orderBy: {field: NUMBER, direction: DESC}) { ${SELECT} } }`,
     path: (d) => d.list,
   },
+  {
+    name: 'cases by the deadline in force',
+    who: 'admin',
+    query: `query(${PAGE_VARS}) { list: cases(${PAGE_ARGS}, orderBy: {field: DEADLINE, direction: ASC}) { ${SELECT} } }`,
+    path: (d) => d.list,
+  },
+  { name: 'an officer’s own pushes', who: 'offA1', query: `query(${PAGE_VARS}) { list: myPushes(${PAGE_ARGS}) { ${SELECT} } }`, path: (d) => d.list },
   { name: 'units', who: 'admin', query: `query(${PAGE_VARS}) { list: units(${PAGE_ARGS}) { ${SELECT} } }`, path: (d) => d.list },
   {
     name: 'a case’s trail',
@@ -80,6 +87,19 @@ beforeAll(async () => {
         payload: { caseId: c.id, number: c.number, title: c.title, status: CaseStatus.ACCEPTED },
         recipient: `resident:${resident.id}`,
         dedupeKey: `paging-${i}`,
+      })),
+      NOW,
+    ),
+  );
+  // And as many to an officer, for their own inbox.
+  await em.transactional((tx) =>
+    enqueue(
+      tx,
+      Object.values(cases).map((c, i) => ({
+        topic: 'case.assigned',
+        payload: { caseId: c.id, number: c.number, title: c.title, dueAt: c.dueAt.toISOString() },
+        recipient: `officer:${officers.offA1.id}`,
+        dedupeKey: `paging-officer-${i}`,
       })),
       NOW,
     ),

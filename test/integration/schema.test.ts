@@ -45,6 +45,7 @@ it('carries the contract queries and mutations', async () => {
   expect(isInputObjectType(filter) && Object.keys(filter.getFields()).sort()).toEqual([
     'assigneeId',
     'kind',
+    'mine',
     'overdue',
     'priority',
     'reportedAfter',

@@ -117,6 +117,16 @@ export function caseScopeSql(actor: OfficerActor, alias: string): [string, strin
   return [`(${alias}.unit_path like ? or ${alias}.handling_path like ?)`, [prefix, prefix]];
 }
 
+/**
+ * The officer's own work (待办) among cases aliased `alias`: those assigned to them, and, for
+ * officers and above, those handled at their own unit that nobody is assigned to yet (to accept,
+ * assign or take). Grid workers work only what is assigned to them.
+ */
+export function ownWorkSql(actor: OfficerActor, alias: string): [string, number[]] {
+  if (!hasRole(actor, OfficerRole.OFFICER)) return [`${alias}.assignee_id = ?`, [actor.id]];
+  return [`${alias}.assignee_id = ? or (${alias}.assignee_id is null and ${alias}.handling_unit_id = ?)`, [actor.id, actor.unitId]];
+}
+
 /** SQL condition restricting units aliased `alias` to the actor's subtree. */
 export function unitScopeSql(actor: OfficerActor, alias: string): [string, string[]] {
   return [`${alias}.path like ?`, [likePrefix(actor.unitPath)]];

@@ -3,11 +3,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { CaseKind, CasePriority, CaseStatus, SupervisionLevel } from '../../entities';
 import { selectRows } from '../read/load';
 import { CASE_ROW, EVENT_ROW, type CaseRow, type EventRow } from '../read/rows';
-import { canReadCase, canReadUnit, caseScopeSql, likePrefix, requireOfficer, likeContains } from '../access/access';
+import { canReadCase, ownWorkSql, canReadUnit, caseScopeSql, likePrefix, requireOfficer, likeContains } from '../access/access';
 import type { Actor } from '../access/actor';
 import { badInput, notFound } from '../errors';
 import { decodeCursor, encodeCursor, keyset, pageWindow, windowPage, type Page, type PageArgs } from '../pagination';
-import { overdueSql } from '../time/supervision';
+import { deadlineKey, deadlineKeySql, overdueSql } from '../time/supervision';
 
 /** The cases filter of the API; list fields match any of their values. */
 export interface CaseFilter {
@@ -17,6 +17,11 @@ export interface CaseFilter {
   /** Cases that happened at this unit or anywhere under it. */
   unitId?: number | null;
   assigneeId?: number | null;
+  /**
+   * The officer's own work (待办): cases assigned to them, and, for officers and above, cases
+   * handled at their own unit that nobody is assigned to.
+   */
+  mine?: boolean | null;
   overdue?: boolean | null;
   supervisionLevel?: SupervisionLevel[] | null;
   reportedAfter?: Date | null;
@@ -30,6 +35,7 @@ export enum CaseOrderField {
   DUE_AT = 'DUE_AT',
   UPDATED_AT = 'UPDATED_AT',
   NUMBER = 'NUMBER',
+  DEADLINE = 'DEADLINE',
 }
 
 export enum SortDirection {
@@ -44,11 +50,14 @@ export interface CaseOrder {
 
 export const DEFAULT_CASE_ORDER: CaseOrder = { field: CaseOrderField.REPORTED_AT, direction: SortDirection.DESC };
 
-const ORDER_COLUMN: Record<CaseOrderField, { column: string; prop: 'reportedAt' | 'dueAt' | 'updatedAt' | 'number' }> = {
-  REPORTED_AT: { column: 'reported_at', prop: 'reportedAt' },
-  DUE_AT: { column: 'due_at', prop: 'dueAt' },
-  UPDATED_AT: { column: 'updated_at', prop: 'updatedAt' },
-  NUMBER: { column: 'number', prop: 'number' },
+/** Each order's sort key, in SQL and as read from a case (the cursor carries it). */
+const ORDER_KEY: Record<CaseOrderField, { sql: string; of: (c: CaseRow) => Date | string }> = {
+  REPORTED_AT: { sql: 'c.reported_at', of: (c) => c.reportedAt },
+  DUE_AT: { sql: 'c.due_at', of: (c) => c.dueAt },
+  UPDATED_AT: { sql: 'c.updated_at', of: (c) => c.updatedAt },
+  NUMBER: { sql: 'c.number', of: (c) => c.number },
+  // The deadline in force: overdue cases first, then the soonest; cases whose clock stopped last.
+  DEADLINE: { sql: deadlineKeySql('c'), of: deadlineKey },
 };
 
 const CASE_NUMBER = /^SL\d{8,}$/i;
@@ -112,6 +121,7 @@ export async function listCases(em: EntityManager, actor: Actor, filter: CaseFil
   if (filter.priority?.length) where.add('c.priority = any(?)', [filter.priority]);
   if (filter.supervisionLevel?.length) where.add('c.supervision_level = any(?)', [filter.supervisionLevel]);
   if (filter.assigneeId != null) where.add('c.assignee_id = ?', [filter.assigneeId]);
+  if (filter.mine) where.add(...ownWorkSql(officer, 'c'));
   if (filter.unitId != null) {
     const [unit] = await query<{ path: string }>(em, 'select path from units where id = ?', [filter.unitId]);
     if (!unit || !canReadUnit(officer, unit)) throw notFound('Unit');
@@ -138,17 +148,17 @@ export async function listCases(em: EntityManager, actor: Actor, filter: CaseFil
   const matching = where.clone();
   sample ??= matching;
 
-  const { column, prop } = ORDER_COLUMN[order.field];
+  const key = ORDER_KEY[order.field];
   const orderKey = `case:${order.field}:${order.direction}`;
   const dir = order.direction === SortDirection.DESC ? 'desc' : 'asc';
   const { cmp, order: read } = keyset(w, dir);
   if (w.cursor) {
     const [value, id] = decodeCursor(w.cursor, orderKey, [order.field === CaseOrderField.NUMBER ? 'text' : 'timestamp', 'int'], w.argument);
-    where.add(`(c.${column}, c.id) ${cmp} (?, ?)`, [value, id]);
+    where.add(`(${key.sql}, c.id) ${cmp} (?, ?)`, [value, id]);
   }
-  const rows = await selectRows(em, CASE_ROW, 'c', `where ${where.text()} order by c.${column} ${read}, c.id ${read} limit ?`, [...where.params, w.size + 1]);
+  const rows = await selectRows(em, CASE_ROW, 'c', `where ${where.text()} order by ${key.sql} ${read}, c.id ${read} limit ?`, [...where.params, w.size + 1]);
   const keyOf = (c: CaseRow) => {
-    const v = c[prop];
+    const v = key.of(c);
     return v instanceof Date ? v.toISOString() : v;
   };
   return {

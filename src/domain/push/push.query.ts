@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OfficerRole, PushState } from '../../entities';
 import { logger } from '../../logger';
-import { likePrefix, requireRole } from '../access/access';
+import { likePrefix, requireOfficer, requireRole } from '../access/access';
 import type { Actor, OfficerActor } from '../access/actor';
 import { badInput, notFound } from '../errors';
 import { decodeCursor, encodeCursor, keyset, pageWindow, windowPage, type Page, type PageArgs } from '../pagination';
@@ -165,5 +165,60 @@ export async function retryPush(em: EntityManager, actor: Actor, id: string, now
     await requeueDeadLetter(tx, push.id, now);
     logger.info(`push ${push.id} (${push.topic}) put back in the queue by officer ${officer.id}`);
     return findPush(tx, officer, push.id);
+  });
+}
+
+/*
+ * The workbench's inbox (消息): an officer's own pushes. The workbench is a delivery channel of its
+ * own: a push is unread until the officer has seen it there or it went out on their chat, so an
+ * officer with no chat bound still gets every assignment, reminder, urge and digest. Pushes not due
+ * yet (a reminder for later) and pushes dropped before sending (the case moved on) are not shown.
+ */
+
+const OWN = `o.recipient = ? and o.available_at <= ? and o.status <> '${PushState.DROPPED}'`;
+const UNREAD = `o.status in ('${PushState.PENDING}', '${PushState.DEAD}')`;
+
+/** The officer's own pushes, newest first. */
+export async function listOwnPushes(em: EntityManager, actor: Actor, args: PageArgs, now: Date): Promise<Page<PushView>> {
+  const me = requireOfficer(actor);
+  const w = pageWindow(args);
+  const { cmp, order } = keyset(w, 'desc');
+  const params: unknown[] = [`officer:${me.id}`, now];
+  let where = OWN;
+  if (w.cursor) {
+    const [id] = decodeCursor(w.cursor, ORDER, ['text'], w.argument);
+    if (!ROW_ID.test(String(id))) throw badInput(`${w.argument} is not a cursor from this list`, { argument: w.argument });
+    where += ` and o.id ${cmp} ?`;
+    params.push(id);
+  }
+  const rows = await em.execute<Row[]>(`select ${COLUMNS} ${FROM} where ${where} order by o.id ${order} limit ?`, [...params, w.size + 1]);
+  return {
+    ...windowPage(rows.map(toView), w, (n) => encodeCursor(ORDER, [n.id])),
+    totalCount: async () => Number((await em.execute<{ n: string }[]>(`select count(*) n from outbox o where ${OWN}`, [`officer:${me.id}`, now]))[0].n),
+  };
+}
+
+/** How many of the officer's pushes they have not seen yet. */
+export async function unreadPushCount(em: EntityManager, actor: Actor, now: Date): Promise<number> {
+  const me = requireOfficer(actor);
+  const [{ n }] = await em.execute<{ n: string }[]>(`select count(*) n from outbox o where ${OWN} and ${UNREAD}`, [`officer:${me.id}`, now]);
+  return Number(n);
+}
+
+/**
+ * The officer has seen their pushes up to `upTo` (a push number) in the workbench: those still
+ * unread count as delivered now, and a chat send still pending for them is not made. Returns how
+ * many were marked and how many stay unread. One transaction.
+ */
+export async function acknowledgePushes(em: EntityManager, actor: Actor, upTo: string, now: Date): Promise<{ marked: number; unread: number }> {
+  const me = requireOfficer(actor);
+  if (!ROW_ID.test(upTo)) throw badInput(`"${upTo.slice(0, 64)}" is not a push number: use Push.number`, { argument: 'upTo' });
+  return em.transactional(async (tx) => {
+    const marked = await tx.execute<{ id: string }[]>(
+      `update outbox o set status = '${PushState.DELIVERED}', delivered_at = ?, claimed_until = null, reason = null
+       where ${OWN} and ${UNREAD} and o.id <= ? returning o.id`,
+      [now, `officer:${me.id}`, now, upTo],
+    );
+    return { marked: marked.length, unread: await unreadPushCount(tx, actor, now) };
   });
 }

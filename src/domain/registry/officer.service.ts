@@ -2,7 +2,7 @@ import { query } from '../../db/sql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Officer, OfficerRole, Unit } from '../../entities';
-import { canReadUnit, inJurisdiction, maskPhone, requireOfficer, requireRole } from '../access/access';
+import { canReadUnit, inJurisdiction, likePrefix, maskPhone, requireOfficer, requireRole } from '../access/access';
 import type { Actor, OfficerActor } from '../access/actor';
 import { badInput, notFound } from '../errors';
 import { unlockPhone } from '../limits/login-throttle';
@@ -65,6 +65,26 @@ export async function getOfficer(em: EntityManager, actor: Actor, id: number): P
   const [unit] = await query<{ path: string }>(em, 'select path from units where id = ?', [officer.unitId]);
   if (!(officer.id === me.id || canReadUnit(me, unit))) throw notFound('Officer');
   return officer;
+}
+
+/**
+ * The active officers working at each unit (not below it), by name: whom a case there can
+ * be assigned to. Units outside the actor's jurisdiction list nobody. One statement for all units.
+ */
+export async function loadUnitOfficers(em: EntityManager, actor: Actor, unitIds: readonly number[], first: number): Promise<OfficerRow[][]> {
+  const me = requireOfficer(actor);
+  if (!unitIds.length) return [];
+  const rows = await query<Record<string, unknown>>(
+    em,
+    `select * from (
+       select ${OFFICER_ROW.columns('o')}, row_number() over (partition by o.unit_id order by o.name, o.id) as rn
+       from officers o join units u on u.id = o.unit_id
+       where o.unit_id = any(?) and o.active and u.path like ?
+     ) x where x.rn <= ? order by x.rn`,
+    [[...new Set(unitIds)], likePrefix(me.unitPath), first],
+  );
+  const officers = rows.map(({ rn: _rn, ...r }) => OFFICER_ROW.fromRaw(r));
+  return unitIds.map((id) => officers.filter((o) => o.unitId === id));
 }
 
 /** Officer phones are shown in full to the officer themself and to admins. */

@@ -49,6 +49,25 @@ export function isOverdue(c: LadderCase | Omit<LadderCase, 'reportedAt'>, now: D
   return deadline !== undefined && deadline < now;
 }
 
+/**
+ * ladderDeadline in SQL, as a sort key for "the soonest deadline first": the deadline in force of a
+ * running case; a case whose clock stopped sorts after every running one (its resolve deadline
+ * STOPPED_OFFSET_HOURS later, about a thousand years), so the key is never null and a keyset cursor can carry it as a time.
+ */
+export function deadlineKeySql(alias: string): string {
+  return `(case when ${alias}.status = '${CaseStatus.REPORTED}' then least(${alias}.accept_due_at, ${alias}.due_at)
+    when ${alias}.status in ${sqlStatuses(WORKED_STATUSES)} then ${alias}.due_at
+    else ${alias}.due_at + interval '${STOPPED_OFFSET_HOURS} hours' end)`;
+}
+
+/** deadlineKeySql in TypeScript: the same key for a case read from the database. */
+export function deadlineKey(c: LadderCase | Omit<LadderCase, 'reportedAt'>): Date {
+  return ladderDeadline(c as LadderCase) ?? new Date(c.dueAt.getTime() + STOPPED_OFFSET_HOURS * HOUR);
+}
+
+/** Hours (exact, unlike years) by which a stopped case's sort key trails its resolve deadline. */
+const STOPPED_OFFSET_HOURS = 1000 * 365 * 24;
+
 /** isOverdue in SQL, for cases `alias`; takes three parameters, each the instant to judge at. */
 export function overdueSql(alias: string): string {
   return `((${alias}.status = '${CaseStatus.REPORTED}' and (${alias}.accept_due_at < ? or ${alias}.due_at < ?))

@@ -6,7 +6,7 @@ import { loadEventsWindow } from '../../domain/read/load';
 import type { CaseRow, OfficerRow, UnitRow } from '../../domain/read/rows';
 import { CaseEventConnection } from '../types/event.type';
 import { DEFAULT_CASE_ORDER, getCase, listCases } from '../../domain/cases/case.query';
-import { isOverdue } from '../../domain/time/supervision';
+import { isOverdue, ladderDeadline } from '../../domain/time/supervision';
 import { availableActions, type Action } from '../../domain/cases/workflow';
 import { CaseAction } from '../types/enums';
 import { notFound } from '../../domain/errors';
@@ -72,6 +72,15 @@ export class CaseResolver {
   @FieldResolver(() => Boolean, { description: 'Past its accept or resolve deadline and not yet resolved.' })
   overdue(@Root() c: CaseRow, @Ctx() ctx: GraphQLContext): boolean {
     return isOverdue(c, ctx.services.clock.now());
+  }
+
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description:
+      'The deadline in force: acceptDueAt (or dueAt, if earlier) until accepted, then dueAt until resolved; null once the clock has stopped. overdue means it has passed.',
+  })
+  deadline(@Root() c: CaseRow): Date | null {
+    return ladderDeadline(c) ?? null;
   }
 
   @Bounded(Object.keys(CaseAction).length)

@@ -1,13 +1,22 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { CaseRow, OfficerRow } from '../../domain/read/rows';
 import { canReadCase, requireOfficer } from '../../domain/access/access';
-import { listPushes, retryPush, type PushView } from '../../domain/push/push.query';
+import { acknowledgePushes, listOwnPushes, listPushes, retryPush, unreadPushCount, type PushView } from '../../domain/push/push.query';
 import { residentView } from '../../domain/access/access';
 import { actorOf, type GraphQLContext } from '../context';
 import { fromGlobalId, optionalId, PageArgsType, toConnection, toGlobalId } from '../relay';
 import { CaseType } from '../types/case.type';
 import { ResidentType } from '../types/officer.type';
-import { PushConnection, PushFilterInput, PushRecipient, PushType, RetryPushInput, RetryPushPayload } from '../types/push.type';
+import {
+  AcknowledgePushesInput,
+  AcknowledgePushesPayload,
+  PushConnection,
+  PushFilterInput,
+  PushRecipient,
+  PushType,
+  RetryPushInput,
+  RetryPushPayload,
+} from '../types/push.type';
 
 @Resolver(() => PushType)
 export class PushResolver {
@@ -33,6 +42,30 @@ export class PushResolver {
     @Arg('input', () => RetryPushInput, { description: 'Which push.' }) input: RetryPushInput,
   ): Promise<{ push: PushView }> {
     return { push: await retryPush(ctx.em, actorOf(ctx), String(fromGlobalId(input.id, 'Push').id), ctx.services.clock.now()) };
+  }
+
+  @Query(() => PushConnection, {
+    description:
+      'Every officer: your own pushes (消息), newest first — assignments, reminders, urges, digests — whether or not you have a chat bound. Pushes due later and those dropped before sending are left out.',
+  })
+  async myPushes(@Ctx() ctx: GraphQLContext, @Args() page: PageArgsType) {
+    return toConnection(await listOwnPushes(ctx.em, actorOf(ctx), page, ctx.services.clock.now()));
+  }
+
+  @Query(() => Int, { description: 'Every officer: how many of your pushes you have not seen yet (in the workbench or on your chat).' })
+  async unreadPushCount(@Ctx() ctx: GraphQLContext): Promise<number> {
+    return unreadPushCount(ctx.em, actorOf(ctx), ctx.services.clock.now());
+  }
+
+  @Mutation(() => AcknowledgePushesPayload, {
+    description:
+      'Every officer: you have seen your pushes up to this one (the workbench sends it after showing them). They count as delivered; a chat send still pending for them is not made.',
+  })
+  async acknowledgePushes(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('input', () => AcknowledgePushesInput, { description: 'The newest push shown.' }) input: AcknowledgePushesInput,
+  ): Promise<AcknowledgePushesPayload> {
+    return acknowledgePushes(ctx.em, actorOf(ctx), input.upTo, ctx.services.clock.now());
   }
 
   @FieldResolver(() => ID, { description: 'Global id; pass it to retryPush or node(id).' })

@@ -64,6 +64,19 @@ export class UnitResolver {
     return unit.responsibleOfficerId != null ? ((await ctx.loaders.officer.load(unit.responsibleOfficerId)) ?? null) : null;
   }
 
+  @FieldResolver(() => [OfficerType], {
+    description:
+      'Active officers working at this unit itself (not below it), by name: whom its cases can be assigned to. Phones masked as Officer.phone says; empty outside your jurisdiction.',
+  })
+  async officers(
+    @Root() unit: UnitRow,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('first', () => Int, { nullable: true, description: 'At most this many, 0 to 100 (default 20).' }) first?: number,
+  ): Promise<OfficerRow[]> {
+    requireOfficer(actorOf(ctx));
+    return ctx.loaders.unitOfficers(pageSize({ first })).load(unit.id);
+  }
+
   @FieldResolver(() => [UnitType], { description: 'Units directly under this one that you may see, ordered by code.' })
   async children(
     @Root() unit: UnitRow,

@@ -115,6 +115,12 @@ export class CaseFilterInput {
   @Field(() => ID, { nullable: true, description: 'Only cases assigned to this officer.' })
   assigneeId?: string;
 
+  @Field({
+    nullable: true,
+    description: 'true: only your own work (待办) — cases assigned to you and, for officers and above, cases handled at your unit that nobody is assigned to.',
+  })
+  mine?: boolean;
+
   @Field({ nullable: true, description: 'true: only overdue cases; false: only cases on time.' })
   overdue?: boolean;
 

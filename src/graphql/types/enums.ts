@@ -152,6 +152,10 @@ registerEnumType(CaseOrderField, {
     DUE_AT: { description: 'The resolve deadline.' },
     UPDATED_AT: { description: 'The last change.' },
     NUMBER: { description: 'The case number.' },
+    DEADLINE: {
+      description:
+        'The deadline in force (Case.deadline): ascending puts overdue cases first, then the soonest; cases whose clock has stopped (resolved, closed, …) come after every running one.',
+    },
   },
 });
 

@@ -81,3 +81,18 @@ export class RetryPushPayload {
   @Field(() => PushType, { description: 'The push, PENDING again with its attempts reset: the next delivery run sends it.' })
   push!: unknown;
 }
+
+@InputType({ description: 'How far the workbench has shown your pushes.' })
+export class AcknowledgePushesInput {
+  @Field(() => String, { description: 'Push.number of the newest push shown: it and every older one of yours count as read.' })
+  upTo!: string;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'Result of acknowledgePushes.' })
+export class AcknowledgePushesPayload {
+  @Field(() => Int, { description: 'How many were unread and are now read (delivered).' })
+  marked!: number;
+
+  @Field(() => Int, { description: 'How many of your pushes stay unread.' })
+  unread!: number;
+}
