@@ -102,15 +102,23 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
   if (config.webChatEnabled) app.use(chatPageRouter());
   // Everything below needs the database: admitted to the server's share first.
   app.use(admitToServer(fairShare, chat.messages.busy()));
-  // Case photos for officers, by bearer token like GraphQL.
-  app.use(photoRouter(orm, { uploadDir: config.uploadDir, jwtSecret: tokenSecret, actors }));
+  // Photo bodies arriving at once, from the web chat and the workbench together.
+  const budget = new UploadBudget({ perAddress: 1, totalBytes: config.uploadInFlightBytes });
+  // Case photos for officers (read and add), by bearer token like GraphQL.
+  app.use(
+    photoRouter(orm, {
+      uploadDir: config.uploadDir,
+      jwtSecret: tokenSecret,
+      actors,
+      upload: { clock, maxBytes: chat.maxPhotoBytes, budget, minBytesPerSecond: config.uploadMinBytesPerSecond },
+    }),
+  );
   app.use(ledgerRouter(orm, { jwtSecret: tokenSecret, actors, clock, maxRunning: config.ledger.exports, minBytesPerSecond: config.ledger.minBytesPerSecond }));
   app.use(letterRouter(orm, { jwtSecret: tokenSecret, actors }));
   // Photos of crashed requests and of dialogs that ended without a report: at start, then every 15 minutes.
   // (Test apps share the developer's uploads directory with throw-away databases: their tests sweep explicitly.)
   if (config.env !== 'test') chat.startSweeper(15 * 60_000);
   if (config.webChatEnabled) {
-    const budget = new UploadBudget({ perAddress: 1, totalBytes: config.uploadInFlightBytes });
     app.use(webChatRouter(chat, orm, clock, { budget, minBytesPerSecond: config.uploadMinBytesPerSecond }));
   }
   app.use(

@@ -140,3 +140,53 @@ it('answers 404 for a document recorded by its details only (no file stored)', a
   expect(doc.url).toMatch(/^\/cases\/[^/]+\/photos\/[0-9a-f-]{36}$/);
   expect((await get(doc.url, token)).status).toBe(404);
 });
+
+describe('an officer adds a photo from the phone (POST /cases/:id/photos)', () => {
+  const post = (c: Case, body: Buffer, token?: string, type = 'image/jpeg', query = '') =>
+    fetch(`${t.app.url}/cases/${toGlobalId('Case', c.id)}/photos${query}`, {
+      method: 'POST',
+      headers: { 'content-type': type, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body,
+    });
+
+  it('stores it, records it on the trail as a note with the photo, and serves it back', async () => {
+    const token = await t.app.login('offA1');
+    const res = await post(inA, JPEG, token, 'image/jpeg', `?note=${encodeURIComponent('整改后现场')}`);
+    expect(res.status).toBe(201);
+    const body = await res.json();
+    expect(body.attachment).toMatchObject({ mimeType: 'image/jpeg', size: JPEG.length, url: expect.stringMatching(/^\/cases\/.+\/photos\/[0-9a-f-]{36}$/) });
+    expect(typeof body.version).toBe('number');
+    const back = await get(body.attachment.url, token);
+    expect(back.status).toBe(200);
+    expect(Buffer.from(await back.arrayBuffer())).toEqual(JPEG);
+
+    const trail = await t.app.gql(
+      'query($id: ID!) { node(id: $id) { ... on Case { version attachments { id } events(last: 1) { edges { node { type note actor { name } } } } } } }',
+      { id: toGlobalId('Case', inA.id) },
+      token,
+    );
+    expect(trail.data.node.version).toBe(body.version);
+    expect(trail.data.node.attachments.map((a: { id: string }) => a.id)).toContain(body.attachment.id);
+    expect(trail.data.node.events.edges[0].node).toEqual({ type: 'NOTE', note: '整改后现场', actor: { name: 'offA1' } });
+    // The uploads ledger knows the file, attached to the case, so no sweep takes it for an orphan.
+    const [row] = await t.db.orm.em.fork().execute('select case_id from chat_uploads where id = ?', [body.attachment.id]);
+    expect(row.case_id).toBe(inA.id);
+  });
+
+  it('refuses what is not a photo, cases out of reach and missing tokens, leaving nothing behind', async () => {
+    const before = await t.db.orm.em.fork().execute('select count(*)::int as n from chat_uploads');
+    const token = await t.app.login('offA1');
+    // A page that calls itself a JPEG is still a page.
+    const fake = await post(inA, Buffer.from('<html><script>alert(1)</script></html>'), token);
+    expect(fake.status).toBe(415);
+    expect((await fake.json()).error).toMatch(/JPEG, PNG or WebP/);
+    expect((await post(inB, JPEG, token)).status).toBe(404);
+    expect((await post(inA, JPEG)).status).toBe(401);
+    expect((await post(inA, JPEG, token, 'image/jpeg', `?note=${'长'.repeat(201)}`)).status).toBe(400);
+    // A body larger than any photo is refused before it is read.
+    const huge = await post(inA, Buffer.alloc(30 * 1024 * 1024, 0xff), token);
+    expect(huge.status).toBe(413);
+    const after = await t.db.orm.em.fork().execute('select count(*)::int as n from chat_uploads');
+    expect(after[0].n).toBe(before[0].n);
+  });
+});

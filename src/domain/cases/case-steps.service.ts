@@ -19,6 +19,8 @@ export interface StepAttachment {
   name: string;
   mimeType: string;
   size: number;
+  /** The stored file's id, when the file itself was uploaded (the officers' photo route); never from an API client. */
+  storedId?: string;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function addCaseNote(
     if (!a.name.trim() || a.name.length > 200 || !/^[\w.+-]+\/[\w.+-]+$/.test(a.mimeType) || !Number.isInteger(a.size) || a.size < 0) {
       throw badInput(`attachment "${a.name.slice(0, 50)}" needs a name, a MIME type like application/pdf and a size in bytes`);
     }
-    return { id: randomUUID(), name: a.name.trim(), mimeType: a.mimeType, size: a.size, addedAt: now.toISOString() };
+    return { id: a.storedId ?? randomUUID(), name: a.name.trim(), mimeType: a.mimeType, size: a.size, addedAt: now.toISOString() };
   });
   return change(em, actor, ref, 'note', now, async (c, { officer }) => {
     if (attachments.length) {
