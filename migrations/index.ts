@@ -14,6 +14,7 @@ import { Migration20261130040000_regionBreaks } from './Migration20261130040000_
 import { Migration20261130050000_statementStats } from './Migration20261130050000_statementStats';
 import { Migration20261130060000_regionCounts } from './Migration20261130060000_regionCounts';
 import { Migration20261202120000_sqlDefinitions } from './Migration20261202120000_sqlDefinitions';
+import { Migration20261202180000_logout } from './Migration20261202180000_logout';
 import { applyStatistics, type SqlRunner } from '../src/domain/stats/statistics';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs load the same files. */
@@ -33,6 +34,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130050000_statementStats', class: Migration20261130050000_statementStats },
   { name: 'Migration20261130060000_regionCounts', class: Migration20261130060000_regionCounts },
   { name: 'Migration20261202120000_sqlDefinitions', class: Migration20261202120000_sqlDefinitions },
+  { name: 'Migration20261202180000_logout', class: Migration20261202180000_logout },
 ];
 
 /**

@@ -137,7 +137,7 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
           lane: undefined,
           loaders: createLoaders(em, () => ctx.actor, undefined, limit),
           services: {
-            tokens: { secret: tokenSecret, ttlHours: config.tokenTtlHours, limits: config.loginLimits, refuseDemoPassword: config.env === 'production' },
+            tokens: { secret: tokenSecret, ttlHours: config.tokenTtlHours, limits: config.loginLimits, refuseDemoPassword: config.env === 'production', actors },
             clock,
             campaign: config.campaign,
             renderPush,

@@ -42,6 +42,10 @@ export class Officer {
   @Property({ default: true })
   active: boolean = true;
 
+  /** Tokens issued before this moment are refused (set when the officer logs out). */
+  @Property({ length: 3, nullable: true, hidden: true })
+  tokensValidAfter?: Date;
+
   @Property({ defaultRaw: 'now()' })
   createdAt: Date = new Date();
 }

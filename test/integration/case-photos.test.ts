@@ -146,7 +146,7 @@ describe('an officer adds a photo from the phone (POST /cases/:id/photos)', () =
     fetch(`${t.app.url}/cases/${toGlobalId('Case', c.id)}/photos${query}`, {
       method: 'POST',
       headers: { 'content-type': type, ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body,
+      body: new Uint8Array(body),
     });
 
   it('stores it, records it on the trail as a note with the photo, and serves it back', async () => {

@@ -280,3 +280,29 @@ it('lets an operator deactivate and reactivate an officer from the CLI', async (
   expect(unknown.code).toBe(1);
   expect(unknown.err).toMatch(/not found/);
 }, 120_000);
+
+it('logs an officer out everywhere: every token issued before is refused, a new login works', async () => {
+  const phone = OFFICERS.offB.phone;
+  const phoneToken = (await login(phone, PASSWORD, '10.9.0.1')).token!;
+  const desktopToken = (await login(phone, PASSWORD, '10.9.0.2')).token!;
+  const me = (token: string) => ctx.app.gql('{ me { name } cases(first: 1) { totalCount } }', undefined, token);
+  expect((await me(desktopToken)).data.me).toEqual({ name: 'offB' });
+
+  const out = await ctx.app.gql('mutation { logout }', undefined, phoneToken);
+  expect(out.errors).toBeUndefined();
+  expect(out.data.logout).toBe(true);
+  for (const token of [phoneToken, desktopToken]) {
+    const res = await me(token);
+    expect(res.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(res.errors?.[0].message).toMatch(/logged out/);
+  }
+  // Photos and other token routes refuse it too.
+  const photo = await fetch(`${ctx.app.url}/cases/${toGlobalId('Case', ctx.world.cases.b1a.id)}/photos/00000000-0000-4000-8000-000000000000`, {
+    headers: { authorization: `Bearer ${phoneToken}` },
+  });
+  expect(photo.status).toBe(401);
+  const again = (await login(phone, PASSWORD, '10.9.0.1')).token!;
+  expect((await me(again)).data.me).toEqual({ name: 'offB' });
+  // Logging out needs a login.
+  expect((await ctx.app.gql('mutation { logout }')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+});

@@ -9,6 +9,8 @@ export interface OfficerActor {
   readonly unitId: number;
   /** Path of the officer's unit, e.g. `/1/5/`: everything whose path starts with it is in scope. */
   readonly unitPath: string;
+  /** Tokens issued at or before this instant (ms since the epoch) are refused: the officer logged out then. */
+  readonly tokensValidAfter?: number;
 }
 
 /** Whoever is calling: an officer, or nobody yet. Residents act through the bot, never GraphQL. */

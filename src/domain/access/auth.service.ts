@@ -3,7 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { LoginOutcome, Officer } from '../../entities';
-import type { OfficerActor } from './actor';
+import type { Actor, OfficerActor } from './actor';
+import { requireOfficer } from './access';
 import type { ActorCache } from './actor-cache';
 import { badInput, DomainError, rateLimited, unauthenticated } from '../errors';
 import { recordLoginAttempt } from './login-audit';
@@ -26,6 +27,8 @@ export interface TokenSettings {
   limits?: LoginLimits;
   /** Production: the demo data set's published password opens no account, whatever the database holds. */
   refuseDemoPassword?: boolean;
+  /** This server's memory of who tokens belong to: a logout clears it at once (other servers hear of it from the database). */
+  actors?: ActorCache;
 }
 
 const ISSUER = 'sanling';
@@ -79,7 +82,8 @@ export async function login(
   await refundAddress(em, clientAddress);
   await audit(LoginOutcome.SUCCESS);
   const expiresAt = new Date(now.getTime() + settings.ttlHours * 3600_000);
-  const token = jwt.sign({ role: officer.role }, settings.secret, {
+  // `lms`: the millisecond of issue (wall-clock, like iat and exp), so a logout refuses exactly the tokens before it.
+  const token = jwt.sign({ role: officer.role, lms: Date.now() }, settings.secret, {
     subject: String(officer.id),
     issuer: ISSUER,
     audience: AUDIENCE,
@@ -97,25 +101,50 @@ export async function login(
  */
 export async function authenticate(em: EntityManager, secret: KeyObject, token: string, cache?: ActorCache): Promise<OfficerActor> {
   let officerId: number;
+  let issuedAt: number;
   try {
     const payload = jwt.verify(token, secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
     officerId = Number(typeof payload === 'object' ? payload.sub : NaN);
+    issuedAt = typeof payload === 'object' ? (typeof payload.lms === 'number' ? payload.lms : (payload.iat ?? 0) * 1000) : 0;
   } catch (err) {
     const expired = err instanceof jwt.TokenExpiredError;
     throw unauthenticated(expired ? 'Your session has expired: log in again' : 'Invalid token: log in again');
   }
   if (!Number.isSafeInteger(officerId)) throw unauthenticated('Invalid token: log in again');
   const cached = cache?.get(officerId);
-  if (cached) return cached;
+  if (cached) return stillValid(cached, issuedAt);
   const mark = cache?.mark() ?? 0;
-  const rows = await query<{ id: number; name: string; role: OfficerActor['role']; unit_id: number; path: string }>(
+  const rows = await query<{ id: number; name: string; role: OfficerActor['role']; unit_id: number; path: string; valid_after: Date | null }>(
     em,
-    'select o.id, o.name, o.role, o.unit_id, u.path from officers o join units u on u.id = o.unit_id where o.id = ? and o.active',
+    'select o.id, o.name, o.role, o.unit_id, u.path, o.tokens_valid_after as valid_after from officers o join units u on u.id = o.unit_id where o.id = ? and o.active',
     [officerId],
   );
   const row = rows[0];
   if (!row) throw unauthenticated('This account is no longer active');
-  const actor: OfficerActor = { type: 'officer', id: row.id, name: row.name, role: row.role, unitId: row.unit_id, unitPath: row.path };
+  const actor: OfficerActor = {
+    type: 'officer',
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    unitId: row.unit_id,
+    unitPath: row.path,
+    ...(row.valid_after ? { tokensValidAfter: new Date(row.valid_after).getTime() } : {}),
+  };
   cache?.set(actor, mark);
+  return stillValid(actor, issuedAt);
+}
+
+function stillValid(actor: OfficerActor, issuedAt: number): OfficerActor {
+  if (actor.tokensValidAfter !== undefined && issuedAt <= actor.tokensValidAfter) throw unauthenticated('You have logged out: log in again');
   return actor;
+}
+
+/**
+ * Logs the officer out everywhere: every token issued to them until now is refused from now on (a
+ * phone left behind, a shared device). Servers that keep who a token belongs to hear of it at once.
+ */
+export async function logout(em: EntityManager, actor: Actor, settings: Pick<TokenSettings, 'actors'>): Promise<void> {
+  const officer = requireOfficer(actor);
+  await em.execute('update officers set tokens_valid_after = ? where id = ?', [new Date(), officer.id]);
+  settings.actors?.invalidate(officer.id);
 }

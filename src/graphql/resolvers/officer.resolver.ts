@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { officerRowOf, type OfficerRow, type UnitRow } from '../../domain/read/rows';
 import { requireOfficer } from '../../domain/access/access';
-import { login } from '../../domain/access/auth.service';
+import { login, logout } from '../../domain/access/auth.service';
 import { listLoginAttempts } from '../../domain/access/login-audit';
 import { officerPhoneFor, setOfficerActive, unlockLogin } from '../../domain/registry/officer.service';
 import { issueBindingCode } from '../../domain/registry/officer-chat.service';
@@ -30,6 +30,15 @@ export class OfficerResolver {
     ctx.actor = result.actor;
     ctx.authError = undefined;
     return { ...result, officer: officerRowOf(result.officer) };
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      'Log out everywhere: every token issued to you until now is refused from now on (UNAUTHENTICATED), on this device and any other. Answers true.',
+  })
+  async logout(@Ctx() ctx: GraphQLContext): Promise<boolean> {
+    await logout(ctx.em, actorOf(ctx), ctx.services.tokens);
+    return true;
   }
 
   @Mutation(() => OfficerType, {
