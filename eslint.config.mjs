@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.data/', '.cache/', 'coverage/', 'test/artifacts/', 'src/web/*.js'] },
+  { ignores: ['dist/', 'node_modules/', '.data/', '.cache/', 'coverage/', 'test/artifacts/', 'src/web/*.js', 'src/workbench/gql/'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -24,7 +24,7 @@ import { healthRouter } from './web/health.route';
 import { photoRouter } from './web/photo.route';
 import { ledgerRouter } from './web/ledger.route';
 import { letterRouter } from './web/letter.route';
-import { chatPageRouter, dashboardRouter, explorerRouter } from './web/dashboard.route';
+import { chatPageRouter, dashboardRouter, explorerRouter, faviconRouter, workbenchRouter } from './web/dashboard.route';
 import { securityHeaders } from './web/headers';
 import { ConversationEngine } from '../bot/engine';
 import { webChatRouter } from '../bot/web.adapter';
@@ -86,6 +86,8 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
   app.use(healthRouter(orm, fairShare));
   // The command-centre page at /, and GraphiQL for browsers at GET /graphql (before Apollo).
   app.use(dashboardRouter());
+  app.use(workbenchRouter());
+  app.use(faviconRouter());
   app.use(explorerRouter({ introspection: config.introspection }));
   const chat = new ConversationEngine({
     orm,
@@ -137,7 +139,13 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
           lane: undefined,
           loaders: createLoaders(em, () => ctx.actor, undefined, limit),
           services: {
-            tokens: { secret: tokenSecret, ttlHours: config.tokenTtlHours, limits: config.loginLimits, refuseDemoPassword: config.env === 'production', actors },
+            tokens: {
+              secret: tokenSecret,
+              ttlHours: config.tokenTtlHours,
+              limits: config.loginLimits,
+              refuseDemoPassword: config.env === 'production',
+              actors,
+            },
             clock,
             campaign: config.campaign,
             renderPush,

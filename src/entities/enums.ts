@@ -176,3 +176,17 @@ export enum PushState {
   DEAD = 'DEAD',
   DROPPED = 'DROPPED',
 }
+
+/** Early-warning rules (监测预警). */
+export enum WarningRule {
+  /** Open safety or public-order hazards at one unit at or above the threshold. */
+  OPEN_HAZARDS = 'OPEN_HAZARDS',
+  /** Repeated petitions (重复信访): at one unit, or by one reporter, within the window. */
+  REPEATED_PETITIONS = 'REPEATED_PETITIONS',
+  /** An EMERGENCY case still open. */
+  OPEN_EMERGENCY = 'OPEN_EMERGENCY',
+  /** An overdue case under the city's listed supervision (挂牌督办). */
+  LISTED_OVERDUE = 'LISTED_OVERDUE',
+  /** A hazard and a petition or dispute at one unit within the window: trouble gathering. */
+  CLUSTER = 'CLUSTER',
+}

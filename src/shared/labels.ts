@@ -1,5 +1,5 @@
-import type { CaseEventType, CaseKind, CasePriority, CaseStatus, Escalation, ReturnVisitResult, SupervisionLevel } from '../entities';
-import type { WarningRule } from '../domain/stats/warnings';
+// The enums' own module, not the entities: the workbench's browser build reads these labels too.
+import type { CaseEventType, CaseKind, CasePriority, CaseStatus, Escalation, ReturnVisitResult, SupervisionLevel, WarningRule } from '../entities/enums';
 
 /*
  * The Chinese names of the product's enums, in one place for every transport. Kinds, return-visit

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import { projectRoot } from '../paths';
@@ -76,6 +76,51 @@ export function dashboardRouter(): Router {
   return router;
 }
 
+/** GET /favicon.svg: the product's icon, for every page. */
+export function faviconRouter(): Router {
+  const icon = asset('/favicon.svg', 'image/svg+xml', path.join(projectRoot(), 'src/web/favicon.svg'));
+  const router = Router();
+  router.get(icon.url, (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=86400').type(icon.type).send(icon.body);
+  });
+  return router;
+}
+
+/**
+ * GET /work: the officers' workbench (办件工作台), a single page built from src/workbench by Vite
+ * into dist/workbench (`npm start` builds it when stale). Its assets have content hashes in their
+ * names, so they are cached for good; the page itself is asked again every time. Read from disk
+ * at start; a server started without a build says how to make one.
+ */
+export function workbenchRouter(): Router {
+  const dir = path.join(projectRoot(), 'dist/workbench');
+  const router = Router();
+  let page: string | undefined;
+  const assets = new Map<string, Asset>();
+  try {
+    page = readFileSync(path.join(dir, 'index.html'), 'utf8');
+    for (const name of readdirSync(path.join(dir, 'assets'))) {
+      const type = name.endsWith('.js') ? 'js' : name.endsWith('.css') ? 'css' : undefined;
+      if (type) assets.set(name, asset(`/work/assets/${name}`, type, path.join(dir, 'assets', name)));
+    }
+  } catch {
+    page = undefined;
+  }
+  router.get(['/work', '/work/'], (_req, res) => {
+    if (!page) {
+      res.status(503).type('text').send('办件工作台尚未构建：请运行 npm run build:workbench（npm start 会自动构建）后重启服务。');
+      return;
+    }
+    sendPage(res, page);
+  });
+  router.get('/work/assets/:name', (req, res, next) => {
+    const a = assets.get(req.params.name);
+    if (!a) return next();
+    res.set('Cache-Control', YEAR).type(a.type).send(a.body);
+  });
+  return router;
+}
+
 /** A browser asking for the page itself: HTML accepted, and no query to run. */
 function wantsExplorer(req: Request): boolean {
   return req.query.query === undefined && (req.headers.accept ?? '').includes('text/html');
@@ -88,7 +133,7 @@ function explorerHtml(introspection: boolean, assets: Record<string, Asset>): st
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>三零 GraphQL API 调试台</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="${assets.css.versioned}">
 <style>
   html, body { height: 100%; margin: 0; }

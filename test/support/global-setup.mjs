@@ -1,5 +1,6 @@
 // Starts one embedded PostgreSQL for the whole run unless DATABASE_URL points at a server.
 // Test files each create their own database on it (test/support/db.ts).
+import { spawnSync } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -16,6 +17,9 @@ async function freePort() {
 }
 
 export default async function globalSetup() {
+  // The workbench is served from its bundle (a second or two to build when a source changed).
+  const built = spawnSync(process.execPath, ['src/cli/build-if-stale.mjs', '--only', 'workbench'], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('the workbench did not build (npm run build:workbench says why)');
   if (process.env.DATABASE_URL) {
     process.env.TEST_SERVER_URL = process.env.DATABASE_URL;
     return;

@@ -15,6 +15,7 @@ const ROOMS: [prefix: string, room: string][] = [
   ['src/server.ts', 'composition'],
   ['src/graphql/', 'graphql'],
   ['src/web/', 'web'],
+  ['src/workbench/', 'workbench'],
   ['bot/', 'bot'],
   ['src/jobs/', 'jobs'],
   ['src/cli/', 'cli'],
@@ -37,6 +38,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   composition: ['graphql', 'web', 'bot', 'jobs', 'seed', 'embedded', ...CORE],
   graphql: CORE,
   web: CORE,
+  // The browser app talks to the server over HTTP only; it shares the labels, nothing else.
+  workbench: ['shared'],
   bot: CORE,
   jobs: ['embedded', ...CORE],
   cli: ['seed', 'embedded', ...CORE],
@@ -59,7 +62,7 @@ function sources(dir: string): string[] {
   return readdirSync(path.join(ROOT, dir)).flatMap((name) => {
     const rel = `${dir}/${name}`;
     if (statSync(path.join(ROOT, rel)).isDirectory()) return sources(rel);
-    return /\.ts$/.test(name) && !name.endsWith('.d.ts') ? [rel] : [];
+    return /\.tsx?$/.test(name) && !name.endsWith('.d.ts') ? [rel] : [];
   });
 }
 
@@ -77,7 +80,7 @@ it('keeps every import within what its room may use', () => {
         .relative(ROOT, path.resolve(ROOT, path.dirname(file), spec))
         .split(path.sep)
         .join('/');
-      const to = roomOf(target) ?? roomOf(`${target}.ts`) ?? roomOf(`${target}/`);
+      const to = roomOf(target) ?? roomOf(`${target}.ts`) ?? roomOf(`${target}.tsx`) ?? roomOf(`${target}/`);
       if (to !== from && !MAY_IMPORT[from!].includes(to!)) crossings.push(`${file} (${from}) imports ${target} (${to})`);
     }
   }
@@ -92,4 +95,6 @@ it('catches a crossing (the check is not blind)', () => {
   expect(roomOf(`${target}.ts`)).toBe('graphql');
   expect(MAY_IMPORT.web.includes('graphql')).toBe(false);
   expect(MAY_IMPORT.domain.includes('shared')).toBe(false);
+  // The browser app cannot reach the server's code.
+  expect(MAY_IMPORT.workbench).toEqual(['shared']);
 });
