@@ -8,6 +8,9 @@ import { importStandards, parseStandardsCsv } from '../domain/registry/standards
 import { importUnits, parseUnitCsv } from '../domain/registry/unit-import';
 import { KEPT_FIGURES } from '../domain/stats/statistics';
 import { UsageError, withDatabase } from './run';
+import { JOBS } from '../jobs/jobs';
+import { runJob } from '../jobs/runner';
+import { localMinute, parseLocalTime } from '../domain/time/local-time';
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 
@@ -37,12 +40,21 @@ Commands:
       The officer can no longer log in, and their tokens are refused from their next request on.
   reactivate-officer --phone P
       Lets a deactivated officer log in again.
+  run-job NAME [--at TIME] [--force]
+      Runs a scheduled job now, as the worker would at TIME (default: now): ${JOBS.map((j) => j.name).join(', ')}.
+      TIME is Beijing time (2026-12-01 08:30, or a date for its midnight) or ISO 8601 with an offset;
+      a time in the future only outside production (to see a week of the supervision ladder in a demo).
+      Each job runs once per period (minute, day, week, month): a second run of the same period says so
+      and does nothing; --force runs it again, for the jobs where that is harmless
+      (${JOBS.filter((j) => j.repeatable)
+        .map((j) => j.name)
+        .join(', ')}).
 
 Uses DATABASE_URL, or the embedded database in DATA_DIR (default .data), like npm start.`;
 
 const [command, ...rest] = process.argv.slice(2);
 
-void withDatabase(USAGE, async (orm) => {
+void withDatabase(USAGE, async (orm, config) => {
   const em = orm.em.fork();
   switch (command) {
     case 'create-officer': {
@@ -166,6 +178,36 @@ void withDatabase(USAGE, async (orm) => {
         `Recounted the command-centre statistics: ${rows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s.${compare ? ` ${diff} rows differed from the kept ones.` : ''}`,
       );
       if (diff) process.exitCode = 1;
+      return;
+    }
+    case 'run-job': {
+      const { values, positionals } = parseArgs({ args: rest, options: { at: { type: 'string' }, force: { type: 'boolean' } }, allowPositionals: true });
+      const job = JOBS.find((j) => j.name === positionals[0]);
+      if (!job) throw new UsageError(`run-job needs a job name: one of ${JOBS.map((j) => j.name).join(', ')}`);
+      const real = new Date();
+      const at = values.at === undefined ? real : parseLocalTime(values.at);
+      if (!at) throw new UsageError(`--at "${values.at}" is not a time: write 2026-12-01 08:30 (Beijing time) or ISO 8601 with an offset`);
+      if (at.getTime() > real.getTime() + 60_000 && config.env === 'production') {
+        throw new UsageError('--at lies in the future: in production a job runs at the present or for a past time only');
+      }
+      if (values.force && !job.repeatable) {
+        throw new UsageError(
+          `--force is only for jobs that may run twice for a period (${JOBS.filter((j) => j.repeatable)
+            .map((j) => j.name)
+            .join(', ')}); ${job.name} would send its pushes or letters again`,
+        );
+      }
+      const period = job.period(at);
+      if (values.force) await em.execute('delete from job_runs where job = ? and period = ?', [job.name, period]);
+      const outcome = await runJob(orm, job, { now: () => at }, {}, config.campaign);
+      if (outcome.ran) console.log(`Ran ${job.name} for ${period} (at ${localMinute(at)} Beijing time): ${JSON.stringify(outcome.result)}`);
+      else {
+        const [done] = await em.execute<{ finished_at: Date | null }[]>('select finished_at from job_runs where job = ? and period = ?', [job.name, period]);
+        console.log(
+          `${job.name} already ran for ${period}${done?.finished_at ? ` (finished ${localMinute(new Date(done.finished_at))} Beijing time)` : ''}: nothing done.` +
+            (job.repeatable ? ' Add --force to run it again.' : ''),
+        );
+      }
       return;
     }
     default:

@@ -25,6 +25,8 @@ export interface JobDefinition {
   keepDays?: number;
   /** Also run when a worker starts (a fresh install shows its warnings without waiting for the first firing). */
   atStart?: boolean;
+  /** Running it again for a period it already ran in is harmless (`run-job --force` may). */
+  repeatable?: boolean;
   /** A run with this result did nothing worth a log line at info level. */
   idle?(result: Record<string, unknown>): boolean;
   /** pg-boss queue settings. */
@@ -39,6 +41,7 @@ export const JOBS: readonly JobDefinition[] = [
     period: minutePeriod,
     run: async ({ orm, now }) => ({ ...(await sweepDeadlines(orm, now)) }),
     keepDays: 7,
+    repeatable: true,
     idle: (r) => Object.values(r).every((v) => v === 0),
     // A missed minute is caught up by the next one; one waiting behind a long sweep is enough.
     queue: { policy: 'stately', retryLimit: 0, expireInSeconds: 600 },
@@ -64,6 +67,7 @@ export const JOBS: readonly JobDefinition[] = [
     run: async ({ em, now, campaign }) => ({ warnings: await refreshWarnings(em, now, campaign) }),
     atStart: true,
     keepDays: 2,
+    repeatable: true,
     idle: () => true,
     queue: { policy: 'stately', retryLimit: 0, expireInSeconds: 600 },
   },
@@ -81,6 +85,7 @@ export const JOBS: readonly JobDefinition[] = [
     cron: '0 3 * * *',
     period: dayPeriod,
     run: ({ em, now }) => houseKeeping(em, now),
+    repeatable: true,
     queue: { retryLimit: 5, retryDelay: 300, retryBackoff: true, expireInSeconds: 3600 },
   },
 ];

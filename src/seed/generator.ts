@@ -195,6 +195,37 @@ function buildUnits(scale: 'demo' | 'full', r: Rng) {
   return { rows, counties, townships, villages, orgs: places };
 }
 
+/** The demo county supervisors' phones: 13800000101 for the first county in the regions file, and on. */
+export function countySupervisorPhone(index: number): string {
+  return `1380000${pad(101 + index, 4)}`;
+}
+
+/** The statuses of the demo village's latest cases, newest first: one or two waiting in each state. */
+const OWN_WORK: CaseStatus[] = [
+  CaseStatus.REPORTED,
+  CaseStatus.ACCEPTED,
+  CaseStatus.ASSIGNED,
+  CaseStatus.IN_PROGRESS,
+  CaseStatus.RESOLVED,
+  CaseStatus.REPORTED,
+  CaseStatus.ASSIGNED,
+  CaseStatus.IN_PROGRESS,
+  CaseStatus.RESOLVED,
+  CaseStatus.CLOSED,
+];
+
+/**
+ * Emergencies move as real ones do: accepted within their half hour, handled within days. One left
+ * waiting or open for months is no history anyone has (and would be pushed up the chain every ten
+ * minutes), so an older one has moved on.
+ */
+function emergencyStatus(drawn: CaseStatus, ageDays: number): CaseStatus {
+  const accepted = drawn === CaseStatus.REPORTED && ageDays > 1 / 24 ? CaseStatus.ACCEPTED : drawn;
+  if (ageDays > 7 && [CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS].includes(accepted)) return CaseStatus.CLOSED;
+  if (ageDays > 3 && [CaseStatus.ACCEPTED, CaseStatus.ASSIGNED].includes(accepted)) return CaseStatus.IN_PROGRESS;
+  return accepted;
+}
+
 /** Generates the data set into an empty database (one transaction per stage). */
 export async function generate(em: EntityManager, opts: GenerateOptions): Promise<GenerateResult> {
   const say = opts.progress ?? (() => undefined);
@@ -234,6 +265,8 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
   let phoneSeq = 0;
   const nextPhone = () => `139${pad(++phoneSeq, 8)}`;
   DEMO_ACCOUNTS.forEach((a, i) => officerRows.push([a.name, a.phone, accountHashes?.[i] ?? hash, a.role, unitId.get(a.unit)]));
+  // A supervisor for each county (县级督导): county pushes, weekly status and warning letters have a reader.
+  tree.counties.forEach((c, i) => officerRows.push([`${c.name}综治督导`, countySupervisorPhone(i), hash, OfficerRole.SUPERVISOR, unitId.get(c.code)]));
   for (const tw of tree.townships) {
     officerRows.push([`${tw.name}综治中心${text.personName(r)}`, nextPhone(), hash, OfficerRole.OFFICER, unitId.get(tw.code)]);
   }
@@ -260,9 +293,16 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
        where o.unit_id = u.id`,
     );
   });
-  const officers = await em.execute<{ id: number; unit_id: number; role: string }[]>('select id, unit_id, role from officers');
+  const officers = await em.execute<{ id: number; unit_id: number; role: string; phone: string }[]>(
+    'select id, unit_id, role, phone from officers order by id',
+  );
+  // Who works a unit's cases: its township officer or grid worker, the demo accounts first (so they have cases to work).
   const officerAt = new Map<number, number>();
-  for (const o of officers) if (!officerAt.has(o.unit_id) || o.role !== 'ADMIN') officerAt.set(o.unit_id, o.id);
+  const demoPhones = new Set(DEMO_ACCOUNTS.map((a) => a.phone));
+  for (const o of officers) {
+    if (o.role !== 'OFFICER' && o.role !== 'GRID_WORKER') continue;
+    if (!officerAt.has(o.unit_id) || demoPhones.has(o.phone)) officerAt.set(o.unit_id, o.id);
+  }
   const supervisorId = officers.find((o) => o.role === 'SUPERVISOR')!.id;
   say(`officers: ${officers.length} ${elapsed()}`);
 
@@ -297,6 +337,9 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
   const times = Array.from({ length: opts.cases }, () => opts.now.getTime() - Math.floor(r.next() ** 1.3 * yearMs)).sort((a, b) => a - b);
   const enterprises = tree.orgs.filter((o) => text.ENTERPRISE_KINDS[o.kind] !== undefined);
   const institutions = tree.orgs.filter((o) => text.ENTERPRISE_KINDS[o.kind] === undefined);
+  // The demo accounts' village (磁窑村 of 天宁镇): its latest cases wait in each state, so the
+  // township officer and the grid worker open the workbench to work of their own.
+  const demoVillage = tree.villages.find((v) => v.code === DEMO_ACCOUNTS.find((a) => a.role === OfficerRole.GRID_WORKER)!.unit);
   const pickPlace = (): PlaceUnit => {
     const x = r.next();
     if (x < 0.6 || !tree.orgs.length) return r.pick(tree.villages);
@@ -340,12 +383,12 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
       const demoCycle = opts.scale === 'demo' && i % 5 === 0 && cycle < 64;
       const kind = demoCycle ? text.KINDS[cycle % 8] : (r.weighted(text.KIND_WEIGHTS) as CaseKind);
       const priority = demoCycle ? text.PRIORITIES[cycle % 3] : (r.weighted(text.PRIORITY_WEIGHTS) as CasePriority);
-      const place = pickPlace();
+      const fromEnd = opts.cases - 1 - i;
+      const ownWork = opts.scale === 'demo' && demoVillage !== undefined && fromEnd < OWN_WORK.length;
+      const place = ownWork ? demoVillage : pickPlace();
       const ageDays = (opts.now.getTime() - reportedAt.getTime()) / 86_400_000;
-      const drawn = demoCycle ? text.STATUSES[Math.floor(cycle / 8)] : (r.weighted(text.statusWeights(ageDays)) as CaseStatus);
-      // An emergency is accepted within its half hour; one left waiting for months is no history anyone has
-      // (and would be pushed up the chain every ten minutes).
-      const status = priority === CasePriority.EMERGENCY && drawn === CaseStatus.REPORTED && ageDays > 1 ? CaseStatus.ACCEPTED : drawn;
+      const drawn = ownWork ? OWN_WORK[fromEnd] : demoCycle ? text.STATUSES[Math.floor(cycle / 8)] : (r.weighted(text.statusWeights(ageDays)) as CaseStatus);
+      const status = priority === CasePriority.EMERGENCY ? emergencyStatus(drawn, ageDays) : drawn;
       const { acceptDueAt, dueAt } = deadlines(calendar, defaultPolicy(kind, priority), reportedAt);
       const channel = r.weighted(text.CHANNEL_WEIGHTS) as Channel;
       const byResident = channel === Channel.WECHAT || channel === Channel.WEB_CHAT;

@@ -122,6 +122,44 @@ it('starts on the embedded database with demo data, shares it with a second inst
   expect(existsSync(path.join(dataDir, 'embedded-owner.json'))).toBe(false);
 });
 
+it('runs a scheduled job by hand, once per period, and at a time of the operator’s choosing', async () => {
+  // The demo data set of the first test; no server runs, so each command starts the embedded database itself.
+  const digest = await run(ADMIN, ['run-job', 'daily-digest', '--at', '2026-12-01 08:30']);
+  expect({ code: digest.code, err: digest.code ? digest.err : '' }).toEqual({ code: 0, err: '' });
+  expect(digest.out).toMatch(/Ran daily-digest for 2026-12-01 \(at 2026-12-01T08:30 Beijing time\): \{.*\}/);
+  const again = await run(ADMIN, ['run-job', 'daily-digest', '--at', '2026-12-01 17:00']);
+  expect(again.code).toBe(0);
+  expect(again.out).toMatch(/daily-digest already ran for 2026-12-01 \(finished .*\): nothing done\.$/m);
+  // Repeating a digest would send it twice: --force is refused for it, with the jobs that take it.
+  const forced = await run(ADMIN, ['run-job', 'daily-digest', '--force']);
+  expect(forced.code).toBe(2);
+  expect(forced.err).toMatch(/--force is only for jobs that may run twice.*deadline-sweep/);
+
+  // A week ahead, the ladder has moved: the sweep raises levels and queues pushes (a demo sees 督办 without waiting).
+  const ahead = new Date(Date.now() + 7 * 86_400_000).toISOString();
+  const sweep = await run(ADMIN, ['run-job', 'deadline-sweep', '--at', ahead]);
+  expect(sweep.code).toBe(0);
+  const result = JSON.parse(/: (\{.*\})$/m.exec(sweep.out)![1]) as Record<string, number>;
+  expect(Object.values(result).some((n) => n > 0)).toBe(true);
+  const repeat = await run(ADMIN, ['run-job', 'deadline-sweep', '--at', ahead, '--force']);
+  expect(repeat.out).toMatch(/Ran deadline-sweep/);
+
+  for (const [args, message] of [
+    [['run-job', 'no-such-job'], /run-job needs a job name: one of deadline-sweep, daily-digest/],
+    [['run-job', 'weekly-status', '--at', 'next tuesday'], /--at "next tuesday" is not a time/],
+    [['run-job', 'weekly-status', '--at', '2026-02-30 09:00'], /is not a time/],
+  ] as const) {
+    const res = await run(ADMIN, [...args]);
+    expect({ code: res.code, err: message.test(res.err) }).toEqual({ code: 2, err: true });
+  }
+  const production = await run(ADMIN, ['run-job', 'deadline-sweep', '--at', ahead], {
+    NODE_ENV: 'production',
+    JWT_SECRET: 'a-production-secret-that-is-long-enough-123',
+  });
+  expect(production.code).toBe(2);
+  expect(production.err).toMatch(/--at lies in the future/);
+});
+
 it('refuses to start in production without JWT_SECRET, naming the variable', async () => {
   const res = await run(SERVER, [], { NODE_ENV: 'production' });
   expect(res.code).toBe(1);

@@ -42,7 +42,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   workbench: ['shared'],
   bot: CORE,
   jobs: ['embedded', ...CORE],
-  cli: ['seed', 'embedded', ...CORE],
+  // The admin CLI runs jobs by hand (run-job) as the worker would.
+  cli: ['seed', 'embedded', 'jobs', ...CORE],
   domain: ['entities', 'db', 'base'],
   shared: ['domain', 'entities'],
   entities: ['base'],

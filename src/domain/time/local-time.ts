@@ -55,6 +55,25 @@ export function startOfLocalDay(date: string): Date {
   return new Date(Date.parse(`${date}T00:00:00Z`) - OFFSET_MS);
 }
 
+const LOCAL_DATE_TIME = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2}))?$/;
+
+/**
+ * An instant written by a person: `2026-12-01 08:30` or `2026-12-01` (Beijing time), or a full ISO
+ * 8601 time with its offset (`2026-12-01T00:30:00Z`). Undefined for anything else.
+ */
+export function parseLocalTime(text: string): Date | undefined {
+  const t = text.trim();
+  const local = LOCAL_DATE_TIME.exec(t);
+  if (local) {
+    const [, date, hh = '00', mm = '00'] = local;
+    if (!isDate(date) || Number(hh) > 23 || Number(mm) > 59) return undefined;
+    return new Date(startOfLocalDay(date).getTime() + (Number(hh) * 60 + Number(mm)) * 60_000);
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(t)) return undefined;
+  const at = new Date(t);
+  return Number.isNaN(at.getTime()) || !isDate(t.slice(0, 10)) ? undefined : at;
+}
+
 /** A real calendar date written YYYY-MM-DD (2027-02-30 is not). */
 export function isDate(s: string): boolean {
   return ISO_DATE.test(s) && !Number.isNaN(Date.parse(s)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
