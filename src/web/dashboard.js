@@ -34,23 +34,26 @@
   var LEVEL_NAME = { COUNTY: '县（市、区）', TOWNSHIP: '乡镇（街道）' };
 
   var QUERY = [
-    'query CommandCentre($unitId: ID, $month: String, $level: RankingLevel!, $ranked: Boolean!) {',
+    'query CommandCentre($unitId: ID, $month: String, $level: RankingLevel!, $ranked: Boolean!, $township: Boolean!, $regionId: ID!) {',
     '  dashboard(unitId: $unitId, month: $month) {',
     '    unit { id name kind }',
     '    month',
     '    base { unitsByCategory { category count } openByKind { kind count } openCases openHazards openEmergencies listed reportedInMonth }',
     '    progress { category units zeroUnits rate target met broken(first: 3) { unit { name } rules } }',
-    '    warnings(first: 20) { unit { name } rule reason caseCount cases { number title } }',
+    '    warnings(first: 20) { unit { name } rule reason caseCount cases { id number title } }',
     '    warningCount',
     '    warningsComputedAt',
-    '    supervision(first: 20) { number title supervisionLevel dueAt unit { name } }',
-    '    emergencies(first: 20) { number title reportedAt unit { name } }',
+    '    supervision(first: 20) { id number title supervisionLevel dueAt unit { name } }',
+    '    emergencies(first: 20) { id number title reportedAt unit { name } }',
     '    trend(months: 12) { month reported resolved responseRate onTimeRate satisfactionRate zeroRate }',
     '    exemplary(first: 3) { months count units { name } }',
     '    stock { baselineDate stock cleared clearanceRate increments }',
     '  }',
     '  rankings(level: $level, month: $month, withinId: $unitId) @include(if: $ranked) {',
-    '    rank unit { id name kind } zeroRate responseRate onTimeRate satisfactionRate overdue score belowTarget',
+    '    rank unit { id name kind } zeroRate responseRate onTimeRate satisfactionRate overdue score belowTarget belowTargetIn',
+    '  }',
+    '  villages: unit(id: $regionId) @include(if: $township) {',
+    '    children(first: 100) { id name kind zeroStatus(month: $month) { zero broken } }',
     '  }',
     '  warningLetters(first: 20) { edges { node { id region { id name } month issuedAt rank of score url } } }',
     '}',
@@ -117,6 +120,29 @@
       })[0].value;
     };
     return get('year') + '-' + get('month');
+  }
+
+  /**
+   * The month pickers: the last MONTHS_SHOWN months in Chinese (2026 年 11 月), newest first. A
+   * browser's own month input speaks the browser's language and is not offered on every phone.
+   */
+  var MONTHS_SHOWN = 36;
+  function fillMonths(select, max) {
+    select.textContent = '';
+    var p = max.split('-');
+    var y = Number(p[0]);
+    var m = Number(p[1]);
+    for (var i = 0; i < MONTHS_SHOWN; i++) {
+      var value = y + '-' + (m < 10 ? '0' : '') + m;
+      var option = el('option', null, monthLabel(value));
+      option.value = value;
+      select.appendChild(option);
+      m -= 1;
+      if (m === 0) {
+        m = 12;
+        y -= 1;
+      }
+    }
   }
 
   function monthLabel(m) {
@@ -228,12 +254,10 @@
     $('denied').hidden = true;
     $('officer').textContent = state.officer.name + ' · ' + (ROLE[state.officer.role] || state.officer.role);
     var max = currentMonth();
-    $('month').max = max;
-    $('month').value = state.month;
-    $('ledger-from').max = max;
-    $('ledger-to').max = max;
-    $('ledger-from').value = state.month;
-    $('ledger-to').value = state.month;
+    ['month', 'ledger-from', 'ledger-to'].forEach(function (id) {
+      fillMonths($(id), max);
+      $(id).value = state.month;
+    });
     startRefresh();
     load();
   }
@@ -267,7 +291,14 @@
     var level = RANKED[region.kind];
     var seq = ++state.seq;
     setStatus(state.data ? '正在刷新…' : '正在加载…');
-    return gql(QUERY, { unitId: region.id, month: state.month, level: level || 'COUNTY', ranked: !!level })
+    return gql(QUERY, {
+      unitId: region.id,
+      regionId: region.id,
+      month: state.month,
+      level: level || 'COUNTY',
+      ranked: !!level,
+      township: region.kind === 'TOWNSHIP',
+    })
       .then(function (data) {
         if (seq !== state.seq) return;
         state.data = data;
@@ -636,7 +667,7 @@
             escapeHtml(r.unit.name) +
             '<br>综合得分 ' +
             r.score.toFixed(1) +
-            (r.belowTarget ? '<br><span style="color:#ff5d5d">创建率低于目标</span>' : '')
+            (r.belowTarget ? '<br><span style="color:#ff5d5d">' + escapeHtml(belowText(r)) + '</span>' : '')
           );
         },
       },
@@ -698,11 +729,32 @@
           tr.appendChild(el('td', null, v));
         },
       );
+      if (r.belowTarget) tr.children[1].appendChild(el('span', 'below-note', belowText(r)));
       tr.addEventListener('click', function () {
         drill(r.unit);
       });
       tbody.appendChild(tr);
     });
+  }
+
+  /** Which categories put a region below target: 低于目标：村（社区）、企业. */
+  function belowText(r) {
+    return (
+      '低于目标：' +
+      (r.belowTargetIn || [])
+        .map(function (c) {
+          return CATEGORY[c] || c;
+        })
+        .join('、')
+    );
+  }
+
+  /** A case in a list opens the workbench's case detail, in this tab (it reads this tab's login). */
+  function caseLink(c, text) {
+    var a = el('a', 'case-link', text);
+    a.href = '/work#/case/' + encodeURIComponent(c.id);
+    a.title = '打开案件 ' + c.number;
+    return a;
   }
 
   // ---- lists and figures ----
@@ -746,6 +798,13 @@
           : '');
       li.appendChild(main);
       li.appendChild(el('span', 'side', w.caseCount + ' 件'));
+      if (w.cases.length) {
+        var cases = el('span', 'cases');
+        w.cases.forEach(function (c) {
+          cases.appendChild(caseLink(c, c.number));
+        });
+        li.appendChild(cases);
+      }
       return li;
     });
   }
@@ -757,7 +816,7 @@
       li.appendChild(el('span', 'tag ' + (c.supervisionLevel === 'LISTED' ? 'red' : 'orange'), SUPERVISION[c.supervisionLevel] || c.supervisionLevel));
       var main = el('span', 'main');
       main.appendChild(el('span', 'num', c.number + ' '));
-      main.appendChild(document.createTextNode(c.title + ' · ' + c.unit.name));
+      main.appendChild(caseLink(c, c.title + ' · ' + c.unit.name));
       main.title = c.number + ' ' + c.title + ' · ' + c.unit.name;
       li.appendChild(main);
       var due = new Date(c.dueAt);
@@ -776,11 +835,36 @@
       li.appendChild(el('span', 'tag red', '特急'));
       var main = el('span', 'main');
       main.appendChild(el('span', 'num', c.number + ' '));
-      main.appendChild(document.createTextNode(c.title + ' · ' + c.unit.name));
+      main.appendChild(caseLink(c, c.title + ' · ' + c.unit.name));
       main.title = c.number + ' ' + c.title + ' · ' + c.unit.name;
       li.appendChild(main);
       var hours = Math.floor((now - new Date(c.reportedAt).getTime()) / 3600000);
       li.appendChild(el('span', 'side overdue', hours >= 48 ? '已 ' + Math.floor(hours / 24) + ' 天' : '已 ' + hours + ' 小时'));
+      return li;
+    });
+  }
+
+  /** A township's villages and communities with their zero status this month, and what broke it. */
+  function renderVillages(region) {
+    var panel = $('villages-panel');
+    panel.hidden = !region;
+    if (!region) return;
+    $('ranking-none').hidden = true;
+    fillList('villages', region.children, '本乡镇没有下级村（社区）', function (u) {
+      var li = el('li');
+      li.appendChild(el('span', 'tag ' + (u.zeroStatus.zero ? 'green' : 'red'), u.zeroStatus.zero ? '三零' : '未达标'));
+      li.appendChild(el('span', 'main', u.name));
+      li.appendChild(
+        el(
+          'span',
+          'side' + (u.zeroStatus.zero ? '' : ' overdue'),
+          u.zeroStatus.broken
+            .map(function (r) {
+              return '有' + (ZERO[r] || r).slice(1);
+            })
+            .join('、') || '—',
+        ),
+      );
       return li;
     });
   }
@@ -859,6 +943,7 @@
     drawKinds(d.base.openByKind);
     drawTrend(d.trend);
     drawRanking(data.rankings, level);
+    renderVillages(data.villages);
     renderWarnings(d);
     renderSupervision(d);
     renderEmergencies(d);

@@ -159,12 +159,12 @@ describe('rates, rankings and letters', () => {
   it('ranks the counties by the weighted score and flags those below target', async () => {
     const em = t.db.orm.em.fork();
     const rows = await rankings(em, u.C, RankingLevel.COUNTY, '2026-11', settings);
-    expect(rows.map((r) => [r.rank, r.unit.code, r.score, r.belowTarget])).toEqual([
+    expect(rows.map((r) => [r.rank, r.unit.code, r.score, r.belowTarget, r.belowTargetIn])).toEqual([
       // A: zero 2/3 (35), response 1/6 (15), on time 1/2 (15), satisfaction 1/2 (15); no stock or standards:
-      // (35·2/3 + 15/6 + 7.5 + 7.5) / 80 = 51.04 → 51.0.
-      [1, 'A', 51, true],
-      // B: zero 0/1, response 0/2 (its two November cases were not accepted): 0.
-      [2, 'B', 0, true],
+      // (35·2/3 + 15/6 + 7.5 + 7.5) / 80 = 51.04 → 51.0. Its enterprise broke a zero: below target there.
+      [1, 'A', 51, true, ['ENTERPRISE']],
+      // B: zero 0/1, response 0/2 (its two November cases were not accepted): 0. Its village broke a zero.
+      [2, 'B', 0, true, ['VILLAGE_COMMUNITY']],
     ]);
     expect(rows[0].zeroRates.map((r) => [r.category, r.units, r.zeroUnits])).toEqual([
       ['VILLAGE_COMMUNITY', 2, 2],

@@ -39,6 +39,13 @@ export interface RankingRow extends Rates {
   score: number;
   /** Some category's zero rate is below its target. */
   belowTarget: boolean;
+  /** The categories whose zero rate is below its target (what a warning letter would name). */
+  belowTargetIn: CountedCategory[];
+}
+
+/** A category's zero rate under its target (a category without units is not judged). */
+function isBelow(r: { rate: number | null; target: number }): boolean {
+  return r.rate !== null && r.rate < r.target;
 }
 
 /** The composite score: weighted mean (0..100) of the rates that have data. */
@@ -122,7 +129,8 @@ export async function rankings(em: EntityManager, root: UnitRow, level: RankingL
       reported: f.reported,
       standardsScore,
       score,
-      belowTarget: zeroRates.some((r) => r.rate !== null && r.rate < r.target),
+      belowTarget: zeroRates.some(isBelow),
+      belowTargetIn: zeroRates.filter(isBelow).map((r) => r.category),
     };
   });
   rows.sort((a, b) => b.score - a.score || a.unit.code.localeCompare(b.unit.code));

@@ -237,6 +237,10 @@ export class RankingRowType {
 
   @Field({ description: 'Some category’s zero rate is below its target (a risk warning letter is due).' })
   belowTarget!: boolean;
+
+  @Bounded(COUNTED_CATEGORIES.length)
+  @Field(() => [UnitCategory], { description: 'The categories whose zero rate is below target, in the order of zeroRates; empty when none is.' })
+  belowTargetIn!: UnitCategory[];
 }
 
 @ObjectType('LetterFinding', { simpleResolvers: true, description: 'A category below its target, as a warning letter states it.' })
