@@ -34,7 +34,6 @@ export function createClient(): ApolloClient {
             myPushes: relayStylePagination(),
           },
         },
-        Case: { fields: { events: relayStylePagination() } },
       },
     }),
   });

@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { axeFindings, horizontalOverflow, launchChromium, newContext } from '../support/browser';
 import { Case } from '../../src/entities';
 import { useWorldApp } from '../support/app';
 
@@ -16,19 +17,7 @@ const ARTIFACTS = path.join(__dirname, '../artifacts');
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -62,4 +51,14 @@ it('completes a report in the web chat page', async () => {
   // The contact id the page made up is long and random.
   const contact = await page.evaluate(() => localStorage.getItem('sanling-contact'));
   expect(contact).toMatch(/^[0-9a-f-]{32,36}$/);
+});
+
+it('fits a phone with no horizontal scroll, and axe finds nothing serious', async () => {
+  const ctx = await newContext(browser, 'phone');
+  const page = await ctx.newPage();
+  await page.goto(`${t.app.url}/chat`);
+  await page.getByText('发送“反映”').first().waitFor();
+  expect(await horizontalOverflow(page)).toBe(0);
+  expect(await axeFindings(page)).toEqual([]);
+  await ctx.close();
 });

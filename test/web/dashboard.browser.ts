@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import express from 'express';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { axeFindings, horizontalOverflow, launchChromium, newContext, watchContext } from '../support/browser';
 import { DEFAULT_CAMPAIGN } from '../../src/domain/stats/settings';
 import { refreshWarnings } from '../../src/domain/stats/warnings';
 import { explorerRouter } from '../../src/web/dashboard.route';
@@ -63,19 +64,6 @@ const API = `query($unitId: ID, $month: String, $level: RankingLevel!) {
 /** What the page plots for a rate (percent, one decimal). */
 const pct = (rate: number | null) => (rate == null ? null : Math.round(rate * 1000) / 10);
 
-function watch(ctx: BrowserContext, origin: string): void {
-  ctx.on('request', (r) => {
-    const url = r.url();
-    if (!url.startsWith(`${origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:')) outside.push(url);
-  });
-  ctx.on('page', (p) => {
-    p.on('pageerror', (e) => problems.push(`${p.url()}: ${e.message}`));
-    p.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`${p.url()}: ${m.text()}`);
-    });
-  });
-}
-
 async function chartValues(name: string): Promise<any> {
   return JSON.parse((await page.getAttribute(`[data-chart="${name}"]`, 'data-values')) ?? 'null');
 }
@@ -107,21 +95,9 @@ beforeAll(async () => {
     lettersIssued += res.data.issueWarningLetters.length;
   }
   token = await server.login(CITY_SUPERVISOR);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
-  watch(context, server.url);
+  watchContext(context, server.url, { outside, problems });
   page = await context.newPage();
   // Timers run as usual, and the test can jump ahead to the next refresh.
   await page.clock.install();
@@ -297,8 +273,8 @@ describe('command centre', () => {
 
     // The ledger of the county: a CSV with a BOM and the case number first, one record per case.
     const from = shiftMonth(month, -11);
-    await page.fill('#ledger-from', from);
-    await page.fill('#ledger-to', month);
+    await page.selectOption('#ledger-from', from);
+    await page.selectOption('#ledger-to', month);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#ledger-csv')]);
     expect(download.suggestedFilename()).toBe(`台账-${county.name}-${from}至${month}.csv`);
     const bytes = readFileSync((await download.path())!);
@@ -379,6 +355,28 @@ describe('command centre', () => {
     } finally {
       await explorer.close();
     }
+  });
+
+  it('fits a phone (390×844) with no horizontal scroll, its month picker in Chinese, lists reachable by keyboard; axe finds nothing serious', async () => {
+    const ctx = await newContext(browser, 'phone');
+    watchContext(ctx, server.url, { outside, problems });
+    const phone = await ctx.newPage();
+    await phone.goto(`${server.url}/`);
+    await phone.fill('#phone', CITY_SUPERVISOR);
+    await phone.fill('#password', 'sanling-demo');
+    await phone.click('#login-button');
+    await phone.locator('#supervision li').first().waitFor();
+    expect(await horizontalOverflow(phone)).toBe(0);
+    // Panels stack: none overlaps the next.
+    const boxes = await phone.locator('.panel:visible').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.top, r.bottom]));
+    const sorted = boxes.sort((a, b) => a[0] - b[0]);
+    expect(sorted.slice(1).filter((b, i) => b[0] < sorted[i][1] - 1)).toEqual([]);
+    expect(await phone.locator('#month option').first().innerText()).toMatch(/^\d{4} 年 \d{1,2} 月$/);
+    for (const id of ['warnings', 'supervision', 'emergencies', 'letters']) expect(await phone.getAttribute(`#${id}`, 'tabindex')).toBe('0');
+    expect(await axeFindings(phone)).toEqual([]);
+    await phone.screenshot({ path: path.join(ARTIFACTS, 'dashboard-phone.png'), fullPage: true });
+    expect(await axeFindings(page)).toEqual([]);
+    await ctx.close();
   });
 
   it('loaded nothing from outside the server and raised no script or policy errors', () => {

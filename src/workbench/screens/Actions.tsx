@@ -147,19 +147,22 @@ const ASSIGNABLE = graphql(`
     unit(id: $unitId) {
       id
       name
+      children(first: 100) {
+        id
+        name
+      }
+    }
+  }
+`);
+
+const UNIT_OFFICERS = graphql(`
+  query UnitOfficers($unitId: ID!) {
+    unit(id: $unitId) {
+      id
       officers(first: 50) {
         id
         name
         role
-      }
-      children(first: 100) {
-        id
-        name
-        officers(first: 50) {
-          id
-          name
-          role
-        }
       }
     }
   }
@@ -355,6 +358,11 @@ export function Actions({ c, me, onChanged }: { c: CaseDetailFragment; me: Me; o
           ))}
         </div>
       )}
+      {message?.kind === 'conflict' && open && !actions.includes(open) && draft.text.trim() && (
+        <p className="notice kept">
+          “{ACTION_LABEL[open]}”已不适用于案件的当前状态。您填写的内容：<q>{draft.text}</q>
+        </p>
+      )}
       {open && actions.includes(open) && (
         <form className="action-form" onSubmit={submit} aria-label={ACTION_LABEL[open]}>
           <ActionFields action={open} draft={draft} edit={edit} c={c} me={me} />
@@ -501,8 +509,8 @@ function ActionFields({ action, draft, edit, c, me }: { action: CaseAction; draf
 function AssignFields({ c, draft, edit, textArea }: { c: CaseDetailFragment; draft: Draft; edit: (p: Partial<Draft>) => void; me: Me; textArea: ReactNode }) {
   const { data, loading } = useQuery(ASSIGNABLE, { variables: { unitId: c.handlingUnit.id } });
   const unit = data?.unit;
-  const units = unit ? [{ id: unit.id, name: unit.name, officers: unit.officers }, ...unit.children] : [];
-  const chosen = units.find((u) => u.id === draft.choice);
+  const units = unit ? [{ id: unit.id, name: unit.name }, ...unit.children] : [];
+  const officers = useQuery(UNIT_OFFICERS, { variables: { unitId: draft.choice }, skip: !draft.choice });
   if (loading && !unit) return <p className="muted">正在读取可交办的单位…</p>;
   return (
     <>
@@ -516,11 +524,11 @@ function AssignFields({ c, draft, edit, textArea }: { c: CaseDetailFragment; dra
           ))}
         </select>
       </Field>
-      {chosen && (
+      {draft.choice && (
         <Field label="承办人">
           <select value={draft.other} onChange={(e) => edit({ other: e.target.value })}>
             <option value="">（只交办到单位）</option>
-            {chosen.officers.map((o) => (
+            {(officers.data?.unit?.officers ?? []).map((o) => (
               <option key={o.id} value={o.id}>
                 {o.name}
               </option>

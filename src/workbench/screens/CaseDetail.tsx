@@ -102,7 +102,9 @@ const CHANNEL_LABEL: Record<string, string> = {
 export function CaseDetail({ id, me }: { id: string; me: Me }) {
   const { data, loading, error, refetch } = useQuery(CASE_QUERY, { variables: { id }, fetchPolicy: 'cache-and-network' });
   const c = data?.node && 'number' in data.node ? (data.node as CaseDetailFragment) : null;
-  useEffect(() => window.scrollTo(0, 0), [id]);
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, [id]);
 
   if (!c && loading) return <p className="muted">正在读取案件…</p>;
   if (!c) {
@@ -195,7 +197,7 @@ export function CaseDetail({ id, me }: { id: string; me: Me }) {
         </section>
       )}
 
-      <Actions c={c} me={me} onChanged={() => void refetch()} />
+      <Actions c={c} me={me} onChanged={() => refetch().catch(() => undefined)} />
 
       {c.similarCases.length > 0 && (
         <section aria-labelledby="similar-title">

@@ -51,13 +51,13 @@ export function Inbox() {
   const newest = edges[0]?.node;
 
   useEffect(() => {
-    if (newest && newest.state !== 'DELIVERED') void acknowledge({ variables: { input: { upTo: newest.number } } });
+    if (newest && newest.state !== 'DELIVERED') acknowledge({ variables: { input: { upTo: newest.number } } }).catch(() => undefined);
   }, [newest?.number, newest?.state]);
 
   return (
     <section aria-labelledby="inbox-title">
       <h1 id="inbox-title">消息</h1>
-      <button type="button" className="link" onClick={() => void refetch()} disabled={loading}>
+      <button type="button" className="link" onClick={() => refetch().catch(() => undefined)} disabled={loading}>
         {loading ? '正在刷新…' : '刷新'}
       </button>
       {error && (
@@ -79,7 +79,7 @@ export function Inbox() {
         ))}
       </ul>
       {data?.myPushes.pageInfo.hasNextPage && (
-        <button type="button" className="link" onClick={() => void fetchMore({ variables: { after: data.myPushes.pageInfo.endCursor } })}>
+        <button type="button" className="link" onClick={() => fetchMore({ variables: { after: data.myPushes.pageInfo.endCursor } }).catch(() => undefined)}>
           更早的消息
         </button>
       )}

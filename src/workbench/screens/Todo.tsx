@@ -82,7 +82,9 @@ export function Todo({ me }: { me: Me }) {
   const [typed, setTyped] = useState('');
   const [search, setSearch] = useState('');
 
-  useEffect(() => sessionStorage.setItem('sanling.workbench.tab', tab), [tab]);
+  useEffect(() => {
+    sessionStorage.setItem('sanling.workbench.tab', tab);
+  }, [tab]);
   // Searching waits for a pause in typing.
   useEffect(() => {
     const timer = setTimeout(() => setSearch(typed.trim()), 350);
@@ -110,11 +112,12 @@ export function Todo({ me }: { me: Me }) {
   });
   const units = useQuery(UNITS, { variables: { id: me.unit.id } });
 
-  const refresh = () => Promise.all([list.refetch(), counts.refetch()]);
+  // A failed refresh shows in the list (list.error); an ended session is handled by the client's error link.
+  const refresh = () => Promise.all([list.refetch(), counts.refetch()]).catch(() => undefined);
   const connection = list.data?.cases;
   const more = () => {
     if (!connection?.pageInfo.hasNextPage || list.loading) return;
-    void list.fetchMore({ variables: { after: connection.pageInfo.endCursor } });
+    list.fetchMore({ variables: { after: connection.pageInfo.endCursor } }).catch(() => undefined);
   };
 
   // Endless scroll: the next page is read when the end of the list comes into view.
