@@ -3,7 +3,9 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.data/', '.cache/', 'coverage/', 'test/artifacts/', 'src/web/*.js', 'src/workbench/gql/'] },
+  {
+    ignores: ['dist/', 'node_modules/', '.data/', '.cache/', 'coverage/', 'test/artifacts/', 'src/web/*.js', 'src/workbench/gql/', 'test/relay/__generated__/'],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
