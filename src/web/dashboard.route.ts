@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
@@ -16,6 +17,8 @@ interface Asset {
   url: string;
   type: string;
   body: Buffer;
+  /** The body gzipped once at start, for clients that take it (a phone on a slow network gets a quarter of the bytes). */
+  gzipped: Buffer;
   /** The URL with a version query: the page links this, so an upgrade is fetched again. */
   versioned: string;
 }
@@ -25,7 +28,14 @@ const YEAR = 'public, max-age=31536000, immutable';
 function asset(url: string, type: string, file: string): Asset {
   const body = readFileSync(file);
   const version = createHash('sha256').update(body).digest('hex').slice(0, 12);
-  return { url, type, body, versioned: `${url}?v=${version}` };
+  return { url, type, body, gzipped: gzipSync(body, { level: 9 }), versioned: `${url}?v=${version}` };
+}
+
+/** Sends an asset, gzipped when the client accepts it and it is smaller so. */
+function sendAsset(req: Request, res: Response, a: Asset, cacheControl: string): void {
+  res.set('Cache-Control', cacheControl).type(a.type).vary('Accept-Encoding');
+  if (a.gzipped.length < a.body.length && req.acceptsEncodings('gzip', 'identity') === 'gzip') res.set('Content-Encoding', 'gzip').send(a.gzipped);
+  else res.send(a.body);
 }
 
 /** A file of an installed package, found through its package.json (their exports hide the UMD builds). */
@@ -34,9 +44,7 @@ function packageFile(pkg: string, file: string): string {
 }
 
 function serveAsset(router: Router, a: Asset): void {
-  router.get(a.url, (_req, res) => {
-    res.set('Cache-Control', YEAR).type(a.type).send(a.body);
-  });
+  router.get(a.url, (req, res) => sendAsset(req, res, a, YEAR));
 }
 
 /** Replaces each asset's plain URL in a page by its versioned one. */
@@ -80,9 +88,7 @@ export function dashboardRouter(): Router {
 export function faviconRouter(): Router {
   const icon = asset('/favicon.svg', 'image/svg+xml', path.join(projectRoot(), 'src/web/favicon.svg'));
   const router = Router();
-  router.get(icon.url, (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=86400').type(icon.type).send(icon.body);
-  });
+  router.get(icon.url, (req, res) => sendAsset(req, res, icon, 'public, max-age=86400'));
   return router;
 }
 
@@ -116,7 +122,7 @@ export function workbenchRouter(): Router {
   router.get('/work/assets/:name', (req, res, next) => {
     const a = assets.get(req.params.name);
     if (!a) return next();
-    res.set('Cache-Control', YEAR).type(a.type).send(a.body);
+    sendAsset(req, res, a, YEAR);
   });
   return router;
 }

@@ -47,7 +47,7 @@ function Workbench() {
   const client = useApolloClient();
   const { data } = useQuery(ME_QUERY, { pollInterval: UNREAD_POLL_MS });
   const [logout, { loading: leaving }] = useMutation(LOGOUT);
-  const me = data?.me;
+  const me = data?.me ?? undefined;
   const unread = data?.unreadPushCount ?? 0;
 
   const leave = async () => {
@@ -66,22 +66,18 @@ function Workbench() {
         <a className="brand" href={href({ name: 'todo' })}>
           三零 · 办件工作台
         </a>
-        {me && (
-          <span className="who">
-            {me.name} · {me.unit.name}
-            {ROLE_LABEL[me.role] ? `（${ROLE_LABEL[me.role]}）` : ''}
-          </span>
-        )}
+        {/* Always there, so the page does not move when the officer's name arrives. */}
+        <span className="who">{me ? `${me.name} · ${me.unit.name}${ROLE_LABEL[me.role] ? `（${ROLE_LABEL[me.role]}）` : ''}` : '\u00a0'}</span>
         <button type="button" className="link" onClick={leave} disabled={leaving}>
           退出
         </button>
       </header>
       <main className="content" id="main">
-        {route.name === 'todo' && me && <Todo me={me} />}
-        {route.name === 'case' && me && <CaseDetail id={route.id} me={me} />}
-        {route.name === 'new' && me && <FileCase me={me} />}
+        {/* The lists ask for themselves at once, beside the officer's own details: no waiting on one for the other. */}
+        {route.name === 'todo' && <Todo me={me} />}
+        {route.name === 'case' && <CaseDetail id={route.id} />}
+        {route.name === 'new' && (me ? <FileCase me={me} /> : <p className="muted">正在加载…</p>)}
         {route.name === 'inbox' && <Inbox />}
-        {!me && <p className="muted">正在加载…</p>}
       </main>
       <nav className="tabbar" aria-label="主导航">
         <a href={href({ name: 'todo' })} aria-current={route.name === 'todo' || route.name === 'case' ? 'page' : undefined}>

@@ -5,7 +5,6 @@ import type { CaseAction, CaseDetailFragment, CaseStepType, Escalation, ReturnVi
 import { ESCALATION_LABEL, EVENT_LABEL, STATUS_LABEL, SUPERVISION_LABEL, VISIT_LABEL } from '../../shared/labels';
 import { errorCode, problem } from '../format';
 import { token } from '../session';
-import type { Me } from '../App';
 
 /*
  * The actions the server says this officer may take on this case now (Case.availableActions): the
@@ -219,7 +218,7 @@ async function uploadPhoto(caseId: string, photo: File): Promise<number> {
   return body.version;
 }
 
-export function Actions({ c, me, onChanged }: { c: CaseDetailFragment; me: Me; onChanged: () => void }) {
+export function Actions({ c, onChanged }: { c: CaseDetailFragment; onChanged: () => void }) {
   const [open, setOpen] = useState<CaseAction | null>(null);
   const [drafts, setDrafts] = useState<Partial<Record<CaseAction, Draft>>>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'conflict' | 'done'; text: string } | null>(null);
@@ -365,7 +364,7 @@ export function Actions({ c, me, onChanged }: { c: CaseDetailFragment; me: Me; o
       )}
       {open && actions.includes(open) && (
         <form className="action-form" onSubmit={submit} aria-label={ACTION_LABEL[open]}>
-          <ActionFields action={open} draft={draft} edit={edit} c={c} me={me} />
+          <ActionFields action={open} draft={draft} edit={edit} c={c} />
           <button type="submit" className="primary" disabled={busy}>
             {busy ? '正在提交…' : `确认${ACTION_LABEL[open]}`}
           </button>
@@ -394,7 +393,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function ActionFields({ action, draft, edit, c, me }: { action: CaseAction; draft: Draft; edit: (p: Partial<Draft>) => void; c: CaseDetailFragment; me: Me }) {
+function ActionFields({ action, draft, edit, c }: { action: CaseAction; draft: Draft; edit: (p: Partial<Draft>) => void; c: CaseDetailFragment }) {
   const textArea = (label: string, placeholder = '') => (
     <Field label={label}>
       <textarea rows={3} value={draft.text} placeholder={placeholder} onChange={(e) => edit({ text: e.target.value })} />
@@ -423,7 +422,7 @@ function ActionFields({ action, draft, edit, c, me }: { action: CaseAction; draf
         </>
       );
     case 'ASSIGN':
-      return <AssignFields c={c} draft={draft} edit={edit} me={me} textArea={textArea('交办意见（可不填）')} />;
+      return <AssignFields c={c} draft={draft} edit={edit} textArea={textArea('交办意见（可不填）')} />;
     case 'ESCALATE':
       return (
         <>
@@ -506,7 +505,7 @@ function ActionFields({ action, draft, edit, c, me }: { action: CaseAction; draf
 }
 
 /** Assign to a unit of the handling unit's jurisdiction and, if wanted, one of its officers. */
-function AssignFields({ c, draft, edit, textArea }: { c: CaseDetailFragment; draft: Draft; edit: (p: Partial<Draft>) => void; me: Me; textArea: ReactNode }) {
+function AssignFields({ c, draft, edit, textArea }: { c: CaseDetailFragment; draft: Draft; edit: (p: Partial<Draft>) => void; textArea: ReactNode }) {
   const { data, loading } = useQuery(ASSIGNABLE, { variables: { unitId: c.handlingUnit.id } });
   const unit = data?.unit;
   const units = unit ? [{ id: unit.id, name: unit.name }, ...unit.children] : [];

@@ -6,7 +6,6 @@ import { ESCALATION_LABEL, EVENT_LABEL, KIND_LABEL, PRIORITY_LABEL, STATUS_LABEL
 import { timeLeft, when } from '../format';
 import { href } from '../route';
 import { token } from '../session';
-import type { Me } from '../App';
 import { Actions } from './Actions';
 
 /*
@@ -99,7 +98,7 @@ const CHANNEL_LABEL: Record<string, string> = {
   IMPORT: '批量导入',
 };
 
-export function CaseDetail({ id, me }: { id: string; me: Me }) {
+export function CaseDetail({ id }: { id: string }) {
   const { data, loading, error, refetch } = useQuery(CASE_QUERY, { variables: { id }, fetchPolicy: 'cache-and-network' });
   const c = data?.node && 'number' in data.node ? (data.node as CaseDetailFragment) : null;
   useEffect(() => {
@@ -197,7 +196,7 @@ export function CaseDetail({ id, me }: { id: string; me: Me }) {
         </section>
       )}
 
-      <Actions c={c} me={me} onChanged={() => refetch().catch(() => undefined)} />
+      <Actions c={c} onChanged={() => refetch().catch(() => undefined)} />
 
       {c.similarCases.length > 0 && (
         <section aria-labelledby="similar-title">

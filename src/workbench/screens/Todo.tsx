@@ -73,7 +73,7 @@ const PAGE = 20;
 /** How far the list must be pulled down to read it again. */
 const PULL_PX = 70;
 
-export function Todo({ me }: { me: Me }) {
+export function Todo({ me }: { me: Me | undefined }) {
   const [tab, setTab] = useState<TabKey>(() => (sessionStorage.getItem('sanling.workbench.tab') as TabKey) || 'reported');
   const [scope, setScope] = useState<'mine' | 'all'>('mine');
   const [kind, setKind] = useState<CaseKind | ''>('');
@@ -110,7 +110,7 @@ export function Todo({ me }: { me: Me }) {
       overdue: { ...base, ...TABS[3].filter },
     },
   });
-  const units = useQuery(UNITS, { variables: { id: me.unit.id } });
+  const units = useQuery(UNITS, { variables: { id: me?.unit.id ?? '' }, skip: !me });
 
   // A failed refresh shows in the list (list.error); an ended session is handled by the client's error link.
   const refresh = () => Promise.all([list.refetch(), counts.refetch()]).catch(() => undefined);
