@@ -15,6 +15,7 @@ import { Migration20261130050000_statementStats } from './Migration2026113005000
 import { Migration20261130060000_regionCounts } from './Migration20261130060000_regionCounts';
 import { Migration20261202120000_sqlDefinitions } from './Migration20261202120000_sqlDefinitions';
 import { Migration20261202180000_logout } from './Migration20261202180000_logout';
+import { Migration20261202190000_ownWork } from './Migration20261202190000_ownWork';
 import { applyStatistics, type SqlRunner } from '../src/domain/stats/statistics';
 
 /** Every migration, in order. Listed explicitly so compiled and test runs load the same files. */
@@ -35,6 +36,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130060000_regionCounts', class: Migration20261130060000_regionCounts },
   { name: 'Migration20261202120000_sqlDefinitions', class: Migration20261202120000_sqlDefinitions },
   { name: 'Migration20261202180000_logout', class: Migration20261202180000_logout },
+  { name: 'Migration20261202190000_ownWork', class: Migration20261202190000_ownWork },
 ];
 
 /**

@@ -30,6 +30,14 @@ export interface Attachment {
   name: 'cases_accept_due_idx',
   expression: `create index "cases_accept_due_idx" on "cases" ("accept_due_at") where "status" = 'REPORTED'`,
 })
+// An officer's own work (待办, the cases filter `mine`): what is assigned to them, and what waits unassigned at their unit, by status.
+@Index({ name: 'cases_assignee_status_idx', properties: ['assignee', 'status'] })
+@Index({
+  name: 'cases_unassigned_handling_idx',
+  expression: 'create index "cases_unassigned_handling_idx" on "cases" ("handling_unit_id", "status") where "assignee_id" is null',
+})
+// Similar cases: others at the same or a neighbouring unit within 90 days.
+@Index({ name: 'cases_unit_reported_idx', properties: ['unit', 'reportedAt'] })
 @Index({ name: 'cases_next_check_idx', expression: 'create index "cases_next_check_idx" on "cases" ("next_check_at") where "next_check_at" is not null' })
 @Index({
   name: 'cases_text_trgm_idx',

@@ -39,6 +39,15 @@ describe('cases filter mine: the officer’s own work', () => {
     // mine combines with the other conditions.
     expect(await numbers('offA1', { mine: true, status: ['IN_PROGRESS'] })).toEqual([cases.overdue.number]);
     expect(await numbers('gridA1b', { mine: true })).toEqual([]);
+    // Overdue within one's own work is tested row by row (the deadline key), over a jurisdiction through
+    // the deadline indexes: the same cases either way.
+    const overdueMine = (await numbers('offA1', { mine: true, overdue: true })).sort();
+    const overdueAll = await numbers('offA1', { overdue: true });
+    const mine = await numbers('offA1', { mine: true });
+    expect(overdueMine.length).toBeGreaterThan(0);
+    expect(overdueMine).toEqual(overdueAll.filter((n) => mine.includes(n)).sort());
+    const onTimeMine = await numbers('offA1', { mine: true, overdue: false });
+    expect([...overdueMine, ...onTimeMine].sort()).toEqual([...mine].sort());
   });
 
   it('sorts by the deadline in force: overdue first, then the soonest, stopped clocks last', async () => {

@@ -112,7 +112,15 @@ export function likeContains(text: string): string {
 }
 
 /** SQL condition (with params) restricting cases aliased `alias` to the actor's jurisdiction. */
-export function caseScopeSql(actor: OfficerActor, alias: string): [string, string[]] {
+export function caseScopeSql(actor: OfficerActor, alias: string, opts: { indexed: boolean } = { indexed: true }): [string, string[]] {
+  if (!/^[/0-9]+$/.test(actor.unitPath)) throw new Error(`unit path ${actor.unitPath} is not a path of ids`);
+  if (!opts.indexed) {
+    // The same rule as a plain test on each row: where a narrower index finds the rows (an officer's own
+    // work), the planner must not also read the whole jurisdiction's path index to combine with it.
+    // left() = …, unlike like and starts_with, is never turned into a range of the path indexes.
+    const n = actor.unitPath.length;
+    return [`(left(${alias}.unit_path, ${n}) = ? or left(${alias}.handling_path, ${n}) = ?)`, [actor.unitPath, actor.unitPath]];
+  }
   const prefix = likePrefix(actor.unitPath);
   return [`(${alias}.unit_path like ? or ${alias}.handling_path like ?)`, [prefix, prefix]];
 }
