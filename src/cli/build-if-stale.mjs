@@ -32,6 +32,8 @@ const builds = [
     pattern: /\.(ts|tsx|css|html|json|mjs|yml)$/,
     stamp: path.join(root, 'dist', '.workbench-stamp'),
     command: [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(root, 'src/workbench/vite.config.mjs')],
+    // Always React's production build: Vite follows NODE_ENV, which is "test" under jest and may be "development" here.
+    env: { NODE_ENV: 'production' },
   },
 ]
   // --only NAME: one of the builds (the tests' set-up bundles the workbench alone).
@@ -53,7 +55,7 @@ if (process.argv.includes('--check')) {
 
 for (const b of builds.filter((b) => !b.fresh)) {
   const started = Date.now();
-  const run = spawnSync(process.execPath, b.command, { stdio: 'inherit', cwd: root });
+  const run = spawnSync(process.execPath, b.command, { stdio: 'inherit', cwd: root, env: { ...process.env, ...b.env } });
   if (run.status !== 0) process.exit(run.status ?? 1);
   // The stamp takes the time the build started: a file saved during the build makes the next start build again.
   mkdirSync(path.dirname(b.stamp), { recursive: true });

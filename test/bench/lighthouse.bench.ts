@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../support/browser';
 import { createTestDb, type TestDb } from '../support/db';
 import { useDataDir, type RunningServer } from '../support/server-process';
 
@@ -20,16 +21,6 @@ const data = useDataDir('lighthouse-');
 let db: TestDb;
 let server: RunningServer;
 let profile: string;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -51,7 +42,7 @@ function audit(name: string, url: string): Record<string, number> {
     [
       require.resolve('lighthouse/cli/index.js'),
       url,
-      `--chrome-flags=--headless=new ${FLAGS.join(' ')} --user-data-dir=${profile}`,
+      `--chrome-flags=--headless=new ${CHROMIUM_FLAGS.join(' ')} --user-data-dir=${profile}`,
       '--output=json',
       `--output-path=${out}`,
       '--only-categories=performance,accessibility,best-practices',
@@ -80,7 +71,7 @@ it('prints Lighthouse scores for the workbench, the command centre and /chat', a
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 390, height: 844 },
-    args: FLAGS,
+    args: CHROMIUM_FLAGS,
   });
   const page = await chrome.newPage();
   await page.goto(`${server.url}/work`);

@@ -167,20 +167,16 @@ const UNIT_OFFICERS = graphql(`
   }
 `);
 
+/** An action is named like the trail entry it makes, but for merging (the entry names the other side) and notes (any step). */
 const ACTION_LABEL: Record<CaseAction, string> = {
-  ACCEPT: '受理',
-  REJECT: '不予受理',
-  ASSIGN: '交办',
-  START: '开始办理',
-  RESOLVE: '办结',
-  CLOSE: '销号',
-  REOPEN: '重办',
-  ESCALATE: '提级上报',
-  SUPERVISE: '督办',
-  EXTEND_DEADLINE: '延期',
+  ...(Object.fromEntries(
+    (['ACCEPT', 'REJECT', 'ASSIGN', 'START', 'RESOLVE', 'CLOSE', 'REOPEN', 'ESCALATE', 'SUPERVISE', 'EXTEND_DEADLINE', 'RETURN_VISIT'] as const).map((a) => [
+      a,
+      EVENT_LABEL[a],
+    ]),
+  ) as Record<Exclude<CaseAction, 'MERGE' | 'NOTE'>, string>),
   MERGE: '合并重复件',
   NOTE: '记录',
-  RETURN_VISIT: '回访',
 };
 
 const STEP_TYPES: CaseStepType[] = ['NOTE', 'REVIEW', 'COLLECTIVE_ANALYSIS', 'MEDIATION', 'HEARING', 'LAWYER', 'JUDICIAL_AID'];

@@ -33,10 +33,7 @@ const PLACES = graphql(`
   }
 `);
 
-const CHANNELS: { value: Channel; label: string }[] = [
-  { value: 'HOTLINE', label: '电话反映' },
-  { value: 'GRAPHQL', label: '来访或现场发现' },
-];
+const CHANNELS: Partial<Record<Channel, string>> = { HOTLINE: '电话反映', GRAPHQL: '来访或现场发现' };
 
 interface Form {
   kind: CaseKind | '';
@@ -101,37 +98,9 @@ export function FileCase({ me }: { me: Me }) {
         </p>
       )}
       <form className="file-form" onSubmit={submit} noValidate>
-        <label className="field">
-          <span>类别</span>
-          <select value={form.kind} onChange={(e) => set({ kind: e.target.value as CaseKind })}>
-            <option value="">请选择</option>
-            {Object.entries(KIND_LABEL).map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>紧急程度</span>
-          <select value={form.priority} onChange={(e) => set({ priority: e.target.value as CasePriority })}>
-            {Object.entries(PRIORITY_LABEL).map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>来源</span>
-          <select value={form.channel} onChange={(e) => set({ channel: e.target.value as Channel })}>
-            {CHANNELS.map((c) => (
-              <option key={c.value} value={c.value}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice label="类别" value={form.kind} options={KIND_LABEL} placeholder="请选择" onChange={(kind) => set({ kind: kind as CaseKind })} />
+        <Choice label="紧急程度" value={form.priority} options={PRIORITY_LABEL} onChange={(priority) => set({ priority: priority as CasePriority })} />
+        <Choice label="来源" value={form.channel} options={CHANNELS} onChange={(channel) => set({ channel: channel as Channel })} />
         {[me.unit.id, ...path].map((parentId, level) => (
           <PlaceSelect
             key={`${level}-${parentId}`}
@@ -187,6 +156,23 @@ function PlaceSelect({ parentId, level, value, onChange }: { parentId: string; l
         {unit.children.map((c) => (
           <option key={c.id} value={c.id}>
             {c.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** A labelled choice among named values (a label map: value → Chinese name). */
+function Choice(props: { label: string; value: string; options: Record<string, string>; placeholder?: string; onChange: (value: string) => void }) {
+  return (
+    <label className="field">
+      <span>{props.label}</span>
+      <select value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        {props.placeholder && <option value="">{props.placeholder}</option>}
+        {Object.entries(props.options).map(([value, name]) => (
+          <option key={value} value={value}>
+            {name}
           </option>
         ))}
       </select>
