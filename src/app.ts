@@ -22,6 +22,7 @@ import { requestIdPlugin, requestScope } from './graphql/request-scope';
 import { getSchema } from './graphql/schema';
 import { healthRouter } from './web/health.route';
 import { photoRouter } from './web/photo.route';
+import { metricsRouter, ServerMetrics } from './web/metrics';
 import { ledgerRouter } from './web/ledger.route';
 import { letterRouter } from './web/letter.route';
 import { chatPageRouter, dashboardRouter, explorerRouter, faviconRouter, workbenchRouter } from './web/dashboard.route';
@@ -54,6 +55,7 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
           (listening) => actors.setListening(listening),
         )
       : undefined;
+  const metrics = new ServerMetrics(orm);
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await getSchema(),
     formatError: formatError(config.dbStatementTimeoutMs),
@@ -71,7 +73,7 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
     stopOnTerminationSignals: false,
     // No cache hints are set anywhere: the cache-control plugin would only cost time per request.
     // Apollo's own landing page loads from a CDN; browsers get the local explorer (explorerRouter) instead.
-    plugins: [...limits.plugins, requestIdPlugin, ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
+    plugins: [...limits.plugins, requestIdPlugin, metrics.graphqlPlugin(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
 
@@ -82,8 +84,11 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
   // X-Forwarded-For counts only from the reverse proxies named in TRUST_PROXY: otherwise any client
   // could name itself a fresh address for every per-address limit.
   app.set('trust proxy', config.trustProxy.length ? [...config.trustProxy] : false);
+  app.use(metrics.httpMiddleware());
   app.use(securityHeaders());
   app.use(healthRouter(orm, fairShare));
+  // For the Prometheus scrape, behind its own token; outside the fair share, like the health checks.
+  app.use(metricsRouter(metrics, config.metricsToken));
   // The command-centre page at /, and GraphiQL for browsers at GET /graphql (before Apollo).
   app.use(dashboardRouter());
   app.use(workbenchRouter());

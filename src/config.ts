@@ -47,6 +47,10 @@ const envSchema = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TOKEN_TTL_HOURS: decimal(0, 24 * 30, 12, true),
   OFFICER_CACHE_SECONDS: decimal(0, 300, 5),
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{24,200}$/, 'must be 24 to 200 printable characters without spaces (a random token for the Prometheus scrape)')
+    .optional(),
   DEMO_DATA: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
   LOG_SQL: bool(false),
   // Read by the logger itself (it must work before config loads); validated here all the same.
@@ -126,6 +130,8 @@ export interface Config {
   readonly demoData: boolean;
   readonly logSql: boolean;
   readonly introspection: boolean;
+  /** The bearer token of GET /metrics; without one, metrics are off. */
+  readonly metricsToken: string | undefined;
   /** Per-request limits of the GraphQL API, checked before execution (timeout: while it runs). */
   readonly graphql: { maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number; timeoutMs: number };
   /** PostgreSQL statement_timeout of the server's connections, in ms; 0 = none. */
@@ -212,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: e.NODE_ENV !== 'production' && e.DEMO_DATA !== 'false',
     logSql: e.LOG_SQL,
     introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === 'true' : e.NODE_ENV !== 'production',
+    metricsToken: e.METRICS_TOKEN,
     graphql: Object.freeze({
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,

@@ -18,7 +18,7 @@ interface PoolState {
 }
 
 /** The connections of the server's pool: in use, idle, requests waiting for one, and the most it opens. */
-function poolFigures(orm: MikroORM) {
+export function poolFigures(orm: MikroORM) {
   const pool = (orm.em.getConnection().getKnex().client as { pool?: PoolState }).pool;
   if (!pool) return { used: 0, free: 0, waiting: 0, max: 0 };
   return { used: pool.numUsed(), free: pool.numFree(), waiting: pool.numPendingAcquires(), max: pool.max };

@@ -41,6 +41,8 @@ describe('configuration', () => {
     expect(() => loadConfig({ TARGET_INSTITUTION: '1.5' })).toThrow(/TARGET_INSTITUTION/);
     expect(() => loadConfig({ RANKING_WEIGHTS: 'zero=1,speed=2' })).toThrow(/RANKING_WEIGHTS: "speed" is not one of/);
     expect(() => loadConfig({ RANKING_WEIGHTS: 'zero=0' })).toThrow(/RANKING_WEIGHTS: at least one weight/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: must be 24 to 200 printable characters/);
+    expect(loadConfig({ METRICS_TOKEN: 'a'.repeat(24) }).metricsToken).toBe('a'.repeat(24));
   });
 
   it('names the allowed range of a number out of range, not "must be a number"', () => {
