@@ -37,6 +37,8 @@ export interface App {
   apollo: ApolloServer<GraphQLContext>;
   /** The chat engine, shared by the web chat and the WeChat adapter. */
   chat: ConversationEngine;
+  /** Set when the process is shutting down: /readyz answers 503 so balancers send nothing new. */
+  lifecycle: { draining: boolean };
   stop(): Promise<void>;
 }
 
@@ -86,7 +88,13 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
   app.set('trust proxy', config.trustProxy.length ? [...config.trustProxy] : false);
   app.use(metrics.httpMiddleware());
   app.use(securityHeaders());
-  app.use(healthRouter(orm, fairShare));
+  const lifecycle = { draining: false };
+  // While draining, every answer closes its connection: no client sends another request on it.
+  app.use((_req, res, next) => {
+    if (lifecycle.draining) res.set('Connection', 'close');
+    next();
+  });
+  app.use(healthRouter(orm, fairShare, lifecycle));
   // For the Prometheus scrape, behind its own token; outside the fair share, like the health checks.
   app.use(metricsRouter(metrics, config.metricsToken));
   // The command-centre page at /, and GraphiQL for browsers at GET /graphql (before Apollo).
@@ -200,6 +208,7 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
     express: app,
     apollo,
     chat,
+    lifecycle,
     stop: async () => {
       chat.stopSweeper();
       await officerChanges?.close();

@@ -72,10 +72,23 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: shutting down`);
-    // Jobs first: a run in progress finishes while the database is still there.
-    await jobs?.stop().catch((e) => logger.warn('jobs stop:', e));
-    server.close();
-    server.closeAllConnections();
+    // Stop taking requests (and say so on /readyz), let those in flight finish — bounded by the
+    // request deadline and a little more — while a job run in progress finishes too; the database
+    // stays until both are done.
+    app.lifecycle.draining = true;
+    // A moment still listening first: requests already sent but not yet read (a busy process reads
+    // its sockets late) are taken, every answer now closes its connection, and balancers see /readyz
+    // fail. Closing at once would reset those connections as idle.
+    await new Promise((r) => setTimeout(r, DRAIN_DELAY_MS));
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+    const graceMs = config.graphql.timeoutMs + 5000;
+    const cutOff = setTimeout(() => {
+      logger.warn(`shutdown: requests still running after ${graceMs} ms are cut off`);
+      server.closeAllConnections();
+    }, graceMs);
+    await Promise.all([drained, jobs?.stop().catch((e) => logger.warn('jobs stop:', e))]);
+    clearTimeout(cutOff);
+    logger.debug('shutdown: requests in flight finished');
     await dispatcher?.stop().catch((e) => logger.warn('dispatcher stop:', e));
     await wechat?.stop().catch((e) => logger.warn('wechat stop:', e));
     await app.stop().catch((e) => logger.warn('apollo stop:', e));
@@ -92,6 +105,9 @@ async function main(): Promise<void> {
   const { port } = server.address() as AddressInfo;
   logger.info(`Sanling listening on http://localhost:${port} (GraphQL at /graphql, health at /healthz)`);
 }
+
+/** How long a stopping server keeps listening before it closes, answering with Connection: close. */
+const DRAIN_DELAY_MS = 1000;
 
 main().catch(async (err) => {
   await releaseDb?.().catch(() => undefined);
