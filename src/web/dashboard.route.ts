@@ -17,8 +17,11 @@ interface Asset {
   url: string;
   type: string;
   body: Buffer;
-  /** The body gzipped once at start, for clients that take it (a phone on a slow network gets a quarter of the bytes). */
-  gzipped: Buffer;
+  /**
+   * The body gzipped, for clients that take it (a phone on a slow network gets a quarter of the
+   * bytes): made at the first such request and kept, so a start does not compress what nobody asks for.
+   */
+  gzipped: () => Buffer;
   /** The URL with a version query: the page links this, so an upgrade is fetched again. */
   versioned: string;
 }
@@ -28,13 +31,14 @@ const YEAR = 'public, max-age=31536000, immutable';
 function asset(url: string, type: string, file: string): Asset {
   const body = readFileSync(file);
   const version = createHash('sha256').update(body).digest('hex').slice(0, 12);
-  return { url, type, body, gzipped: gzipSync(body, { level: 9 }), versioned: `${url}?v=${version}` };
+  let gzipped: Buffer | undefined;
+  return { url, type, body, gzipped: () => (gzipped ??= gzipSync(body, { level: 9 })), versioned: `${url}?v=${version}` };
 }
 
 /** Sends an asset, gzipped when the client accepts it and it is smaller so. */
 function sendAsset(req: Request, res: Response, a: Asset, cacheControl: string): void {
   res.set('Cache-Control', cacheControl).type(a.type).vary('Accept-Encoding');
-  if (a.gzipped.length < a.body.length && req.acceptsEncodings('gzip', 'identity') === 'gzip') res.set('Content-Encoding', 'gzip').send(a.gzipped);
+  if (req.acceptsEncodings('gzip', 'identity') === 'gzip' && a.gzipped().length < a.body.length) res.set('Content-Encoding', 'gzip').send(a.gzipped());
   else res.send(a.body);
 }
 

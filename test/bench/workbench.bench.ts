@@ -53,7 +53,6 @@ async function todo(token: string, base: Record<string, unknown>): Promise<{ ms:
 }
 
 it('prints the 待办 screen and the case detail at city scale', async () => {
-  const explained: string[] = [];
   const rows = ['screen                                   p50 ms   p95 ms   SQL   found'];
   const measure = async (name: string, run: () => Promise<{ ms: number; sql: number; found: string }>) => {
     await run(); // cold plans and caches are not what a user sees twice
@@ -80,7 +79,6 @@ it('prints the 待办 screen and the case detail at city scale', async () => {
     ] as const) {
       await measure(`${kind.toLowerCase()} ${role.toLowerCase()} 待办 (${scope})`, async () => {
         const r = await todo(token, base);
-        if (process.env.BENCH_EXPLAIN && kind === 'COUNTY') explained.push(`-- ${scope}`, ...scale.queries.map((q) => `${q.slice(0, 60)} … ${q.slice(-220)}`));
         return { ms: r.ms, sql: r.sql, found: `${r.shown} shown; tabs ${r.counts.join(' / ')}` };
       });
     }
@@ -114,7 +112,6 @@ it('prints the 待办 screen and the case detail at city scale', async () => {
     return { ms, sql: scale.queries.length, found: `${res.data.node.number}, ${res.data.node.events.edges.length} entries shown` };
   });
   console.log(rows.join('\n'));
-  // Where a screen's time goes (BENCH_EXPLAIN=1): each statement of the last run with its time.
-  if (process.env.BENCH_EXPLAIN)
-    console.log(explained.slice(-26).join('\n'), '\n---\n', scale.queries.map((q) => `${q.slice(0, 70)} … ${q.slice(-40)}`).join('\n'));
+  // Where a screen's time goes (BENCH_EXPLAIN=1): the statements of the last run (the case detail), each with its time.
+  if (process.env.BENCH_EXPLAIN) console.log(scale.queries.join('\n'));
 });
