@@ -83,6 +83,8 @@ const envSchema = z.object({
   CHAT_RATE_PER_MINUTE: whole(1, 1000, 20),
   UPLOAD_MAX_MB: decimal(0, 50, 5, true),
   UPLOAD_DIR: z.string().min(1).optional(),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_KEEP: whole(0, 1000, 7),
   UPLOAD_QUOTA_PER_CONTACT_MB: decimal(0, 10_000, 20, true),
   UPLOAD_QUOTA_TOTAL_MB: decimal(0, 10_000_000, 2048, true),
   UPLOAD_MIN_FREE_MB: decimal(0, 10_000_000, 1024),
@@ -161,6 +163,11 @@ export interface Config {
   /** Free space the uploads disk keeps; below it photos are refused. */
   readonly uploadMinFreeBytes: number;
   readonly chatNewContactsPerHourPerIp: number;
+  /**
+   * The nightly backup job: where it writes, how many it keeps. DATA_DIR/backups for the embedded
+   * database; with DATABASE_URL only when BACKUP_DIR is set; none when BACKUP_KEEP is 0.
+   */
+  readonly backup?: { readonly dir: string; readonly keep: number; readonly uploadDir: string };
   /** Set only when WeChat should run (WECHATY_PUPPET). */
   readonly wechaty?: { puppet: string; name: string; puppetOptions: Record<string, string> };
   /** Run the scheduled jobs in this process (JOBS=off: `npm run worker` runs them elsewhere). */
@@ -258,6 +265,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadQuotaTotalBytes: Math.round(e.UPLOAD_QUOTA_TOTAL_MB * 1024 * 1024),
     uploadMinFreeBytes: Math.round(e.UPLOAD_MIN_FREE_MB * 1024 * 1024),
     chatNewContactsPerHourPerIp: e.CHAT_NEW_CONTACTS_PER_HOUR_PER_IP,
+    backup:
+      e.BACKUP_KEEP > 0 && (e.BACKUP_DIR || !e.DATABASE_URL)
+        ? Object.freeze({
+            dir: path.resolve(e.BACKUP_DIR ?? path.join(e.DATA_DIR, 'backups')),
+            keep: e.BACKUP_KEEP,
+            uploadDir: path.resolve(e.UPLOAD_DIR ?? path.join(e.DATA_DIR, 'uploads')),
+          })
+        : undefined,
     jobs: e.JOBS === 'on',
     campaign: Object.freeze({
       targets: { VILLAGE_COMMUNITY: e.TARGET_VILLAGE_COMMUNITY, ENTERPRISE: e.TARGET_ENTERPRISE, INSTITUTION: e.TARGET_INSTITUTION },

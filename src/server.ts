@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   // Scheduled jobs run here unless JOBS=off (then `npm run worker` runs them as a process of their own).
   let jobs: JobRunner | undefined;
   if (config.jobs) {
-    jobs = new JobRunner(orm, { url: db.url, clock: systemClock, campaign: config.campaign });
+    jobs = new JobRunner(orm, { url: db.url, clock: systemClock, settings: { campaign: config.campaign, backup: config.backup } });
     await jobs.start();
   } else logger.info('scheduled jobs are off in this process (JOBS=off)');
   // WeChat only when configured: without a puppet wechaty would fall back to one that retries forever offline.

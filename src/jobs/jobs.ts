@@ -1,5 +1,9 @@
+import path from 'node:path';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { TIME_ZONE } from '../domain/time/local-time';
+import type { Config } from '../config';
+import { backup, pruneBackups } from '../db/backup';
+import { appVersion } from '../paths';
+import { localMinute, TIME_ZONE } from '../domain/time/local-time';
 import { DIGEST_TIME, sendDailyDigest } from '../domain/schedule/digest';
 import { houseKeeping } from '../domain/schedule/housekeeping';
 import { dayPeriod, fiveMinutePeriod, minutePeriod, monthPeriod, weekPeriod } from '../domain/schedule/once';
@@ -12,6 +16,22 @@ import type { CampaignSettings } from '../domain/stats/settings';
 /** Cron expressions are read in this zone: the product's local time. */
 export const JOB_TIMEZONE = TIME_ZONE;
 
+/** What the jobs are configured with (defaults when absent). */
+export interface JobSettings {
+  campaign?: CampaignSettings;
+  /** The nightly backup's directory and retention; no backup when absent. */
+  backup?: Config['backup'];
+}
+
+export interface JobContext {
+  orm: MikroORM;
+  em: EntityManager;
+  now: Date;
+  data: Record<string, unknown>;
+  campaign: CampaignSettings;
+  backup?: Config['backup'];
+}
+
 /** A scheduled job: when it fires, which period a firing belongs to, and what it does. */
 export interface JobDefinition {
   name: string;
@@ -20,7 +40,7 @@ export interface JobDefinition {
   /** The period a run at `now` belongs to: the job runs once per period across all workers. */
   period(now: Date): string;
   /** The work, in the transaction that claimed the period; `orm` for work that needs its own transactions. */
-  run(ctx: { orm: MikroORM; em: EntityManager; now: Date; data: Record<string, unknown>; campaign: CampaignSettings }): Promise<Record<string, unknown>>;
+  run(ctx: JobContext): Promise<Record<string, unknown>>;
   /** Runs older than this many days are forgotten (a job that runs every minute); else kept. */
   keepDays?: number;
   /** Also run when a worker starts (a fresh install shows its warnings without waiting for the first firing). */
@@ -87,5 +107,30 @@ export const JOBS: readonly JobDefinition[] = [
     run: ({ em, now }) => houseKeeping(em, now),
     repeatable: true,
     queue: { retryLimit: 5, retryDelay: 300, retryBackoff: true, expireInSeconds: 3600 },
+  },
+  {
+    name: 'backup',
+    // Before the housekeeping, at the quietest hour.
+    cron: '30 2 * * *',
+    period: dayPeriod,
+    run: async ({ orm, now, backup: settings }) => {
+      if (!settings) return { skipped: 'nightly backups are off (DATABASE_URL without BACKUP_DIR, or BACKUP_KEEP=0)' };
+      const stamp = localMinute(now).replace(/[-:]/g, '').replace(/[T ]/, '-');
+      const file = path.join(settings.dir, `sanling-${stamp}.tar`);
+      const started = Date.now();
+      const m = await backup({ url: orm.config.get('clientUrl')!, uploadDir: settings.uploadDir, file, appVersion: appVersion() });
+      const removed = await pruneBackups(settings.dir, settings.keep);
+      return {
+        file,
+        rows: m.tables.reduce((n, t) => n + t.rows, 0),
+        photos: m.photos.files,
+        missingPhotos: m.photos.missing.length,
+        seconds: Math.round((Date.now() - started) / 100) / 10,
+        removed,
+      };
+    },
+    // Another file of the same day is only more disk: harmless.
+    repeatable: true,
+    queue: { retryLimit: 2, retryDelay: 600, retryBackoff: true, expireInSeconds: 4 * 3600 },
   },
 ];

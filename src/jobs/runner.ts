@@ -3,8 +3,8 @@ import PgBoss from 'pg-boss';
 import type { Clock } from '../domain/access/actor';
 import { runOnce, type RunOutcome } from '../domain/schedule/once';
 import { logger } from '../logger';
-import { JOB_TIMEZONE, JOBS, type JobDefinition } from './jobs';
-import { DEFAULT_CAMPAIGN, type CampaignSettings } from '../domain/stats/settings';
+import { JOB_TIMEZONE, JOBS, type JobDefinition, type JobSettings } from './jobs';
+import { DEFAULT_CAMPAIGN } from '../domain/stats/settings';
 
 /** pg-boss keeps its tables in this schema of the product's database. */
 export const PGBOSS_SCHEMA = 'pgboss';
@@ -18,7 +18,7 @@ export async function runJob(
   job: JobDefinition,
   clock: Clock,
   data: Record<string, unknown> = {},
-  campaign: CampaignSettings = DEFAULT_CAMPAIGN,
+  settings: JobSettings = {},
 ): Promise<RunOutcome<Record<string, unknown>> & { period: string }> {
   const now = clock.now();
   const period = job.period(now);
@@ -28,7 +28,7 @@ export async function runJob(
     job.name,
     period,
     async (em) => {
-      const result = await job.run({ orm, em, now, data, campaign });
+      const result = await job.run({ orm, em, now, data, campaign: settings.campaign ?? DEFAULT_CAMPAIGN, backup: settings.backup });
       // Period keys sort in time order, so the key of the cut-off instant bounds the old ones.
       if (job.keepDays)
         await em.execute('delete from job_runs where job = ? and period < ?', [job.name, job.period(new Date(now.getTime() - job.keepDays * 86_400_000))]);
@@ -53,8 +53,8 @@ export interface RunnerOptions {
   cronMonitorIntervalSeconds?: number;
   /** How often an idle worker asks for jobs, in seconds. */
   pollingIntervalSeconds?: number;
-  /** Targets and thresholds for the command centre's jobs (the defaults when absent). */
-  campaign?: CampaignSettings;
+  /** Targets and thresholds for the command centre's jobs, the nightly backup's place (defaults when absent). */
+  settings?: JobSettings;
 }
 
 /**
@@ -98,7 +98,7 @@ export class JobRunner {
       for (const job of this.jobs) {
         const work = { batchSize: 1, ...(this.opts.pollingIntervalSeconds ? { pollingIntervalSeconds: this.opts.pollingIntervalSeconds } : {}) };
         await boss.work<Record<string, unknown>>(job.name, work, async (batch) => {
-          for (const j of batch) await runJob(this.orm, job, this.opts.clock, j.data ?? {}, this.opts.campaign);
+          for (const j of batch) await runJob(this.orm, job, this.opts.clock, j.data ?? {}, this.opts.settings);
         });
         if (job.cron) await boss.schedule(job.name, job.cron, {}, { tz: JOB_TIMEZONE });
       }

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   try {
     orm = await initOrm({ url: db.url, poolMax: 4, onQuery: config.logSql ? (q) => logger.info(q) : undefined });
     if (stopping) return;
-    runner = new JobRunner(orm, { url: db.url, clock: systemClock, campaign: config.campaign });
+    runner = new JobRunner(orm, { url: db.url, clock: systemClock, settings: { campaign: config.campaign, backup: config.backup } });
     await runner.start();
   } catch (err) {
     await orm?.close().catch(() => undefined);

@@ -284,7 +284,7 @@ describe('a simulated day with two workers', () => {
           await Promise.all([runJob(db.orm, job, clock), runJob(orm2, job, clock)]);
         }
       }
-      expect(runs).toEqual({ 'deadline-sweep': 1440, 'daily-digest': 1, 'weekly-status': 1, 'early-warning': 288, housekeeping: 1 });
+      expect(runs).toEqual({ 'deadline-sweep': 1440, 'daily-digest': 1, 'weekly-status': 1, 'early-warning': 288, housekeeping: 1, backup: 1 });
       const em = db.orm.em.fork();
       const periods = await em.execute(
         `select job, count(*)::int as n, count(finished_at)::int as finished from job_runs
@@ -401,10 +401,11 @@ describe('processes', () => {
     try {
       expect(await waitFor(() => /job worker running/.test(log), 60_000)).toBe(true);
       expect(log).toMatch(
-        /job schedules registered \(Asia\/Shanghai\): deadline-sweep \(\* \* \* \* \*\), daily-digest \(30 8 \* \* \*\), weekly-status \(0 9 \* \* 1\), early-warning \(\*\/5 \* \* \* \*\), monthly-letters \(0 9 1 \* \*\), housekeeping \(0 3 \* \* \*\)/,
+        /job schedules registered \(Asia\/Shanghai\): deadline-sweep \(\* \* \* \* \*\), daily-digest \(30 8 \* \* \*\), weekly-status \(0 9 \* \* 1\), early-warning \(\*\/5 \* \* \* \*\), monthly-letters \(0 9 1 \* \*\), housekeeping \(0 3 \* \* \*\), backup \(30 2 \* \* \*\)/,
       );
       const schedules = await other.orm.em.fork().execute(`select name, cron, timezone from pgboss.schedule order by name`);
       expect(schedules).toEqual([
+        { name: 'backup', cron: '30 2 * * *', timezone: 'Asia/Shanghai' },
         { name: 'daily-digest', cron: '30 8 * * *', timezone: 'Asia/Shanghai' },
         { name: 'deadline-sweep', cron: '* * * * *', timezone: 'Asia/Shanghai' },
         { name: 'early-warning', cron: '*/5 * * * *', timezone: 'Asia/Shanghai' },

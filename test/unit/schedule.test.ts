@@ -74,6 +74,7 @@ describe('the working-day rule of the digest', () => {
     expect(next('early-warning', '2026-12-01T08:29:00')).toEqual(['2026-12-01T08:30', '2026-12-01T08:35', '2026-12-01T08:40']);
     expect(next('monthly-letters', '2026-12-01T08:29:00')).toEqual(['2026-12-01T09:00', '2027-01-01T09:00', '2027-02-01T09:00']);
     expect(next('housekeeping', '2026-12-01T08:29:00')).toEqual(['2026-12-02T03:00', '2026-12-03T03:00', '2026-12-04T03:00']);
+    expect(next('backup', '2026-12-01T08:29:00')).toEqual(['2026-12-02T02:30', '2026-12-03T02:30', '2026-12-04T02:30']);
     // The digest's own idea of its time agrees with when it is fired.
     expect(`${String(DIGEST_TIME.hour).padStart(2, '0')}:${String(DIGEST_TIME.minute).padStart(2, '0')}`).toBe('08:30');
   });
