@@ -65,8 +65,20 @@ export interface EngineOptions {
   uploadMinFreeBytes?: number;
   /** New contacts one network address may start per hour (web chat). */
   newContactsPerHour?: number;
+  /** Counts messages and refusals (the server's metrics). */
+  meter?: ChatMeter;
   /** Replaces the file write (tests simulate a full disk with it). */
   uploadWriter?: FileWriter;
+}
+
+/** Why the chat did not do what a message asked (counted by the metrics). */
+export type ChatRefusal =
+  'new-contacts' | 'rate' | 'text-too-long' | 'photo-too-large' | 'photo-not-image' | 'photo-contact-quota' | 'photo-total-quota' | 'photo-no-space' | 'error';
+
+/** Counts messages and refusals as they happen (the server's metrics). */
+export interface ChatMeter {
+  message(channel: string): void;
+  refused(channel: string, reason: ChatRefusal): void;
 }
 
 /** A photo that passed the in-memory checks, waiting for dedupe, rate limit and quota. */
@@ -128,6 +140,7 @@ export class ConversationEngine {
    * of a first message. A failure of the admission itself is thrown, as if asked before handling.
    */
   async handleOrRefuse(msg: IncomingMessage): Promise<string[] | Refused> {
+    this.opts.meter?.message(msg.channel);
     try {
       try {
         return await this.handleUnsafe(msg, false);
@@ -139,12 +152,16 @@ export class ConversationEngine {
       const window = await msg.admitNew!().catch((err: unknown) => {
         throw new AdmissionFailed(err);
       });
-      if (!window.allowed) return { refused: window };
+      if (!window.allowed) {
+        this.opts.meter?.refused(msg.channel, 'new-contacts');
+        return { refused: window };
+      }
       return await this.handleUnsafe(msg, true);
     } catch (err) {
       // As when asked before handling: the transport answers that failure itself.
       if (err instanceof AdmissionFailed) throw err.cause;
-      logger.error(`chat: failed to handle a message from ${msg.channel}:${String(msg.contactId).slice(0, 40)}:`, err);
+      logger.error({ err }, `chat: failed to handle a message from ${msg.channel}:${String(msg.contactId).slice(0, 40)}`);
+      this.opts.meter?.refused(msg.channel, 'error');
       return [this.messages.failure()];
     }
   }
@@ -173,7 +190,7 @@ export class ConversationEngine {
 
   /** Sweeps now and then every intervalMs, without keeping the process alive. */
   startSweeper(intervalMs: number): void {
-    const run = () => void this.sweep().catch((err) => logger.warn('chat: upload sweep failed:', err));
+    const run = () => void this.sweep().catch((err) => logger.warn({ err }, 'chat: upload sweep failed'));
     run();
     this.sweeper = setInterval(run, intervalMs);
     this.sweeper.unref();
@@ -210,6 +227,7 @@ export class ConversationEngine {
         let state = parseState(session.state);
         const overRate = this.overRate(session, now);
         if (overRate) {
+          this.opts.meter?.refused(msg.channel, 'rate');
           replies = [m.rateLimited()];
         } else {
           const prefix: string[] = [];
@@ -255,9 +273,13 @@ export class ConversationEngine {
     written: string[],
   ): Promise<{ replies: string[]; state: DialogState }> {
     const m = this.messages;
-    if (text.length > this.maxTextLength) return { replies: [m.tooLong(this.maxTextLength)], state };
-    if (photo === 'too-large') return { replies: [m.photoTooLarge(Math.round(this.maxPhotoBytes / 1024 / 1024))], state };
-    if (photo === 'not-image') return { replies: [m.photoNotImage()], state };
+    const refuse = (reason: ChatRefusal, reply: string) => {
+      this.opts.meter?.refused(msg.channel, reason);
+      return { replies: [reply], state };
+    };
+    if (text.length > this.maxTextLength) return refuse('text-too-long', m.tooLong(this.maxTextLength));
+    if (photo === 'too-large') return refuse('photo-too-large', m.photoTooLarge(Math.round(this.maxPhotoBytes / 1024 / 1024)));
+    if (photo === 'not-image') return refuse('photo-not-image', m.photoNotImage());
     let attachment: Attachment | undefined;
     let notice: string | undefined;
     if (photo) {
@@ -267,6 +289,7 @@ export class ConversationEngine {
         written.push(attachment.id);
       } else {
         // The dialog goes on without the photo; any text of the message still counts.
+        this.opts.meter?.refused(msg.channel, `photo-${stored}`);
         notice = stored === 'contact-quota' ? m.photoQuota(Math.round(this.perContactBytes / 1024 / 1024)) : m.photoUnavailable();
       }
     }

@@ -74,7 +74,7 @@ export class UploadStore {
       await this.writer(this.file(id), bytes);
     } catch (err) {
       // ENOSPC, EDQUOT, a read-only or vanished directory: the message goes on without its photo.
-      logger.error(`chat uploads: could not store a photo (${(err as NodeJS.ErrnoException).code ?? 'error'}):`, err);
+      logger.error({ err }, `chat uploads: could not store a photo (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
       await this.discard(id);
       return 'no-space';
     }
@@ -96,7 +96,7 @@ export class UploadStore {
 
   async discard(id: string): Promise<void> {
     await unlink(this.file(id)).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') logger.warn(`chat uploads: could not remove ${id}:`, err);
+      if (err.code !== 'ENOENT') logger.warn({ err }, `chat uploads: could not remove ${id}`);
     });
   }
 

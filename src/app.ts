@@ -21,6 +21,7 @@ import { admitToServer } from './web/admission';
 import { requestIdPlugin, requestScope } from './graphql/request-scope';
 import { getSchema } from './graphql/schema';
 import { healthRouter } from './web/health.route';
+import type { ChannelStatus } from './domain/push/delivery';
 import { photoRouter } from './web/photo.route';
 import { metricsRouter, ServerMetrics } from './web/metrics';
 import { ledgerRouter } from './web/ledger.route';
@@ -39,6 +40,8 @@ export interface App {
   chat: ConversationEngine;
   /** Set when the process is shutting down: /readyz answers 503 so balancers send nothing new. */
   lifecycle: { draining: boolean };
+  /** Chat channels whose state /healthz and /readyz report (server.ts adds WeChat's when configured). */
+  channels: Array<() => ChannelStatus>;
   stop(): Promise<void>;
 }
 
@@ -87,6 +90,8 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
   // could name itself a fresh address for every per-address limit.
   app.set('trust proxy', config.trustProxy.length ? [...config.trustProxy] : false);
   app.use(metrics.httpMiddleware());
+  // Every request gets an id and one log line.
+  app.use(requestScope());
   app.use(securityHeaders());
   const lifecycle = { draining: false };
   // While draining, every answer closes its connection: no client sends another request on it.
@@ -94,7 +99,8 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
     if (lifecycle.draining) res.set('Connection', 'close');
     next();
   });
-  app.use(healthRouter(orm, fairShare, lifecycle));
+  const channels: Array<() => ChannelStatus> = [];
+  app.use(healthRouter(orm, fairShare, lifecycle, () => channels.map((status) => status())));
   // For the Prometheus scrape, behind its own token; outside the fair share, like the health checks.
   app.use(metricsRouter(metrics, config.metricsToken));
   // The command-centre page at /, and GraphiQL for browsers at GET /graphql (before Apollo).
@@ -112,6 +118,7 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
     uploadQuotaTotalBytes: config.uploadQuotaTotalBytes,
     uploadMinFreeBytes: config.uploadMinFreeBytes,
     newContactsPerHour: config.chatNewContactsPerHourPerIp,
+    meter: metrics.chatMeter(),
   });
   const renderPush = pushRenderer(chat.messages);
   if (config.webChatEnabled) app.use(chatPageRouter());
@@ -139,7 +146,6 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    requestScope(),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = String(res.locals.requestId);
@@ -165,6 +171,7 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
           },
           clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
           requestId,
+          requestRecord: res.locals.requestRecord,
           ...limit,
         };
         const header = req.headers.authorization;
@@ -176,7 +183,7 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
           } catch (err) {
             if (!(err instanceof DomainError)) {
               // Apollo would answer this itself, with the cause (e.g. the database's address) in the message.
-              logger.error(`request ${requestId}: creating the GraphQL context failed:`, err);
+              logger.error({ req: requestId, err }, 'creating the GraphQL context failed');
               throw internalError(requestId);
             }
             ctx.authError = err;
@@ -199,16 +206,19 @@ export async function createApp(orm: MikroORM, config: Config, clock: Clock = sy
   // Errors outside GraphQL (bad JSON, a database outage): JSON, no stack.
   app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = err.status && err.status < 500 ? err.status : 500;
-    if (status === 500) logger.error('HTTP error:', err);
-    res
-      .status(status)
-      .json({ error: status === 500 ? 'Internal server error' : err.type === 'entity.parse.failed' ? 'The body is not valid JSON' : err.message });
+    const requestId = res.locals.requestId as string | undefined;
+    if (status === 500) logger.error({ req: requestId, err }, 'unexpected error in an HTTP request');
+    res.status(status).json({
+      error: status === 500 ? 'Internal server error' : err.type === 'entity.parse.failed' ? 'The body is not valid JSON' : err.message,
+      ...(status === 500 ? { requestId } : {}),
+    });
   });
   return {
     express: app,
     apollo,
     chat,
     lifecycle,
+    channels,
     stop: async () => {
       chat.stopSweeper();
       await officerChanges?.close();

@@ -55,6 +55,7 @@ const envSchema = z.object({
   LOG_SQL: bool(false),
   // Read by the logger itself (it must work before config loads); validated here all the same.
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'must be debug, info, warn or error' }).optional(),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'must be json or pretty' }).optional(),
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
   GRAPHQL_MAX_DEPTH: whole(2, 50, 8),
   GRAPHQL_MAX_ALIASES: whole(0, 1000, 20),
@@ -62,6 +63,7 @@ const envSchema = z.object({
   GRAPHQL_MAX_TOKENS: whole(50, 100_000, 2000),
   GRAPHQL_TIMEOUT_MS: whole(1, 600_000, 15_000),
   DB_STATEMENT_TIMEOUT_MS: whole(0, 3_600_000, 15_000),
+  DB_SLOW_STATEMENT_MS: whole(0, 3_600_000, 1000),
   TRUST_PROXY: z.string().optional(),
   FAIR_SHARE_REQUESTS: whole(1, 1000, DEFAULT_FAIR_SHARE.requestsPerClient),
   FAIR_SHARE_QUEUE: whole(0, 10_000, DEFAULT_FAIR_SHARE.queuePerClient),
@@ -138,6 +140,8 @@ export interface Config {
   readonly graphql: { maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number; timeoutMs: number };
   /** PostgreSQL statement_timeout of the server's connections, in ms; 0 = none. */
   readonly dbStatementTimeoutMs: number;
+  /** The embedded PostgreSQL logs statements slower than this, in ms (0: none). */
+  readonly dbSlowStatementMs: number;
   /** Reverse proxies whose X-Forwarded-For is believed (addresses, CIDRs, loopback…); empty: none. */
   readonly trustProxy: readonly string[];
   /** How requests and database connections are shared between clients. */
@@ -234,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: e.GRAPHQL_TIMEOUT_MS,
     }),
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    dbSlowStatementMs: e.DB_SLOW_STATEMENT_MS,
     trustProxy: Object.freeze(trustProxy as string[]),
     fairShare: Object.freeze({
       requestsPerClient: e.FAIR_SHARE_REQUESTS,

@@ -1,12 +1,12 @@
 import 'reflect-metadata';
-import type { Server } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { loadDemoDataIfEmpty } from './seed/demo';
-import { openServer } from './embedded/embedded';
+import { EmbeddedStartError, openServer } from './embedded/embedded';
 import { initOrm } from './db/orm';
-import { logger } from './logger';
+import { logger, nameProcess } from './logger';
 import { systemClock } from './domain/access/actor';
 import { WechatyAdapter } from '../bot/wechaty.adapter';
 import { pushRenderer } from '../bot/push';
@@ -17,10 +17,27 @@ import { JobRunner } from './jobs/runner';
 let releaseDb: (() => Promise<void>) | undefined;
 
 async function main(): Promise<void> {
+  nameProcess('api');
   const config = loadConfig();
   if (config.jwtSecretGenerated) {
     logger.warn('JWT_SECRET is not set: using a random secret for this run (tokens end with the process). Set it in .env to keep sessions.');
   }
+  // Listening from the start: while the database starts and migrations run, /healthz answers 200 (the
+  // process lives: a supervisor must not kill a long migration) and /readyz, like everything else,
+  // 503, so a balancer sends nothing yet.
+  let handler: RequestListener = whileStarting;
+  const server = createServer((req, res) => handler(req, res));
+  // A client must send its headers, and its whole request, within these (slow senders hold sockets and memory).
+  server.headersTimeout = config.httpTimeouts.headersMs;
+  server.requestTimeout = config.httpTimeouts.requestMs;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  logger.info(`starting: health checks answer on port ${(server.address() as AddressInfo).port} (/readyz 503 until ready)`);
   const db = await openServer(config, { ownSignals: true, supervise: true });
   releaseDb = db.release;
   // Until the server is up, a signal just stops the database we may have started.
@@ -51,21 +68,17 @@ async function main(): Promise<void> {
       puppet: config.wechaty.puppet,
       puppetOptions: config.wechaty.puppetOptions,
     });
+    app.channels.push(wechat.status.bind(wechat));
+    // Returns once the first attempt is under way or failed: an unreachable WeChat is retried in the background, backing off.
     await wechat.start();
-    logger.info(`WeChat adapter started with ${config.wechaty.puppet}`);
+    logger.info(`WeChat adapter started with ${config.wechaty.puppet} (channel ${wechat.status().state})`);
   }
   // Pushes leave through the channels this process holds (the web chat hands its own over when polled).
   const dispatcher = wechat
     ? new Dispatcher({ orm, channels: [wechat.channel], render: pushRenderer(app.chat.messages), clock: systemClock, intervalMs: 3000 })
     : undefined;
   dispatcher?.start();
-  const server: Server = await new Promise((resolve, reject) => {
-    // Express 5 hands a listen error (a port in use) to this callback rather than throwing it.
-    const s = app.express.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
-  });
-  // A client must send its headers, and its whole request, within these (slow senders hold sockets and memory).
-  server.headersTimeout = config.httpTimeouts.headersMs;
-  server.requestTimeout = config.httpTimeouts.requestMs;
+  handler = app.express;
   // Handlers go in before the 'listening' line: whoever reads it may signal at once.
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -86,16 +99,16 @@ async function main(): Promise<void> {
       logger.warn(`shutdown: requests still running after ${graceMs} ms are cut off`);
       server.closeAllConnections();
     }, graceMs);
-    await Promise.all([drained, jobs?.stop().catch((e) => logger.warn('jobs stop:', e))]);
+    await Promise.all([drained, jobs?.stop().catch((e) => logger.warn({ err: e }, 'jobs stop'))]);
     clearTimeout(cutOff);
     logger.debug('shutdown: requests in flight finished');
-    await dispatcher?.stop().catch((e) => logger.warn('dispatcher stop:', e));
-    await wechat?.stop().catch((e) => logger.warn('wechat stop:', e));
-    await app.stop().catch((e) => logger.warn('apollo stop:', e));
+    await dispatcher?.stop().catch((e) => logger.warn({ err: e }, 'dispatcher stop'));
+    await wechat?.stop().catch((e) => logger.warn({ err: e }, 'wechat stop'));
+    await app.stop().catch((e) => logger.warn({ err: e }, 'apollo stop'));
     logger.debug('shutdown: apollo stopped');
-    await orm.close().catch((e) => logger.warn('orm close:', e));
+    await orm.close().catch((e) => logger.warn({ err: e }, 'orm close'));
     logger.debug('shutdown: database connections closed');
-    await db.release().catch((e) => logger.warn('database stop:', e));
+    await db.release().catch((e) => logger.warn({ err: e }, 'database stop'));
     logger.info('shutdown complete');
     process.exit(0);
   };
@@ -106,12 +119,28 @@ async function main(): Promise<void> {
   logger.info(`Sanling listening on http://localhost:${port} (GraphQL at /graphql, health at /healthz)`);
 }
 
+/** Answers while the process starts: alive, not ready. */
+const whileStarting: RequestListener = (req, res) => {
+  const path = (req.url ?? '').split('?')[0];
+  const live = path === '/healthz';
+  res.writeHead(live ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store', ...(live ? {} : { 'retry-after': '5' }) });
+  res.end(
+    JSON.stringify(
+      live
+        ? { status: 'starting' }
+        : path === '/readyz'
+          ? { status: 'not ready', reasons: ['starting'] }
+          : { error: 'Sanling is starting: try again in a few seconds' },
+    ),
+  );
+};
+
 /** How long a stopping server keeps listening before it closes, answering with Connection: close. */
 const DRAIN_DELAY_MS = 1000;
 
 main().catch(async (err) => {
   await releaseDb?.().catch(() => undefined);
-  if (err instanceof ConfigError) console.error(err.message);
+  if (err instanceof ConfigError || err instanceof EmbeddedStartError) console.error(err.message);
   else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     console.error(`Port in use: another process listens on it. Stop it or set PORT. (${(err as Error).message})`);
   } else console.error('Failed to start:', err);

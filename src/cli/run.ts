@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ConfigError, loadConfig, type Config } from '../config';
-import { openServer } from '../embedded/embedded';
+import { EmbeddedStartError, openServer } from '../embedded/embedded';
+import { nameProcess } from '../logger';
 import { initOrm } from '../db/orm';
 import { DomainError } from '../domain/errors';
 import { BackupError } from '../db/backup';
@@ -29,6 +30,7 @@ export async function withServer(usage: string, fn: (url: string, config: Config
   let release: (() => Promise<void>) | undefined;
   let code = 0;
   try {
+    nameProcess('cli');
     const config = loadConfig();
     const db = await openServer(config);
     release = db.release;
@@ -38,7 +40,8 @@ export async function withServer(usage: string, fn: (url: string, config: Config
     if (err instanceof UsageError) {
       console.error(`${err.message}\n\n${usage}`);
       code = 2;
-    } else if (err instanceof DomainError || err instanceof ConfigError || err instanceof BackupError) console.error(`Error: ${err.message}`);
+    } else if (err instanceof DomainError || err instanceof ConfigError || err instanceof BackupError || err instanceof EmbeddedStartError)
+      console.error(`Error: ${err.message}`);
     else console.error('Unexpected error:', err);
   } finally {
     await release?.().catch(() => undefined);

@@ -6,7 +6,10 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { logger } from '../logger';
 import { claimOwnership, ownerAlive, readOwner, readPostmaster, releaseOwnership, stopOrphan, type Postmaster } from './postmaster';
-import { LogTail, startPostgres, stopPostgres, Supervisor, type PgServer } from './postgres.supervisor';
+import { postgresLogFlags, PostgresLog } from './postgres-log';
+import { EmbeddedStartError, LogTail, startPostgres, stopPostgres, Supervisor, type PgServer } from './postgres.supervisor';
+
+export { EmbeddedStartError };
 
 /** A PostgreSQL server to talk to, and how to let go of it. */
 export interface DatabaseHandle {
@@ -21,6 +24,8 @@ export interface EmbeddedOptions {
   ownSignals?: boolean;
   /** Restart the embedded server whenever it dies (for the long-running process that started it). */
   supervise?: boolean;
+  /** Statements slower than this are logged (ms; 0: none). */
+  slowStatementMs?: number;
 }
 
 const DB_NAME = 'sanling';
@@ -91,6 +96,15 @@ export async function startEmbedded(dataDir: string, opts: EmbeddedOptions = {})
     // As root the cluster runs as the postgres user, which must be able to reach DATA_DIR/pg.
     const mode = (await stat(dataDir)).mode & 0o777;
     if ((mode & 0o011) !== 0o011) await chmod(dataDir, mode | 0o011);
+    // …and so every directory above it (initdb would only say "Permission denied").
+    for (let dir = path.dirname(path.resolve(dataDir)); ; dir = path.dirname(dir)) {
+      if (((await stat(dir)).mode & 0o001) === 0) {
+        throw new EmbeddedStartError(
+          `As root, the embedded PostgreSQL runs as the postgres user, which cannot reach DATA_DIR ${dataDir}: ${dir} is closed to other users. Run \`chmod o+x ${dir}\`, choose a DATA_DIR elsewhere, or run as another user.`,
+        );
+      }
+      if (path.dirname(dir) === dir) break;
+    }
   }
   let password: string;
   if (existsSync(secretFile)) {
@@ -140,6 +154,7 @@ export async function startEmbedded(dataDir: string, opts: EmbeddedOptions = {})
   }
   const port = await freePort();
   const tail = new LogTail();
+  const pgLog = new PostgresLog();
   const pg: PgServer = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -149,9 +164,12 @@ export async function startEmbedded(dataDir: string, opts: EmbeddedOptions = {})
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: (m: string) => tail.push(m),
-    onError: (e: unknown) => logger.error('embedded PostgreSQL:', e),
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...postgresLogFlags(opts.slowStatementMs ?? 1000)],
+    onLog: (m: string) => {
+      tail.push(m);
+      pgLog.push(m);
+    },
+    onError: (e: unknown) => logger.error({ err: e }, 'embedded PostgreSQL'),
   });
   // Recorded before the start, so a second process never mistakes a starting server for an orphan.
   await claimOwnership(dataDir);
@@ -182,7 +200,10 @@ export async function startEmbedded(dataDir: string, opts: EmbeddedOptions = {})
 }
 
 /** DATABASE_URL when given, else the embedded server. */
-export async function openServer(config: { databaseUrl?: string; dataDir: string }, opts: EmbeddedOptions = {}): Promise<DatabaseHandle> {
+export async function openServer(
+  config: { databaseUrl?: string; dataDir: string; dbSlowStatementMs?: number },
+  opts: EmbeddedOptions = {},
+): Promise<DatabaseHandle> {
   if (config.databaseUrl) return { url: config.databaseUrl, mode: 'external', release: async () => undefined };
-  return startEmbedded(config.dataDir, opts);
+  return startEmbedded(config.dataDir, { slowStatementMs: config.dbSlowStatementMs, ...opts });
 }

@@ -22,6 +22,9 @@ export interface PgServer {
 const childOf = (pg: PgServer) => (pg as unknown as { process?: ChildProcess }).process;
 const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 
+/** The embedded PostgreSQL cannot start, for a reason the operator can act on (the message says it). */
+export class EmbeddedStartError extends Error {}
+
 /** The last lines PostgreSQL wrote, to say why it would not start or why it died. */
 export class LogTail {
   private lines: string[] = [];
@@ -52,7 +55,7 @@ export async function startPostgres(pg: PgServer, tail: LogTail): Promise<ChildP
     await pg.start();
   } catch (err) {
     // The library rejects with nothing when postgres exits during start-up; its log says why.
-    throw new Error(`the embedded PostgreSQL did not start: ${tail.toString() || String(err)}`);
+    throw new EmbeddedStartError(`the embedded PostgreSQL did not start: ${tail.toString() || String(err)}`);
   }
   return childOf(pg)!;
 }

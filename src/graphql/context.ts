@@ -1,3 +1,4 @@
+import type { RequestRecord } from './request-scope';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { UnitKind } from '../entities';
@@ -112,6 +113,8 @@ export interface GraphQLContext {
   clientIp: string;
   /** Names this request in the log, in x-request-id and in masked errors. */
   requestId?: string;
+  /** The request's log line, filled in by the request-id plugin. */
+  requestRecord?: RequestRecord;
   /** The request's way to the database: its client's share, heavy or not (src/domain/limits/fair-share.ts). */
   lane?: Lane;
   /** Date.now() after which the request stops before its next field, and the budget it had. */

@@ -80,7 +80,7 @@ export function formatError(statementTimeoutMs: number) {
     }
     if ((original as Error | null)?.name === 'KnexTimeoutError') {
       // No pooled connection came in time: the server is overloaded, not broken. Say so, and when to retry.
-      logger.warn(`request ${requestIdOf(error) ?? '-'}: no database connection within the pool's wait`);
+      logger.warn({ req: requestIdOf(error) }, "no database connection within the pool's wait");
       return { ...base, message: 'The server is busy; try again in a few seconds', extensions: { code: 'RATE_LIMITED', retryAfter: 5, scope: 'server' } };
     }
     if ((original as { code?: unknown } | null)?.code === PG_QUERY_CANCELED) {
@@ -107,7 +107,7 @@ export function formatError(statementTimeoutMs: number) {
       return { message: original.message, extensions: { code, requestId: original.extensions.requestId } };
     }
     const requestId = requestIdOf(error);
-    logger.error(`request ${requestId ?? '-'}: unexpected error in GraphQL request:`, original);
+    logger.error({ req: requestId, err: original }, 'unexpected error in GraphQL request');
     return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } };
   };
 }

@@ -41,7 +41,7 @@ export class Dispatcher {
         const r = await deliverPending(this.opts.orm, channel, this.opts.render, this.opts.clock.now());
         for (const k of Object.keys(total) as (keyof DeliveryRun)[]) total[k] += r[k];
       } catch (err) {
-        logger.error(`push delivery on ${channel.channel} failed:`, err);
+        logger.error({ err }, `push delivery on ${channel.channel} failed`);
       }
     }
     return total;

@@ -82,7 +82,7 @@ export class JobRunner {
       max: 4,
       ...(this.opts.cronMonitorIntervalSeconds ? { cronMonitorIntervalSeconds: this.opts.cronMonitorIntervalSeconds } : {}),
     });
-    boss.on('error', (err) => logger.warn('job queue:', err));
+    boss.on('error', (err) => logger.warn({ err }, 'job queue'));
     this.boss = boss;
     try {
       // Two instances creating the same queue at once deadlock inside pg-boss: one sets up at a time.

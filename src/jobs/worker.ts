@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ConfigError, loadConfig } from '../config';
-import { openServer } from '../embedded/embedded';
+import { EmbeddedStartError, openServer } from '../embedded/embedded';
 import { initOrm } from '../db/orm';
 import { systemClock } from '../domain/access/actor';
-import { logger } from '../logger';
+import { logger, nameProcess } from '../logger';
 import { JobRunner } from './runner';
 
 /**
@@ -13,6 +13,7 @@ import { JobRunner } from './runner';
  * SIGINT or SIGTERM, then lets running jobs finish and stops.
  */
 async function main(): Promise<void> {
+  nameProcess('worker');
   const config = loadConfig();
   const db = await openServer(config, { ownSignals: true, supervise: true });
   let orm: MikroORM | undefined;
@@ -27,10 +28,10 @@ async function main(): Promise<void> {
       await runner?.stop();
       await orm?.close();
     } catch (err) {
-      logger.error('worker stop:', err);
+      logger.error({ err }, 'worker stop');
       code = 1;
     }
-    await db.release().catch((e) => logger.warn('database stop:', e));
+    await db.release().catch((e) => logger.warn({ err: e }, 'database stop'));
     logger.info('job worker stopped');
     process.exit(code);
   };
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError) console.error(err.message);
+  if (err instanceof ConfigError || err instanceof EmbeddedStartError) console.error(err.message);
   else console.error('Job worker failed to start:', err);
   process.exit(1);
 });

@@ -22,6 +22,7 @@ import { levelDue } from '../domain/time/supervision';
 import { deadlines, defaultPolicy } from '../domain/time/sla';
 import { importUnits, parseUnitCsv, type UnitRow } from '../domain/registry/unit-import';
 import { dataFile } from '../paths';
+import { dropIndexesForLoad, rebuildIndexes, type DeferredIndex } from '../db/load-indexes';
 import { acquireConnection, copyLine, copyLines, copyRows, CopyIn, type BulkColumn } from './bulk';
 import { TrailHasher, type TrailEvent } from './trail.worker';
 import * as text from './generator.text';
@@ -354,7 +355,15 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
 
   // Large loads: indexes (unique ones too) are built once at the end instead of maintained per row.
   const large = opts.cases >= 50_000;
-  const deferred = large ? await dropIndexesForLoad(em, ['cases', 'case_events']) : [];
+  let deferred: DeferredIndex[] = [];
+  if (large) {
+    const conn = await acquireConnection(em);
+    try {
+      deferred = await dropIndexesForLoad(conn.client, ['cases', 'case_events']);
+    } finally {
+      await conn.release();
+    }
+  }
   if (deferred.length) say(`deferred ${deferred.length} indexes until the cases are in ${elapsed()}`);
   // Per-row foreign-key checks dominate a bulk load, and on two connections a trail row's case is
   // not yet visible to the other's check. The rows reference only ids read back above, so a
@@ -522,7 +531,17 @@ export async function generate(em: EntityManager, opts: GenerateOptions): Promis
     await trail.close();
   }
   if (deferred.length) {
-    await rebuildIndexes(em, deferred, (name, ms) => say(`  index ${name}: ${(ms / 1000).toFixed(1)}s`));
+    // On two connections at once.
+    const conns = [await acquireConnection(em), await acquireConnection(em)];
+    try {
+      await rebuildIndexes(
+        conns.map((c) => c.client),
+        deferred,
+        (name, ms) => say(`  index ${name}: ${(ms / 1000).toFixed(1)}s`),
+      );
+    } finally {
+      for (const c of conns) await c.release();
+    }
     say(`rebuilt ${deferred.length} indexes ${elapsed()}`);
   }
   await copyInto(
@@ -678,66 +697,4 @@ async function oneConnectionSink(em: EntityManager): Promise<CaseSink> {
       await conn.release();
     },
   };
-}
-
-interface DeferredIndex {
-  table: string;
-  name: string;
-  /** CREATE INDEX statement. */
-  create: string;
-  /** The unique constraint the index backs, re-attached once it is built. */
-  unique: boolean;
-  /** Rows of the table when it was dropped, to start with the largest builds. */
-  weight: number;
-}
-
-/**
- * Drops the indexes of the tables that no foreign key needs (plain ones and unique constraints;
- * primary keys stay) and returns how to build them again.
- */
-async function dropIndexesForLoad(em: EntityManager, tables: string[]): Promise<DeferredIndex[]> {
-  const rows = await em.execute<{ table: string; name: string; create: string; unique: boolean; gin: boolean }[]>(
-    `select t.relname as "table", i.relname as name, pg_get_indexdef(x.indexrelid) as "create",
-            c.oid is not null as "unique", am.amname = 'gin' as gin
-     from pg_index x
-     join pg_class i on i.oid = x.indexrelid
-     join pg_class t on t.oid = x.indrelid
-     join pg_am am on am.oid = i.relam
-     left join pg_constraint c on c.conindid = x.indexrelid and c.conrelid = x.indrelid and c.contype = 'u' and not c.condeferrable
-     where t.relnamespace = current_schema()::regnamespace and t.relname in (?)
-       and not x.indisprimary
-       and (c.oid is not null or not exists (select 1 from pg_constraint k where k.conindid = x.indexrelid))
-       and not exists (select 1 from pg_constraint f where f.contype = 'f' and f.conindid = x.indexrelid)`,
-    [tables],
-  );
-  for (const r of rows) {
-    await em.execute(r.unique ? `alter table "${r.table}" drop constraint "${r.name}"` : `drop index "${r.name}"`);
-  }
-  // Trail rows outnumber cases about six to one; a trigram index costs several btrees.
-  return rows.map((r) => ({ ...r, weight: (r.table === 'case_events' ? 6 : 1) * (r.gin ? 8 : 1) }));
-}
-
-/** Builds the deferred indexes on two connections at once, largest first, then re-attaches the unique constraints. */
-async function rebuildIndexes(em: EntityManager, defs: DeferredIndex[], built: (name: string, ms: number) => void): Promise<void> {
-  const queue = [...defs].sort((a, b) => b.weight - a.weight);
-  const worker = async () => {
-    const conn = await acquireConnection(em);
-    try {
-      // Sorts and gram lists in memory instead of temporary files; the server may add parallel workers
-      // to a large build, so the longest one does not hold up the end alone.
-      await conn.client.query(`set maintenance_work_mem = '512MB'`);
-      for (let d = queue.shift(); d; d = queue.shift()) {
-        const t = Date.now();
-        await conn.client.query(d.create);
-        built(d.name, Date.now() - t);
-      }
-    } finally {
-      await conn.client.query('reset all').catch(() => undefined);
-      await conn.release();
-    }
-  };
-  await Promise.all([worker(), worker()]);
-  for (const d of defs.filter((x) => x.unique)) {
-    await em.execute(`alter table "${d.table}" add constraint "${d.name}" unique using index "${d.name}"`);
-  }
 }

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { sharedProbe } from '../db/probe';
 import type { FairShare } from '../domain/limits/fair-share';
 import { appVersion } from '../paths';
+import type { ChannelStatus } from '../domain/push/delivery';
 
 /** Longest a health check waits for connect + query, so /healthz itself never hangs. */
 const PROBE_TIMEOUT_MS = 1500;
@@ -29,9 +30,15 @@ export function poolFigures(orm: MikroORM) {
  * soon as it refuses one (the pool's idle connections may outlive a server that is shutting down).
  * GET /readyz (readiness): 200 only while this instance should be sent requests: the database
  * answers, every migration is applied, it is not shutting down, and neither its pool nor its
- * request queue is saturated; else 503 with the reasons. Both bodies carry the pool and request figures.
+ * request queue is saturated; else 503 with the reasons. Both bodies carry the pool and request figures,
+ * and `channels`: the chat channels' states (informational only: they never turn an answer into a 503).
  */
-export function healthRouter(orm: MikroORM, share: FairShare, state: { draining: boolean } = { draining: false }): Router {
+export function healthRouter(
+  orm: MikroORM,
+  share: FairShare,
+  state: { draining: boolean } = { draining: false },
+  channels: () => ChannelStatus[] = () => [],
+): Router {
   const router = Router();
   const version = appVersion();
   const probe = sharedProbe(orm.config.get('clientUrl')!, { timeoutMs: PROBE_TIMEOUT_MS, cacheMs: PROBE_CACHE_MS });
@@ -42,9 +49,9 @@ export function healthRouter(orm: MikroORM, share: FairShare, state: { draining:
     res.set('cache-control', 'no-store');
     try {
       await probe();
-      res.json({ status: 'ok', database: 'up', version, latencyMs: Date.now() - started, ...figures() });
+      res.json({ status: 'ok', database: 'up', version, latencyMs: Date.now() - started, ...figures(), channels: channels() });
     } catch {
-      res.status(503).json({ status: 'unavailable', database: 'down', version });
+      res.status(503).json({ status: 'unavailable', database: 'down', version, channels: channels() });
     }
   });
   router.get('/readyz', async (_req, res) => {
@@ -62,7 +69,7 @@ export function healthRouter(orm: MikroORM, share: FairShare, state: { draining:
     const now = figures();
     if (now.pool.waiting > 0 && now.pool.used >= now.pool.max) reasons.push('database pool saturated');
     if (share.saturated()) reasons.push('request queue full');
-    res.status(reasons.length ? 503 : 200).json({ status: reasons.length ? 'not ready' : 'ready', reasons, version, ...now });
+    res.status(reasons.length ? 503 : 200).json({ status: reasons.length ? 'not ready' : 'ready', reasons, version, ...now, channels: channels() });
   });
   return router;
 }

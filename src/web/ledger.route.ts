@@ -194,7 +194,7 @@ export function ledgerRouter(orm: MikroORM, opts: BearerAuth & { clock: Clock; m
       if (refuseError(res, err)) return;
       if (!res.headersSent) return next(err);
       // Half a file must not look like a whole one: the client sees the connection fail.
-      logger.error('ledger export failed part-way:', err);
+      logger.error({ err }, 'ledger export failed part-way');
       res.destroy();
     } finally {
       if (counted !== undefined) {

@@ -25,6 +25,8 @@ export class ServerMetrics {
   private readonly http: Histogram<'method' | 'route' | 'status'>;
   private readonly graphql: Histogram<'operation' | 'outcome'>;
   private readonly errors: Counter<'code'>;
+  private readonly chatMessages: Counter<'channel'>;
+  private readonly chatRefusals: Counter<'channel' | 'reason'>;
 
   constructor(orm: MikroORM) {
     collectDefaultMetrics({ register: this.registry });
@@ -46,6 +48,18 @@ export class ServerMetrics {
       name: 'sanling_graphql_errors_total',
       help: 'Errors in GraphQL answers by extensions.code.',
       labelNames: ['code'],
+      registers: [this.registry],
+    });
+    this.chatMessages = new Counter({
+      name: 'sanling_chat_messages_total',
+      help: 'Messages from residents by chat channel (WECHAT, WEB_CHAT), redeliveries included.',
+      labelNames: ['channel'],
+      registers: [this.registry],
+    });
+    this.chatRefusals = new Counter({
+      name: 'sanling_chat_refusals_total',
+      help: 'Chat messages refused or not fully handled, by channel and reason (rate, new-contacts, photo-contact-quota, …).',
+      labelNames: ['channel', 'reason'],
       registers: [this.registry],
     });
     new Gauge({
@@ -71,7 +85,7 @@ export class ServerMetrics {
           try {
             for (const { labels, value } of await read()) this.set(labels as never, value);
           } catch (err) {
-            logger.warn(`metrics: ${name} could not be read:`, err instanceof Error ? err.message : err);
+            logger.warn({ metric: name, reason: err instanceof Error ? err.message : String(err) }, 'metrics: a figure could not be read');
           }
         },
       });
@@ -132,6 +146,14 @@ export class ServerMetrics {
           )
         ).map((r) => ({ labels: { outcome: r.outcome }, value: r.n })),
     );
+  }
+
+  /** What the chat engine reports as it handles messages. */
+  chatMeter(): { message(channel: string): void; refused(channel: string, reason: string): void } {
+    return {
+      message: (channel) => this.chatMessages.inc({ channel }),
+      refused: (channel, reason) => this.chatRefusals.inc({ channel, reason }),
+    };
   }
 
   /** Times every HTTP request, labelled by the route pattern that matched (never the raw path). */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import * as tar from 'tar';
@@ -145,6 +145,15 @@ describe('backup while serving, restore into a fresh DATA_DIR', () => {
     expect(stats.out).toMatch(/ 0 rows differed from the kept ones\./);
 
     const restored = await startOn(target);
+    // The schema is whole again: every index, constraint and trigger as on the original.
+    const SCHEMA = `select kind, name, def from (
+        select 'index' as kind, indexname as name, indexdef as def from pg_indexes where schemaname = 'public'
+        union all select 'constraint', conrelid::regclass || '.' || conname, pg_get_constraintdef(oid) from pg_constraint where connamespace = 'public'::regnamespace
+        union all select 'trigger', tgrelid::regclass || '.' || tgname, tgenabled::text from pg_trigger where not tgisinternal
+      ) s order by 1, 2`;
+    const [original, copy] = [await query<object>(source.dir, SCHEMA), await query<object>(target, SCHEMA)];
+    expect(copy.length).toBeGreaterThan(50);
+    expect(copy).toEqual(original);
     const [counts] = await query<Counts>(target, COUNTS);
     const rows = Object.fromEntries(manifest.tables.map((t) => [t.name, t.rows]));
     expect(counts).toEqual({ cases: rows.cases, events: rows.case_events, officers: rows.officers, units: rows.units, photos: rows.chat_uploads });
@@ -181,6 +190,27 @@ describe('backup while serving, restore into a fresh DATA_DIR', () => {
     expect(none.code).toBe(2);
     expect(none.err).toMatch(/restore: give exactly one backup file/);
     expect((await query<Counts>(target, COUNTS))[0]).toEqual(counts);
+    // A different file under a photo's name in the uploads directory is never overwritten.
+    const [photoId] = [...sent.keys()];
+    const clashing = freshDir();
+    mkdirSync(path.join(clashing, 'uploads'));
+    writeFileSync(path.join(clashing, 'uploads', photoId), 'another photo');
+    const clash = await admin(clashing, ['restore', file]);
+    expect(clash.code).toBe(1);
+    expect(clash.err).toMatch(new RegExp(`already holds a different photo ${photoId}: restore into an empty uploads directory`));
+    expect(readFileSync(path.join(clashing, 'uploads', photoId), 'utf8')).toBe('another photo');
+  });
+
+  it('runs again after a restore killed part-way: photos it already placed are kept', async () => {
+    // As a killed restore leaves it: the schema migrated, the load rolled back, some photos placed.
+    const dir = freshDir();
+    mkdirSync(path.join(dir, 'uploads'));
+    const [photoId] = [...sent.keys()];
+    copyFileSync(path.join(target, 'uploads', photoId), path.join(dir, 'uploads', photoId));
+    const out = await admin(dir, ['restore', file]);
+    expect(out.err).not.toMatch(/Error/);
+    expect(out.code).toBe(0);
+    expect(readdirSync(path.join(dir, 'uploads')).filter((f) => /^[0-9a-f-]{36}$/.test(f)).length).toBe(manifest.photos.files);
   });
 });
 
@@ -195,6 +225,17 @@ describe('the nightly backup job', () => {
     const again = await admin(source.dir, ['run-job', 'backup', '--at', days[2]], { BACKUP_KEEP: '2' });
     expect(again.out).toMatch(/backup already ran for .*: nothing done\. Add --force to run it again\./);
     expect(readdirSync(path.join(source.dir, 'backups')).sort()).toEqual(['sanling-20261129-0230.tar', 'sanling-20261130-0230.tar']);
+    // What a backup killed part-way leaves is cleared once a day old; a fresh one may still be running.
+    const backups = path.join(source.dir, 'backups');
+    const dayOld = new Date(Date.now() - 2 * 86_400_000);
+    mkdirSync(path.join(backups, '.sanling-20261101-0230.tar.Ab12Cd'));
+    writeFileSync(path.join(backups, 'sanling-20261101-0230.tar.partial'), 'cut short');
+    utimesSync(path.join(backups, '.sanling-20261101-0230.tar.Ab12Cd'), dayOld, dayOld);
+    utimesSync(path.join(backups, 'sanling-20261101-0230.tar.partial'), dayOld, dayOld);
+    writeFileSync(path.join(backups, 'sanling-20261203-0230.tar.partial'), 'still being written');
+    const forced = await admin(source.dir, ['run-job', 'backup', '--at', '2026-11-30 02:31', '--force'], { BACKUP_KEEP: '2' });
+    expect(forced.code).toBe(0);
+    expect(readdirSync(backups).sort()).toEqual(['sanling-20261130-0230.tar', 'sanling-20261130-0231.tar', 'sanling-20261203-0230.tar.partial']);
     const off = await admin(source.dir, ['run-job', 'backup', '--at', '2026-12-01 02:30'], { BACKUP_KEEP: '0' });
     expect(off.out).toMatch(/nightly backups are off/);
     expect(existsSync(path.join(source.dir, 'backups', 'sanling-20261201-0230.tar'))).toBe(false);

@@ -1,5 +1,8 @@
 import { createTestDb, type TestDb } from '../support/db';
-import { useDataDir } from '../support/server-process';
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { freePort } from '../../src/embedded/embedded';
+import { SERVER, freshDataDir, useDataDir, userEnv } from '../support/server-process';
 
 /*
  * A restart drops nothing: SIGTERM while 50 requests are in flight, and every one of them is
@@ -51,5 +54,39 @@ it('answers every request in flight after SIGTERM, then exits cleanly', async ()
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
   } finally {
     if (server.proc.exitCode === null) server.proc.kill('SIGKILL');
+  }
+});
+
+it('is alive but not ready while it starts: /healthz 200 and /readyz 503 until the database is migrated and the demo loaded', async () => {
+  const dir = freshDataDir('starting-');
+  const port = await freePort();
+  const proc = spawn(process.execPath, [SERVER], { env: userEnv(dir, { PORT: String(port), JOBS: 'off' }), stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  proc.stderr.on('data', (d) => (log += d));
+  proc.stdout.on('data', (d) => (log += d));
+  const seen: string[] = [];
+  try {
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const get = (path: string) =>
+        fetch(`http://127.0.0.1:${port}${path}`)
+          .then(async (r) => `${r.status} ${JSON.stringify(await r.json())}`)
+          .catch(() => 'no answer');
+      const [ready, live, api] = await Promise.all([get('/readyz'), get('/healthz'), get('/graphql?query=%7B__typename%7D')]);
+      const state = `${ready.slice(0, 3)} ${live.slice(0, 3)} ${api.slice(0, 3)}`;
+      if (seen[seen.length - 1] !== state) seen.push(state);
+      if (ready.startsWith('200')) break;
+      if (ready.startsWith('503')) expect(ready).toContain('"reasons":["starting"]');
+      if (Date.now() > deadline) throw new Error(`never ready:\n${log}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // Starting (alive, not ready, API refused for now), then ready; never ready before the log says so.
+    expect(seen).toContain('503 200 503');
+    expect(seen[seen.length - 1]).toBe('200 200 200');
+    expect(log).toMatch(/starting: health checks answer on port \d+[\s\S]*demo data loaded[\s\S]*listening on http/);
+  } finally {
+    proc.kill('SIGINT');
+    await new Promise((r) => proc.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { redirectLogs } from '../../src/logger';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -387,10 +388,8 @@ describe('masked errors', () => {
     const server: Server = await new Promise((resolve) => {
       const s = app.express.listen(0, '127.0.0.1', () => resolve(s));
     });
-    const logged: string[] = [];
-    const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-      logged.push(args.map((a) => (a instanceof Error ? `${a.message}` : String(a))).join(' '));
-    });
+    const logged: { level: string; req?: string; msg: string; err?: { message: string } }[] = [];
+    redirectLogs((line) => logged.push(JSON.parse(line)));
     try {
       const post = async (query: string, token?: string) => {
         const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, {
@@ -412,11 +411,13 @@ describe('masked errors', () => {
         expect(err.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: header });
         expect(header).toMatch(/^[0-9a-f-]{36}$/);
         expectNoInternals(body);
-        // The developer finds the cause in the log under the same id.
-        expect(logged.some((line) => line.includes(header!) && /ECONNREFUSED|connect/i.test(line))).toBe(true);
+        // The developer finds the cause in the log under the same id, logged once.
+        const errors = logged.filter((l) => l.level === 'error' && l.req === header);
+        expect(errors).toHaveLength(1);
+        expect(errors[0].err?.message).toMatch(/ECONNREFUSED|connect/i);
       }
     } finally {
-      spy.mockRestore();
+      redirectLogs();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await app.stop();

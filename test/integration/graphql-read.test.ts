@@ -1,4 +1,5 @@
 import jwt from 'jsonwebtoken';
+import { redirectLogs } from '../../src/logger';
 import { createTestDb } from '../support/db';
 import { buildWorld, type World } from '../support/fixture';
 import { startTestApp, useWorldApp, type TestApp } from '../support/app';
@@ -241,9 +242,12 @@ describe('case queries', () => {
       await buildWorld(broken.orm.em.fork());
       const token = await brokenApp.login('admin');
       await broken.orm.em.getConnection().execute('drop table case_events; drop table cases cascade');
-      const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+      const logged: { level: string; req?: string }[] = [];
+      redirectLogs((line) => logged.push(JSON.parse(line)));
       const res = await brokenApp.gql('{ cases { totalCount } }', {}, token);
-      spy.mockRestore();
+      redirectLogs();
+      // The cause is logged once, under the id the client got.
+      expect(logged.filter((l) => l.level === 'error').map((l) => l.req)).toEqual([res.errors![0].extensions!.requestId]);
       expect(res.status).toBe(200);
       expect(codes(res)).toEqual(['INTERNAL_SERVER_ERROR']);
       expect(res.errors![0].message).toBe('Internal server error');

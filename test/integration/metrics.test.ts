@@ -1,5 +1,6 @@
 import { enqueue } from '../../src/domain/push/push';
 import { startTestApp, useWorldApp } from '../support/app';
+import { say } from '../support/chat';
 
 /*
  * GET /metrics as Prometheus scrapes it: behind its token, in the exposition format, with the
@@ -84,6 +85,20 @@ it('exposes request durations by route and operation, error codes, the pool, the
   await t.app.gql('query AnOperation { __typename }', undefined, officer);
   const again = parse(await (await scrape()).text());
   expect(again.some((s) => s.labels.operation === 'AnOperation')).toBe(true);
+});
+
+it('counts chat messages and refusals by channel and reason', async () => {
+  const before = parse(await (await scrape()).text());
+  const count = (samples: ReturnType<typeof parse>, name: string, labels: Record<string, string>) =>
+    samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((n, s) => n + s.value, 0);
+  await say(t.app.url, 'metrics-contact-01', '你好');
+  await say(t.app.url, 'metrics-contact-01', '长'.repeat(2500));
+  const after = parse(await (await scrape()).text());
+  const web = { channel: 'WEB_CHAT' };
+  expect(count(after, 'sanling_chat_messages_total', web) - count(before, 'sanling_chat_messages_total', web)).toBe(2);
+  const tooLong = { ...web, reason: 'text-too-long' };
+  expect(count(after, 'sanling_chat_refusals_total', tooLong) - count(before, 'sanling_chat_refusals_total', tooLong)).toBe(1);
+  expect(count(after, 'sanling_chat_refusals_total', { ...web, reason: 'rate' })).toBe(0);
 });
 
 it('is off (404) on a server started without METRICS_TOKEN', async () => {

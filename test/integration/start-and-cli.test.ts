@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ADMIN, ROOT, SERVER, alive, freshDataDir, postmasterPid as pidIn, runScript, startServer, userEnv } from '../support/server-process';
 
@@ -221,3 +221,26 @@ it('seeds in production only when asked to, and never with a known password', as
     rmSync(dir, { recursive: true, force: true });
   }
 }, 180_000);
+
+it('says what to do when the embedded database cannot reach DATA_DIR (root, a closed parent directory)', async () => {
+  const closed = mkdtempSync(path.join(ROOT, '.data', 'closed-'));
+  chmodSync(closed, 0o700);
+  try {
+    const dir = path.join(closed, 'data');
+    const r = await runScript(ADMIN, ['verify-trail'], userEnv(dir));
+    if (process.getuid?.() === 0) {
+      // As root the cluster runs as the postgres user: initdb alone would say only "Permission denied".
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(`cannot reach DATA_DIR ${dir}: ${closed} is closed to other users. Run \`chmod o+x ${closed}\``);
+      expect(r.err).not.toMatch(/Unexpected error|at \w+ \(/);
+    } else {
+      // Any other user runs the cluster as itself: its own closed directory is no obstacle.
+      expect(r.out).toMatch(/every trail intact/);
+      expect(r.code).toBe(0);
+    }
+  } finally {
+    const pid = pidIn(path.join(closed, 'data'));
+    if (pid && alive(pid)) process.kill(pid, 'SIGQUIT');
+    rmSync(closed, { recursive: true, force: true });
+  }
+});

@@ -253,3 +253,19 @@ export async function requeueDeadLetter(em: EntityManager, id: string, now: Date
   );
   return rows.length > 0;
 }
+
+/**
+ * A chat channel as the health endpoints report it: up, down (with why, and when it tries again) or
+ * starting, since when. A channel that is down fails neither liveness nor readiness: the API still serves.
+ */
+export interface ChannelStatus {
+  channel: string;
+  state: 'up' | 'down' | 'starting';
+  /** ISO time of the last change of state. */
+  since: string;
+  /** Failed attempts to connect since the channel was last up. */
+  attempts: number;
+  reason?: string;
+  /** ISO time of the next attempt to connect, while one is scheduled. */
+  nextAttemptAt?: string;
+}
