@@ -11,7 +11,9 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 type Format = 'json' | 'pretty';
 const env = process.env;
 const level = env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info');
-const format: Format = env.LOG_FORMAT === 'json' || env.LOG_FORMAT === 'pretty' ? env.LOG_FORMAT : env.NODE_ENV === 'development' ? 'pretty' : 'json';
+// As in the configuration, an unset NODE_ENV is development.
+const development = (env.NODE_ENV ?? 'development') === 'development';
+const format: Format = env.LOG_FORMAT === 'json' || env.LOG_FORMAT === 'pretty' ? env.LOG_FORMAT : development ? 'pretty' : 'json';
 
 const stderr = pino.destination({ dest: 2, sync: true });
 
@@ -20,7 +22,7 @@ function prettyStream(): DestinationStream | undefined {
     // Loaded only when wanted and present: production installs leave development dependencies out.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const pretty = require('pino-pretty') as (opts: Record<string, unknown>) => DestinationStream;
-    return pretty({ destination: 2, sync: true, colorize: Boolean(process.stderr.isTTY), translateTime: 'SYS:standard', ignore: 'pid,hostname' });
+    return pretty({ destination: 2, sync: true, colorize: Boolean(process.stderr.isTTY), translateTime: 'SYS:standard', ignore: 'pid,hostname,proc' });
   } catch {
     return undefined;
   }
