@@ -177,6 +177,8 @@ beforeAll(async () => {
     JWT_SECRET: SECRET,
     DEMO_DATA: 'false',
     JOBS: 'off',
+    // As in production: a JSON line per request (development would pretty-print each one).
+    LOG_FORMAT: 'json',
     FAIR_SHARE_REQUESTS: '100',
     FAIR_SHARE_QUEUE: '1000',
     FAIR_SHARE_CONNECTIONS: '9',
