@@ -64,6 +64,9 @@ export class WechatyAdapter {
   /** bot.stop() after a failed attempt, which the next attempt waits for. */
   private halting: Promise<void> = Promise.resolve();
 
+  /** The process's uncaughtException handlers before any puppet was loaded. */
+  private readonly crashHandlers = process.listeners('uncaughtException');
+
   constructor(private readonly opts: WechatyAdapterOptions) {
     this.retryInitialMs = opts.retryInitialMs ?? DEFAULT_RETRY_INITIAL_MS;
     this.retryMaxMs = opts.retryMaxMs ?? DEFAULT_RETRY_MAX_MS;
@@ -129,6 +132,7 @@ export class WechatyAdapter {
     this.attempt = attempt;
     await Promise.race([attempt, failed]);
     this.firstFailure = undefined;
+    this.dropForeignCrashHandlers();
   }
 
   /** The current attempt failed: take the bot down and schedule the next attempt on the back-off schedule. */
@@ -173,6 +177,15 @@ export class WechatyAdapter {
     // After a logout the bot is still running: start from a stopped bot.
     if (this.running) await this.haltBot();
     if (this.running) await this.runAttempt();
+  }
+
+  /**
+   * wechat4u, once loaded, handles every uncaught exception of the process by printing it: the
+   * server would go on in an unknown state instead of exiting for its service manager to restart
+   * it. Handlers added since the adapter was made are removed, so Node's own behaviour holds.
+   */
+  private dropForeignCrashHandlers(): void {
+    for (const l of process.listeners('uncaughtException')) if (!this.crashHandlers.includes(l)) process.removeListener('uncaughtException', l);
   }
 
   private async haltBot(): Promise<void> {

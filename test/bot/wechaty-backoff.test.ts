@@ -103,9 +103,12 @@ it('backs off while WeChat is unreachable: ~6 attempts in a minute, one log line
   delete process.env.no_proxy;
   delete process.env.NO_PROXY;
   try {
+    const crashHandlers = process.listeners('uncaughtException');
     const wechat = adapter('wechaty-puppet-wechat4u'); // the defaults: 1 s, doubling, up to 5 min
     const t0 = Date.now();
     await wechat.start();
+    // wechat4u's handler that would swallow every uncaught exception of the server is gone again.
+    expect(process.listeners('uncaughtException')).toEqual(crashHandlers);
     // start() returns at once, with the first attempt under way or failed; the next ones run in the background.
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect(['starting', 'down']).toContain(wechat.status().state);
