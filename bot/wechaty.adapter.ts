@@ -20,6 +20,8 @@ export interface WechatyAdapterOptions {
   retryInitialMs?: number;
   /** The longest wait between two attempts. Default 5 min. */
   retryMaxMs?: number;
+  /** An attempt that neither fails nor reaches WeChat (no QR code, no login) within this counts as failed. Default 60 s. */
+  attemptTimeoutMs?: number;
 }
 
 /** The WeChat channel as /healthz and /readyz report it. */
@@ -29,6 +31,22 @@ export interface WechatChannelStatus extends ChannelStatus {
 
 const DEFAULT_RETRY_INITIAL_MS = 1000;
 const DEFAULT_RETRY_MAX_MS = 5 * 60_000;
+const DEFAULT_ATTEMPT_TIMEOUT_MS = 60_000;
+/** Longest wait for the puppet's own start or stop to settle when stopping or retrying. */
+const SETTLE_MS = 10_000;
+
+/** Resolves when the promise settles or after ms, whichever comes first. */
+const within = (p: Promise<unknown> | undefined, ms: number) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    t.unref();
+    void Promise.resolve(p)
+      .catch(() => undefined)
+      .then(() => {
+        clearTimeout(t);
+        resolve();
+      });
+  });
 /** After a logout, how long the puppet has to ask for a new scan by itself before the adapter restarts it. */
 const LOGOUT_GRACE_MS = 10_000;
 
@@ -46,6 +64,11 @@ export class WechatyAdapter {
   readonly bot: Wechaty;
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
+  private readonly attemptTimeoutMs: number;
+  /** Fails an attempt that hangs (a proxy that never answers leaves it pending forever). */
+  private watchdog?: NodeJS.Timeout;
+  /** The current attempt reached WeChat (a QR code or a login). */
+  private attemptAnswered = false;
   private running = false;
   private state: WechatChannelStatus['state'] = 'starting';
   private since: Date;
@@ -70,6 +93,7 @@ export class WechatyAdapter {
   constructor(private readonly opts: WechatyAdapterOptions) {
     this.retryInitialMs = opts.retryInitialMs ?? DEFAULT_RETRY_INITIAL_MS;
     this.retryMaxMs = opts.retryMaxMs ?? DEFAULT_RETRY_MAX_MS;
+    this.attemptTimeoutMs = opts.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
     this.since = opts.clock.now();
     this.bot = WechatyBuilder.build({ name: opts.name, puppet: opts.puppet as never, puppetOptions: opts.puppetOptions as never });
     const bot = this.bot;
@@ -104,10 +128,11 @@ export class WechatyAdapter {
   async stop(): Promise<void> {
     this.running = false;
     this.cancelTimer();
+    clearTimeout(this.watchdog);
     this.firstFailure?.();
-    await this.attempt;
-    await this.halting;
-    await this.haltBot();
+    await within(this.attempt, SETTLE_MS);
+    await within(this.halting, SETTLE_MS);
+    await within(this.haltBot(), SETTLE_MS);
     this.enter('down', 'stopped');
   }
 
@@ -126,6 +151,12 @@ export class WechatyAdapter {
   /** One attempt: bot.start(), settled when it settles or the attempt fails, whichever comes first. */
   private async runAttempt(): Promise<void> {
     this.attemptFailed = false;
+    this.attemptAnswered = false;
+    clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(() => {
+      if (this.running && !this.attemptFailed && !this.attemptAnswered) this.fail(`no answer from WeChat within ${seconds(this.attemptTimeoutMs)}`);
+    }, this.attemptTimeoutMs);
+    this.watchdog.unref();
     const failed = new Promise<void>((resolve) => (this.firstFailure = resolve));
     // wechaty reports a puppet that cannot connect as an 'error' and resolves; a start that throws is a failure too.
     const attempt = this.bot.start().catch((err: unknown) => this.fail(describe(err)));
@@ -142,6 +173,7 @@ export class WechatyAdapter {
       return;
     }
     this.attemptFailed = true;
+    clearTimeout(this.watchdog);
     this.firstFailure?.();
     // Before anything else, in the same tick as the puppet's error: wechat4u is about to announce a
     // logout, on which the puppet would start it again at once.
@@ -163,8 +195,8 @@ export class WechatyAdapter {
     // Stop the bot once its start call has settled (stopping a starting puppet only makes it wait).
     const attempt = this.attempt;
     this.halting = (async () => {
-      await attempt;
-      await this.haltBot();
+      await within(attempt, SETTLE_MS);
+      await within(this.haltBot(), SETTLE_MS);
     })();
     this.timer = setTimeout(() => void this.retry(), delay);
     this.timer.unref();
@@ -208,6 +240,8 @@ export class WechatyAdapter {
 
   /** A QR code to scan: WeChat answers, a login is up to a person now. */
   private onReachable(): void {
+    this.attemptAnswered = true;
+    clearTimeout(this.watchdog);
     if (this.state === 'up') return;
     this.cancelTimer(); // after a logout: the puppet asks for the new scan by itself
     if (this.state === 'down') {
@@ -218,6 +252,8 @@ export class WechatyAdapter {
   }
 
   private onLogin(name: string): void {
+    this.attemptAnswered = true;
+    clearTimeout(this.watchdog);
     const failed = this.attempts;
     this.cancelTimer();
     this.attempts = 0;

@@ -57,7 +57,7 @@ afterAll(async () => {
   rmSync(memoryDir, { recursive: true, force: true });
 });
 
-function adapter(puppet: string | object, options: { retryInitialMs?: number; retryMaxMs?: number } = {}): WechatyAdapter {
+function adapter(puppet: string | object, options: { retryInitialMs?: number; retryMaxMs?: number; attemptTimeoutMs?: number } = {}): WechatyAdapter {
   // The memory card (wechaty's session file) goes to a directory of the test's own, not the working directory.
   const a = new WechatyAdapter({ engine, orm: db.orm, clock: { now: () => new Date() }, name: path.join(memoryDir, `bot-${++seq}`), puppet, ...options });
   adapters.push(a);
@@ -225,4 +225,36 @@ it('cancels the pending retry when stopped during the wait', async () => {
   expect(starts).toBe(1);
   expect(wechat.status()).toMatchObject({ state: 'down', attempts: 1, reason: 'stopped' });
   expect(wechat.status().nextAttemptAt).toBeUndefined();
+});
+
+it('counts an attempt that never hears from WeChat as failed (a proxy that hangs), and tries again', async () => {
+  const mocker = new mock.Mocker();
+  const puppet = new PuppetMock({ mocker });
+  // Starts, then nothing: no QR code, no login, no error — as wechat4u behind a proxy that never answers.
+  let starts = 0;
+  const onStart = puppet.onStart.bind(puppet);
+  puppet.onStart = async () => {
+    starts++;
+    await onStart();
+  };
+  const wechat = adapter(puppet, { attemptTimeoutMs: 300, retryInitialMs: 100, retryMaxMs: 100 });
+  const t0 = Date.now();
+  await wechat.start();
+  expect(wechat.status().state).toBe('starting');
+  await until(() => wechat.status().state === 'down');
+  expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+  expect(wechat.status()).toMatchObject({ attempts: 1, reason: 'no answer from WeChat within 300 ms' });
+  // The next attempt goes out after the back-off, and is given up on the same way.
+  await until(() => starts >= 2 && wechat.status().attempts === 2);
+  expect(logged.filter((c) => c.level === 'warn').map(text)).toEqual([
+    expect.stringMatching(/WeChat: down \(no answer from WeChat within 300 ms\) after 1 failed attempt; retrying in 100 ms/),
+  ]);
+  // A login ends it: the watchdog of the attempt under way does not fire afterwards.
+  const loggedIn = new Promise((resolve) => wechat.bot.once('login', resolve));
+  await until(() => wechat.status().state !== 'down' || starts >= 3);
+  mocker.login(mocker.createContact({ name: '三零服务' }));
+  await loggedIn;
+  await new Promise((r) => setTimeout(r, 500));
+  expect(wechat.status()).toMatchObject({ state: 'up', attempts: 0 });
+  await wechat.stop();
 });
