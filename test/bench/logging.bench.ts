@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../src/embedded/embedded';
 import { createTestDb, type TestDb } from '../support/db';
@@ -29,6 +29,7 @@ interface Server {
   url: string;
   proc: ChildProcess;
   logFile: string;
+  dir: string;
 }
 
 let db: TestDb;
@@ -58,7 +59,7 @@ async function start(name: string, env: Record<string, string>): Promise<Server>
   const url = `http://127.0.0.1:${port}`;
   const ready = await waitFor(async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, 60_000, 200);
   if (!ready) throw new Error(`${name} did not start:\n${readFileSync(logFile, 'utf8')}`);
-  const server = { name, url, proc, logFile };
+  const server = { name, url, proc, logFile, dir };
   servers.push(server);
   return server;
 }
@@ -67,7 +68,11 @@ beforeAll(async () => {
   db = await createTestDb();
 });
 afterAll(async () => {
-  for (const s of servers) s.proc.kill('SIGINT');
+  for (const s of servers) {
+    s.proc.kill('SIGINT');
+    await waitFor(() => s.proc.exitCode !== null || s.proc.signalCode !== null, 10_000);
+    rmSync(s.dir, { recursive: true, force: true });
+  }
   await db?.drop().catch(() => undefined);
 });
 
