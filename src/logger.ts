@@ -32,7 +32,7 @@ const out = (format === 'pretty' && prettyStream()) || stderr;
 let sink: ((line: string) => void) | undefined;
 
 /** Never logged, whatever a caller passes: the fields that would carry a secret or a phone number. */
-const REDACTED = ['password', 'token', 'phone', 'authorization', 'cookie'].flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
+const REDACTED = ['password', 'token', 'phone', 'authorization', 'cookie'].flatMap((k) => [k, `*.${k}`]);
 
 export const logger: Logger = pino(
   {

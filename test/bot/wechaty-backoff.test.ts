@@ -170,23 +170,32 @@ it('backs off while WeChat is unreachable: ~6 attempts in a minute, one log line
   }
 }, 85_000);
 
-it('comes up after failed attempts when a login succeeds: attempts back to 0, one line down and one line up', async () => {
+/** The mock puppet, counting its starts; `afterStart` runs after each (to make that start fail, say). */
+function countingPuppet(afterStart: (puppet: PuppetMock) => void = () => undefined) {
   const mocker = new mock.Mocker();
   const puppet = new PuppetMock({ mocker });
+  const counted = { mocker, puppet, starts: 0 };
+  const onStart = puppet.onStart.bind(puppet);
+  puppet.onStart = async () => {
+    counted.starts++;
+    await onStart();
+    afterStart(puppet);
+  };
+  return counted;
+}
+
+it('comes up after failed attempts when a login succeeds: attempts back to 0, one line down and one line up', async () => {
   // The mock puppet made unreachable for its first 3 starts: right after starting it reports the
   // connection error wechat4u reports offline.
   let failures = 3;
-  let starts = 0;
-  const onStart = puppet.onStart.bind(puppet);
-  puppet.onStart = async () => {
-    starts++;
-    await onStart();
+  const m = countingPuppet((puppet) => {
     if (failures-- > 0) setImmediate(() => puppet.emit('error', { gerror: 'connect ECONNREFUSED 10.0.0.1:443' }));
-  };
-  const wechat = adapter(puppet, { retryInitialMs: 50, retryMaxMs: 100 });
+  });
+  const { mocker } = m;
+  const wechat = adapter(m.puppet, { retryInitialMs: 50, retryMaxMs: 100 });
   await wechat.start();
   // 50, 100, 100 ms later the attempts 2, 3 and 4; the 4th connects.
-  await until(() => starts === 4);
+  await until(() => m.starts === 4);
   expect(wechat.status()).toMatchObject({ state: 'down', attempts: 3, reason: 'connect ECONNREFUSED 10.0.0.1:443' });
   expect(wechat.channel.ready!()).toBe(false);
 
@@ -207,37 +216,23 @@ it('comes up after failed attempts when a login succeeds: attempts back to 0, on
 });
 
 it('cancels the pending retry when stopped during the wait', async () => {
-  const mocker = new mock.Mocker();
-  const puppet = new PuppetMock({ mocker });
-  let starts = 0;
-  const onStart = puppet.onStart.bind(puppet);
-  puppet.onStart = async () => {
-    starts++;
-    await onStart();
-    setImmediate(() => puppet.emit('error', { gerror: 'getaddrinfo ENOTFOUND login.wx.qq.com' }));
-  };
-  const wechat = adapter(puppet, { retryInitialMs: 200 });
+  const m = countingPuppet((puppet) => setImmediate(() => puppet.emit('error', { gerror: 'getaddrinfo ENOTFOUND login.wx.qq.com' })));
+  const wechat = adapter(m.puppet, { retryInitialMs: 200 });
   await wechat.start();
   await until(() => wechat.status().state === 'down');
   expect(wechat.status()).toMatchObject({ attempts: 1, nextAttemptAt: expect.any(String) });
   await wechat.stop();
   await new Promise((r) => setTimeout(r, 400));
-  expect(starts).toBe(1);
+  expect(m.starts).toBe(1);
   expect(wechat.status()).toMatchObject({ state: 'down', attempts: 1, reason: 'stopped' });
   expect(wechat.status().nextAttemptAt).toBeUndefined();
 });
 
 it('counts an attempt that never hears from WeChat as failed (a proxy that hangs), and tries again', async () => {
-  const mocker = new mock.Mocker();
-  const puppet = new PuppetMock({ mocker });
   // Starts, then nothing: no QR code, no login, no error — as wechat4u behind a proxy that never answers.
-  let starts = 0;
-  const onStart = puppet.onStart.bind(puppet);
-  puppet.onStart = async () => {
-    starts++;
-    await onStart();
-  };
-  const wechat = adapter(puppet, { attemptTimeoutMs: 300, retryInitialMs: 100, retryMaxMs: 100 });
+  const m = countingPuppet();
+  const { mocker } = m;
+  const wechat = adapter(m.puppet, { attemptTimeoutMs: 300, retryInitialMs: 100, retryMaxMs: 100 });
   const t0 = Date.now();
   await wechat.start();
   expect(wechat.status().state).toBe('starting');
@@ -245,13 +240,13 @@ it('counts an attempt that never hears from WeChat as failed (a proxy that hangs
   expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
   expect(wechat.status()).toMatchObject({ attempts: 1, reason: 'no answer from WeChat within 300 ms' });
   // The next attempt goes out after the back-off, and is given up on the same way.
-  await until(() => starts >= 2 && wechat.status().attempts === 2);
+  await until(() => m.starts >= 2 && wechat.status().attempts === 2);
   expect(logged.filter((c) => c.level === 'warn').map(text)).toEqual([
     expect.stringMatching(/WeChat: down \(no answer from WeChat within 300 ms\) after 1 failed attempt; retrying in 100 ms/),
   ]);
   // A login ends it: the watchdog of the attempt under way does not fire afterwards.
   const loggedIn = new Promise((resolve) => wechat.bot.once('login', resolve));
-  await until(() => wechat.status().state !== 'down' || starts >= 3);
+  await until(() => wechat.status().state !== 'down' || m.starts >= 3);
   mocker.login(mocker.createContact({ name: '三零服务' }));
   await loggedIn;
   await new Promise((r) => setTimeout(r, 500));

@@ -52,10 +52,15 @@ export async function startServer(dataDir: string, extra: Record<string, string>
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), timeoutMs);
+    let found = false;
     const onData = (d: Buffer) => {
       log += d.toString();
+      // Searched only until found: the whole log on every chunk would cost the test process (often
+      // the load generator too) more with each request the server logs.
+      if (found) return;
       const m = /listening on http:\/\/localhost:(\d+)/.exec(log);
       if (m) {
+        found = true;
         clearTimeout(timer);
         resolve(Number(m[1]));
       }
